@@ -1,0 +1,313 @@
+//! The pure scan: files + config + today → [`Report`].
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::config::{Config, RuleSetting};
+use crate::dockerfile::stages::{self, StageOptions};
+use crate::dockerfile::{self, Dockerfile};
+use crate::finding::{
+    FailOn, Finding, Location, Severity, Suppression, SuppressionKind, fingerprint,
+};
+use crate::lint::{self, FileContext, LintContext, RawFinding, Rule, RuleMeta, registry};
+use crate::source::{Date, LineIndex, SourceFile, Span};
+use crate::suppress;
+
+/// What kind of file a path is, by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FileKind {
+    Dockerfile,
+    DockerIgnore,
+    Other,
+}
+
+/// Classifies a repository-relative path: `Dockerfile`, `Containerfile`, `*.Dockerfile`,
+/// `*.dockerfile`, `Dockerfile.*` / `Containerfile.*` (but not `Dockerfile.dockerignore`).
+pub fn classify(path: &str) -> FileKind {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    if lower == ".dockerignore" || lower.ends_with(".dockerignore") {
+        return FileKind::DockerIgnore;
+    }
+    if lower == "dockerfile"
+        || lower == "containerfile"
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+        || lower.starts_with("dockerfile.")
+        || lower.starts_with("containerfile.")
+    {
+        return FileKind::Dockerfile;
+    }
+    FileKind::Other
+}
+
+/// Scan options beyond the config file.
+#[derive(Debug, Clone)]
+pub struct ScanOptions {
+    pub today: Date,
+    /// Paths whose `.dockerignore` presence is unknown (stdin, editor): DF127 stays silent.
+    pub dockerignore_known: bool,
+}
+
+/// A problem that is not a finding: config errors, unreadable files, expired ignores.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub path: Option<String>,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ScannedFile {
+    pub path: String,
+    pub kind: FileKind,
+}
+
+/// The result of a scan; reporters are pure functions of it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub tool_version: &'static str,
+    /// Sorted by path, line, column, rule.
+    pub findings: Vec<Finding>,
+    pub files: Vec<ScannedFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Rules that were enabled for this scan, in id order (SARIF `rules[]`).
+    #[serde(skip)]
+    pub rules: Vec<&'static RuleMeta>,
+    pub fail_on: FailOn,
+    /// Text of every scanned file by path (for code frames).
+    #[serde(skip)]
+    pub sources: BTreeMap<String, Arc<str>>,
+}
+
+impl Report {
+    /// Unsuppressed findings at or above the threshold.
+    pub fn failing(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && self.fail_on.fails(f.severity))
+            .count()
+    }
+
+    /// Exit code: 0 clean, 1 findings at/above threshold. (2 is decided by the caller for
+    /// usage/config/IO errors.)
+    pub fn exit_code(&self) -> i32 {
+        if self.failing() > 0 { 1 } else { 0 }
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && f.severity == severity)
+            .count()
+    }
+}
+
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Rules enabled under `config` (rules are on by default unless set `off`).
+pub fn enabled_rules(config: &Config) -> Vec<&'static Rule> {
+    registry::all()
+        .iter()
+        .filter(|r| !matches!(config.rule_setting(r.meta.id), Some(RuleSetting::Off)))
+        .collect()
+}
+
+/// Scans the given files. Files that are not Dockerfiles or `.dockerignore` are ignored here
+/// (later capabilities add manifests).
+pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report {
+    let rules = enabled_rules(config);
+    let mut report = Report {
+        tool_version: TOOL_VERSION,
+        findings: Vec::new(),
+        files: Vec::new(),
+        diagnostics: Vec::new(),
+        rules: rules.iter().map(|r| r.meta).collect(),
+        fail_on: config.fail_on,
+        sources: BTreeMap::new(),
+    };
+    let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut sorted: Vec<&SourceFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    for file in sorted {
+        if config.is_excluded(&file.path) {
+            continue;
+        }
+        let kind = classify(&file.path);
+        if kind == FileKind::Other {
+            continue;
+        }
+        report.files.push(ScannedFile { path: file.path.clone(), kind });
+        if kind != FileKind::Dockerfile {
+            continue;
+        }
+        let ctx = FileContext {
+            has_dockerignore: opts.dockerignore_known.then(|| has_dockerignore(&paths, &file.path)),
+        };
+        let (findings, diags) = lint_file(file, config, &rules, &ctx, opts.today);
+        report.findings.extend(findings);
+        report.diagnostics.extend(diags);
+        report.sources.insert(file.path.clone(), Arc::from(file.text.as_str()));
+    }
+    report.findings.sort_by(|a, b| {
+        (&a.location.path, a.location.region.start, &a.rule, &a.message)
+            .cmp(&(&b.location.path, b.location.region.start, &b.rule, &b.message))
+    });
+    report.diagnostics.sort();
+    report
+}
+
+fn has_dockerignore(paths: &BTreeSet<&str>, dockerfile: &str) -> bool {
+    let dir = dockerfile.rsplit_once('/').map_or("", |(d, _)| d);
+    let name = dockerfile.rsplit('/').next().unwrap_or(dockerfile);
+    let join = |f: &str| if dir.is_empty() { f.to_string() } else { format!("{dir}/{f}") };
+    paths.contains(join(".dockerignore").as_str())
+        || paths.contains(join(&format!("{name}.dockerignore")).as_str())
+        || paths.contains(".dockerignore")
+}
+
+/// Parses and lints one Dockerfile with the given rules, applying suppressions, config
+/// severities and ignores.
+pub fn lint_file(
+    file: &SourceFile,
+    config: &Config,
+    rules: &[&'static Rule],
+    ctx: &FileContext,
+    today: Date,
+) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let df: Dockerfile = dockerfile::parse(&file.text);
+    let model = stages::analyze(
+        &df,
+        &StageOptions { target: config.target.clone(), build_args: config.build_args.clone() },
+    );
+    let cx = LintContext::new(file, &df, &model, ctx);
+    let raw = lint::run_rules(&cx, rules);
+    let mut diags = Vec::new();
+    let findings = finalize(file, &df, &model, config, raw, today, &mut diags);
+    (findings, diags)
+}
+
+fn finalize(
+    file: &SourceFile,
+    df: &Dockerfile,
+    model: &stages::StageModel,
+    config: &Config,
+    raw: Vec<RawFinding>,
+    today: Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Finding> {
+    let lines: &LineIndex = &df.lines;
+    let mut sup = suppress::Suppressions::collect(df, model);
+    let mut occurrences: BTreeMap<(String, String), usize> = BTreeMap::new();
+    let mut out = Vec::with_capacity(raw.len());
+    let mut raw = raw;
+    raw.sort_by_key(|r| (r.span.start, r.rule.id));
+    for r in raw {
+        let mut severity = r.severity.unwrap_or(r.rule.severity);
+        if let Some(RuleSetting::Severity(s)) = config.rule_setting(r.rule.id) {
+            severity = s;
+        } else if config.build_only_downgrade && r.rule.is_security() && !r.rule.id.starts_with("DF3") {
+            // Security findings on stages the final image does not depend on are less severe.
+            if let Some(stage) = stage_of_span(df, model, r.span) {
+                let reach = model.reachable_from_final(df);
+                if !reach.get(stage).copied().unwrap_or(true) {
+                    severity = downgrade(severity);
+                }
+            }
+        }
+        let content = r
+            .fingerprint_content
+            .clone()
+            .unwrap_or_else(|| instruction_text(file, df, r.span));
+        let key = (r.rule.id.to_string(), content.clone());
+        let n = occurrences.entry(key).or_insert(0);
+        let fp = fingerprint(r.rule.id, &file.path, &content, *n);
+        *n += 1;
+        let suppression = sup
+            .suppress(r.rule.id, r.span, lines, &file.text)
+            .map(|reason| Suppression { kind: SuppressionKind::InSource, reason })
+            .or_else(|| {
+                config.ignore_for(r.rule.id, &file.path, today).map(|ig| Suppression {
+                    kind: SuppressionKind::External,
+                    reason: ig.reason.clone(),
+                })
+            });
+        out.push(Finding {
+            rule: r.rule.id.to_string(),
+            severity,
+            message: r.message,
+            location: Location {
+                path: file.path.clone(),
+                span: r.span,
+                region: lines.region(&file.text, r.span),
+            },
+            fingerprint: fp,
+            related: Vec::new(),
+            fix: r.fix,
+            suppression,
+        });
+    }
+    for unused in sup.unused() {
+        let span = unused.span;
+        out.push(Finding {
+            rule: suppress::UNUSED_SUPPRESSION_RULE.to_string(),
+            severity: Severity::Warning,
+            message: unused.message(),
+            location: Location {
+                path: file.path.clone(),
+                span,
+                region: lines.region(&file.text, span),
+            },
+            fingerprint: fingerprint(
+                suppress::UNUSED_SUPPRESSION_RULE,
+                &file.path,
+                span.slice(&file.text),
+                0,
+            ),
+            related: Vec::new(),
+            fix: None,
+            suppression: None,
+        });
+    }
+    for bad in sup.malformed() {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            path: Some(file.path.clone()),
+            line: Some(lines.position(&file.text, bad.span.start).line),
+            message: bad.message.clone(),
+        });
+    }
+    out
+}
+
+fn downgrade(s: Severity) -> Severity {
+    match s {
+        Severity::Error => Severity::Warning,
+        _ => Severity::Note,
+    }
+}
+
+fn stage_of_span(df: &Dockerfile, model: &stages::StageModel, span: Span) -> Option<usize> {
+    let idx = df
+        .instructions
+        .iter()
+        .position(|i| i.full_span.start <= span.start && span.start <= i.full_span.end)?;
+    model.stage_of.get(idx).copied().flatten()
+}
+
+/// The text of the instruction containing `span` (fingerprint content), else the span text.
+fn instruction_text(file: &SourceFile, df: &Dockerfile, span: Span) -> String {
+    let hit = span.slice(&file.text);
+    let inst = df
+        .instructions
+        .iter()
+        .find(|i| i.full_span.start <= span.start && span.start <= i.full_span.end);
+    match inst {
+        Some(i) => format!("{}\u{0}{}", i.span.slice(&file.text), hit),
+        None => hit.to_string(),
+    }
+}
