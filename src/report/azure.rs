@@ -26,7 +26,9 @@ pub fn render(report: &Report) -> String {
         if f.is_suppressed() {
             continue;
         }
-        let Some(kind) = issue_type(f.severity, report.fail_on) else { continue };
+        let Some(kind) = issue_type(f.severity, report.fail_on) else {
+            continue;
+        };
         let r = sources.display_region(&f.location);
         let _ = writeln!(
             out,
@@ -41,7 +43,9 @@ pub fn render(report: &Report) -> String {
     let mut diags: Vec<&Diagnostic> = report.diagnostics.iter().collect();
     diags.sort();
     for d in diags {
-        let Some(kind) = issue_type(d.severity, report.fail_on) else { continue };
+        let Some(kind) = issue_type(d.severity, report.fail_on) else {
+            continue;
+        };
         let mut props = format!("type={kind};");
         if let Some(path) = &d.path {
             let _ = write!(props, "sourcepath={};", escape_property(path));

@@ -28,7 +28,11 @@ pub fn render(report: &Report) -> String {
         }
         let meta = rules.get(&f.rule).copied().flatten();
         let r = sources.display_region(&f.location);
-        let mut props = format!("file={},line={}", escape_property(&f.location.path), r.start.line);
+        let mut props = format!(
+            "file={},line={}",
+            escape_property(&f.location.path),
+            r.start.line
+        );
         if r.start.line == r.end.line {
             let _ = write!(
                 props,

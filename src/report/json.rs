@@ -149,13 +149,23 @@ pub fn render(report: &Report) -> String {
         .collect();
     let mut diagnostics: Vec<&Diagnostic> = report.diagnostics.iter().collect();
     diagnostics.sort();
-    let mut files: Vec<JsonFile<'_>> =
-        report.files.iter().map(|f| JsonFile { path: &f.path, kind: f.kind }).collect();
+    let mut files: Vec<JsonFile<'_>> = report
+        .files
+        .iter()
+        .map(|f| JsonFile {
+            path: &f.path,
+            kind: f.kind,
+        })
+        .collect();
     files.sort_by(|a, b| a.path.cmp(b.path));
     let c = Counts::of(report);
     let doc = JsonReport {
         version: FORMAT_VERSION,
-        tool: Tool { name: TOOL_NAME, version: report.tool_version, information_uri: INFORMATION_URI },
+        tool: Tool {
+            name: TOOL_NAME,
+            version: report.tool_version,
+            information_uri: INFORMATION_URI,
+        },
         findings,
         diagnostics,
         files,
@@ -184,7 +194,9 @@ fn finding<'a>(
         rule_name: meta.map(|m| m.name),
         title: rule_title(&f.rule, meta),
         severity: f.severity,
-        security_severity: meta.filter(|m| m.is_security()).map(|m| m.security_severity),
+        security_severity: meta
+            .filter(|m| m.is_security())
+            .map(|m| m.security_severity),
         message: &f.message,
         location: location(&f.location, sources),
         fingerprint: &f.fingerprint,
@@ -192,7 +204,10 @@ fn finding<'a>(
         related: f
             .related
             .iter()
-            .map(|r| JsonRelated { message: &r.message, location: location(&r.location, sources) })
+            .map(|r| JsonRelated {
+                message: &r.message,
+                location: location(&r.location, sources),
+            })
             .collect(),
         fix: f.fix.as_ref().map(|fix| {
             let region = sources.exact_region(&f.location.path, fix.span);
@@ -202,10 +217,10 @@ fn finding<'a>(
                 location: fix_location(region, fix.span),
             }
         }),
-        suppression: f
-            .suppression
-            .as_ref()
-            .map(|s| JsonSuppression { kind: s.kind, reason: &s.reason }),
+        suppression: f.suppression.as_ref().map(|s| JsonSuppression {
+            kind: s.kind,
+            reason: &s.reason,
+        }),
     }
 }
 

@@ -132,14 +132,20 @@ pub(crate) struct Sources<'r> {
 
 impl<'r> Sources<'r> {
     pub(crate) fn new(report: &'r Report) -> Self {
-        Self { report, indexes: BTreeMap::new() }
+        Self {
+            report,
+            indexes: BTreeMap::new(),
+        }
     }
 
     /// The text of `path` and its line index, if the report carries the source.
     pub(crate) fn get(&mut self, path: &str) -> Option<(&'r str, &LineIndex)> {
         let (key, text) = self.report.sources.get_key_value(path)?;
         let text: &'r str = text;
-        let idx = self.indexes.entry(key.as_str()).or_insert_with(|| LineIndex::new(text));
+        let idx = self
+            .indexes
+            .entry(key.as_str())
+            .or_insert_with(|| LineIndex::new(text));
         Some((text, idx))
     }
 
@@ -221,7 +227,11 @@ mod tests {
 
     fn loc(path: &str, span: Span, text: &str) -> Location {
         let idx = LineIndex::new(text);
-        Location { path: path.into(), span, region: idx.region(text, span) }
+        Location {
+            path: path.into(),
+            span,
+            region: idx.region(text, span),
+        }
     }
 
     fn report_with(path: &str, text: &str) -> Report {
@@ -246,7 +256,10 @@ mod tests {
         let l = loc("Dockerfile", Span::new(8, 15), text);
         assert_eq!(l.region.end.line, 3);
         let d = s.display_region(&l);
-        assert_eq!((d.start.line, d.start.column, d.end.line, d.end.column), (2, 1, 2, 6));
+        assert_eq!(
+            (d.start.line, d.start.column, d.end.line, d.end.column),
+            (2, 1, 2, 6)
+        );
     }
 
     #[test]
@@ -257,14 +270,28 @@ mod tests {
             path: "other".into(),
             span: Span::new(5, 1),
             region: Region {
-                start: Position { line: 0, column: 0, utf16_column: 0 },
-                end: Position { line: 0, column: 0, utf16_column: 0 },
+                start: Position {
+                    line: 0,
+                    column: 0,
+                    utf16_column: 0,
+                },
+                end: Position {
+                    line: 0,
+                    column: 0,
+                    utf16_column: 0,
+                },
             },
         };
         let d = s.display_region(&bogus);
-        assert_eq!((d.start.line, d.start.column, d.end.line, d.end.column), (1, 1, 1, 1));
+        assert_eq!(
+            (d.start.line, d.start.column, d.end.line, d.end.column),
+            (1, 1, 1, 1)
+        );
         // A span outside the text of a known file also falls back.
-        let outside = Location { path: "Dockerfile".into(), ..bogus };
+        let outside = Location {
+            path: "Dockerfile".into(),
+            ..bogus
+        };
         assert_eq!(s.display_region(&outside).start.line, 1);
     }
 

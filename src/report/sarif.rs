@@ -45,7 +45,10 @@ pub struct SarifOptions {
 
 impl Default for SarifOptions {
     fn default() -> Self {
-        Self { automation_id: None, tool_version: crate::engine::TOOL_VERSION }
+        Self {
+            automation_id: None,
+            tool_version: crate::engine::TOOL_VERSION,
+        }
     }
 }
 
@@ -235,7 +238,10 @@ impl SarifRegion {
         }
     }
     fn line(line: usize) -> Self {
-        SarifRegion { start_line: Some(line.max(1)), ..Default::default() }
+        SarifRegion {
+            start_line: Some(line.max(1)),
+            ..Default::default()
+        }
     }
     fn bytes(span: Span) -> Self {
         SarifRegion {
@@ -361,7 +367,9 @@ pub fn render(report: &Report, opts: &SarifOptions) -> String {
                 .map(|id| AutomationDetails { id: id.clone() }),
             original_uri_base_ids: BTreeMap::from([(
                 SRCROOT,
-                BaseUri { description: msg("The root of the scanned repository.") },
+                BaseUri {
+                    description: msg("The root of the scanned repository."),
+                },
             )]),
             column_kind: "utf16CodeUnits",
             invocations: [Invocation {
@@ -393,7 +401,9 @@ fn keep_within_limit<'a>(findings: &[&'a Finding], max: usize) -> Vec<&'a Findin
     });
     idx.truncate(max);
     idx.sort_unstable();
-    idx.into_iter().filter_map(|i| findings.get(i).copied()).collect()
+    idx.into_iter()
+        .filter_map(|i| findings.get(i).copied())
+        .collect()
 }
 
 fn level(s: Severity) -> &'static str {
@@ -413,7 +423,11 @@ fn problem_severity(s: Severity) -> &'static str {
 }
 
 fn non_empty(s: &str, fallback: &str) -> String {
-    if s.trim().is_empty() { fallback.to_string() } else { s.to_string() }
+    if s.trim().is_empty() {
+        fallback.to_string()
+    } else {
+        s.to_string()
+    }
 }
 
 fn descriptor(id: &str, meta: Option<&'static RuleMeta>, fallback_level: Severity) -> Descriptor {
@@ -425,7 +439,9 @@ fn descriptor(id: &str, meta: Option<&'static RuleMeta>, fallback_level: Severit
             name: id.to_string(),
             short_description: msg(title.clone()),
             full_description: msg(title.clone()),
-            default_configuration: Configuration { level: level(fallback_level) },
+            default_configuration: Configuration {
+                level: level(fallback_level),
+            },
             help: Help {
                 text: format!("{title}. See {help_uri}"),
                 markdown: format!("{title}.\n\nSee [{id}]({help_uri})."),
@@ -441,7 +457,11 @@ fn descriptor(id: &str, meta: Option<&'static RuleMeta>, fallback_level: Severit
     };
     let summary = non_empty(&m.summary(), &title);
     let body = m.body().trim();
-    let markdown = if body.is_empty() { summary.clone() } else { body.to_string() };
+    let markdown = if body.is_empty() {
+        summary.clone()
+    } else {
+        body.to_string()
+    };
     let security = m.is_security();
     let mut tags: Vec<String> = Vec::new();
     if security {
@@ -459,12 +479,21 @@ fn descriptor(id: &str, meta: Option<&'static RuleMeta>, fallback_level: Severit
         name: pascal_case(m.name, m.id),
         short_description: msg(title),
         full_description: msg(summary.clone()),
-        default_configuration: Configuration { level: level(m.severity) },
-        help: Help { text: format!("{summary}\n\nSee {help_uri}"), markdown },
+        default_configuration: Configuration {
+            level: level(m.severity),
+        },
+        help: Help {
+            text: format!("{summary}\n\nSee {help_uri}"),
+            markdown,
+        },
         help_uri,
         properties: DescriptorProperties {
             tags,
-            precision: if m.tags.contains(&"heuristic") { "medium" } else { "high" },
+            precision: if m.tags.contains(&"heuristic") {
+                "medium"
+            } else {
+                "high"
+            },
             problem_severity: problem_severity(m.severity),
             security_severity: security.then(|| security_score(m.security_severity)),
         },
@@ -487,10 +516,26 @@ pub fn pascal_case(name: &str, id: &str) -> String {
     if s.is_empty() { id.to_string() } else { s }
 }
 
-/// A `security-severity` score as GitHub reads it: a number 0.0–10.0 with one decimal.
+/// A `security-severity` score as GitHub reads it: a plain decimal number 0–10. The rule's
+/// own spelling is kept when it is one; anything else is clamped and written with one decimal.
 fn security_score(raw: &str) -> String {
-    let v = raw.trim().parse::<f64>().unwrap_or(0.0);
-    let v = if v.is_finite() { v.clamp(0.0, 10.0) } else { 0.0 };
+    let raw = raw.trim();
+    let plain = {
+        let (int, frac) = raw.split_once('.').unwrap_or((raw, "0"));
+        !int.is_empty()
+            && !frac.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && frac.bytes().all(|b| b.is_ascii_digit())
+    };
+    let v = raw.parse::<f64>().unwrap_or(0.0);
+    if plain && (0.0..=10.0).contains(&v) {
+        return raw.to_string();
+    }
+    let v = if v.is_finite() {
+        v.clamp(0.0, 10.0)
+    } else {
+        0.0
+    };
     format!("{v:.1}")
 }
 
@@ -531,7 +576,10 @@ pub fn path_to_uri(path: &str) -> String {
 }
 
 fn artifact(path: &str) -> ArtifactLocation {
-    ArtifactLocation { uri: path_to_uri(path), uri_base_id: SRCROOT }
+    ArtifactLocation {
+        uri: path_to_uri(path),
+        uri_base_id: SRCROOT,
+    }
 }
 
 fn physical(loc: &Location, sources: &mut Sources<'_>) -> PhysicalLocation {
@@ -584,8 +632,9 @@ fn result(
                     artifact_location: artifact(&f.location.path),
                     replacements: [Replacement {
                         deleted_region,
-                        inserted_content: (!fix.replacement.is_empty())
-                            .then(|| ArtifactContent { text: fix.replacement.clone() }),
+                        inserted_content: (!fix.replacement.is_empty()).then(|| ArtifactContent {
+                            text: fix.replacement.clone(),
+                        }),
                     }],
                 }],
             }
@@ -624,14 +673,21 @@ mod tests {
     #[test]
     fn pascal_names() {
         assert_eq!(pascal_case("relative-workdir", "DF1"), "RelativeWorkdir");
-        assert_eq!(pascal_case("apt-get_no-recommends", "DF1"), "AptGetNoRecommends");
+        assert_eq!(
+            pascal_case("apt-get_no-recommends", "DF1"),
+            "AptGetNoRecommends"
+        );
         assert_eq!(pascal_case("", "DF9"), "DF9");
     }
 
     #[test]
     fn scores() {
         assert_eq!(security_score("8.1"), "8.1");
-        assert_eq!(security_score("9"), "9.0");
+        assert_eq!(security_score(" 9 "), "9");
+        assert_eq!(security_score("9.95"), "9.95");
+        assert_eq!(security_score("1e1"), "10.0");
+        assert_eq!(security_score("-1"), "0.0");
+        assert_eq!(security_score("10.5"), "10.0");
         assert_eq!(security_score("12"), "10.0");
         assert_eq!(security_score("x"), "0.0");
         assert_eq!(security_score("NaN"), "0.0");

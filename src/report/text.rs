@@ -17,7 +17,9 @@
 
 use std::fmt::Write as _;
 
-use super::{Counts, Sources, is_unsafe_char, ordered_findings, rule_help_uri, rule_title, rules_of};
+use super::{
+    Counts, Sources, is_unsafe_char, ordered_findings, rule_help_uri, rule_title, rules_of,
+};
 use crate::engine::{Diagnostic, Report};
 use crate::finding::{Finding, Severity};
 use crate::source::{LineIndex, Region};
@@ -60,8 +62,6 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
     diags.sort();
     for d in &diags {
         render_diagnostic(&mut out, &st, d);
-    }
-    if !diags.is_empty() {
         out.push('\n');
     }
 
@@ -74,20 +74,30 @@ pub fn render(report: &Report, opts: &TextOptions) -> String {
 pub fn summary(report: &Report) -> String {
     let c = Counts::of(report);
     let mut parts = Vec::new();
-    for (n, one, many) in
-        [(c.errors, "error", "errors"), (c.warnings, "warning", "warnings"), (c.notes, "note", "notes")]
-    {
+    for (n, one, many) in [
+        (c.errors, "error", "errors"),
+        (c.warnings, "warning", "warnings"),
+        (c.notes, "note", "notes"),
+    ] {
         if n > 0 {
             parts.push(plural(n, one, many));
         }
     }
-    let head = if parts.is_empty() { "no findings".to_string() } else { parts.join(", ") };
+    let head = if parts.is_empty() {
+        "no findings".to_string()
+    } else {
+        parts.join(", ")
+    };
     let mut s = format!("{head} in {}", plural(report.files.len(), "file", "files"));
     if c.suppressed > 0 {
         let _ = write!(s, " ({} suppressed)", c.suppressed);
     }
     if !report.diagnostics.is_empty() {
-        let _ = write!(s, "; {}", plural(report.diagnostics.len(), "diagnostic", "diagnostics"));
+        let _ = write!(
+            s,
+            "; {}",
+            plural(report.diagnostics.len(), "diagnostic", "diagnostics")
+        );
     }
     s
 }
@@ -136,7 +146,12 @@ fn render_finding(
                 Row::Elided => {
                     let _ = writeln!(out, "{}...{}", st.gutter, st.reset);
                 }
-                Row::Line { number, text, caret_start, caret_len } => {
+                Row::Line {
+                    number,
+                    text,
+                    caret_start,
+                    caret_len,
+                } => {
                     let _ = writeln!(
                         out,
                         "{}{number:>width$} |{} {}",
@@ -244,7 +259,12 @@ struct Frame {
 
 enum Row {
     /// A source line with the underline below it (display columns, after tab expansion).
-    Line { number: usize, text: String, caret_start: usize, caret_len: usize },
+    Line {
+        number: usize,
+        text: String,
+        caret_start: usize,
+        caret_len: usize,
+    },
     /// Lines left out of a long span.
     Elided,
 }
@@ -259,7 +279,10 @@ impl Frame {
         let last = last.min(idx.line_count());
         let count = last - first + 1;
         let shown: Vec<Option<usize>> = if count > MAX_FRAME_LINES {
-            (first..first + HEAD_LINES).map(Some).chain([None, Some(last)]).collect()
+            (first..first + HEAD_LINES)
+                .map(Some)
+                .chain([None, Some(last)])
+                .collect()
         } else {
             (first..=last).map(Some).collect()
         };
@@ -273,12 +296,19 @@ impl Frame {
             let len = content.chars().count();
             // Underlined char range on this line.
             let (a, b) = if first == last {
-                (region.start.column.saturating_sub(1), region.end.column.saturating_sub(1))
+                (
+                    region.start.column.saturating_sub(1),
+                    region.end.column.saturating_sub(1),
+                )
             } else if line == first {
                 (region.start.column.saturating_sub(1), len)
             } else {
                 let indent = content.chars().take_while(|c| c.is_whitespace()).count();
-                let end = if line == last { region.end.column.saturating_sub(1) } else { len };
+                let end = if line == last {
+                    region.end.column.saturating_sub(1)
+                } else {
+                    len
+                };
                 (indent.min(end), end)
             };
             let a = a.min(len);
@@ -330,13 +360,19 @@ fn render_line(number: usize, content: &str, a: usize, b: usize) -> Row {
 
     if total <= MAX_LINE_WIDTH {
         let text: String = disp.into_iter().collect();
-        return Row::Line { number, text, caret_start: da, caret_len };
+        return Row::Line {
+            number,
+            text,
+            caret_start: da,
+            caret_len,
+        };
     }
     // Window of MAX_LINE_WIDTH display columns showing the start of the span.
     let start = if da + caret_len.min(MAX_LINE_WIDTH - LEFT_CONTEXT) <= MAX_LINE_WIDTH {
         0
     } else {
-        da.saturating_sub(LEFT_CONTEXT).min(total.saturating_sub(MAX_LINE_WIDTH))
+        da.saturating_sub(LEFT_CONTEXT)
+            .min(total.saturating_sub(MAX_LINE_WIDTH))
     };
     let end = (start + MAX_LINE_WIDTH).min(total);
     let mut text = String::new();
@@ -352,7 +388,12 @@ fn render_line(number: usize, content: &str, a: usize, b: usize) -> Row {
     // Underline at most to the end of the window (plus the marker when the span goes on).
     let visible = end.saturating_sub(da).max(1);
     let caret_len = caret_len.min(visible);
-    Row::Line { number, text, caret_start, caret_len }
+    Row::Line {
+        number,
+        text,
+        caret_start,
+        caret_len,
+    }
 }
 
 /// ANSI escape strings, all empty when colour is off.
@@ -377,7 +418,14 @@ impl Style {
                 reset: "\x1b[0m",
             }
         } else {
-            Style { error: "", warning: "", note: "", gutter: "", bold: "", reset: "" }
+            Style {
+                error: "",
+                warning: "",
+                note: "",
+                gutter: "",
+                bold: "",
+                reset: "",
+            }
         }
     }
 
@@ -396,7 +444,12 @@ mod tests {
 
     fn line(content: &str, a: usize, b: usize) -> (String, usize, usize) {
         match render_line(7, content, a, b) {
-            Row::Line { text, caret_start, caret_len, .. } => (text, caret_start, caret_len),
+            Row::Line {
+                text,
+                caret_start,
+                caret_len,
+                ..
+            } => (text, caret_start, caret_len),
             Row::Elided => unreachable!("render_line never elides"),
         }
     }
