@@ -175,3 +175,141 @@ fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+mod arbitrary_reports {
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+
+    use portcullis::engine::{Diagnostic, Report};
+    use portcullis::finding::{
+        FailOn, Finding, Fix, Location, Related, Severity, Suppression, SuppressionKind,
+    };
+    use portcullis::report::{SarifOptions, TextOptions, azure, github, json, sarif, text};
+    use portcullis::source::{LineIndex, Position, Region, Span};
+    use proptest::prelude::*;
+
+    use super::report_fixture::{PIPE_TO_SHELL, RELATIVE_WORKDIR};
+
+    const BIDI: char = '\u{202E}';
+
+    fn severity() -> impl Strategy<Value = Severity> {
+        prop_oneof![
+            Just(Severity::Note),
+            Just(Severity::Warning),
+            Just(Severity::Error)
+        ]
+    }
+
+    /// Text with multi-byte chars, tabs, CR/LF, control and bidi characters, long runs.
+    fn source_text() -> impl Strategy<Value = String> {
+        "([a-zA-Z =$\\\\`\"]|\t|\r|\n|\r\n|é|😀|\u{202E}|\u{1b}|x{120}){0,60}"
+    }
+
+    prop_compose! {
+        fn finding(text_len: usize)(
+            rule in prop_oneof![Just("DF125"), Just("DF501"), Just("DF128"), Just("X1")],
+            sev in severity(),
+            message in "(.|\n|%|:|,|;|\\]){0,20}",
+            a in 0..text_len + 4,
+            b in 0..text_len + 4,
+            line in 0usize..8,
+            col in 0usize..200,
+            suppressed in any::<bool>(),
+            with_fix in any::<bool>(),
+            with_related in any::<bool>(),
+            path in prop_oneof![Just("Dockerfile"), Just("a b/Dockérfile"), Just("missing/Dockerfile")],
+        ) -> Finding {
+            let pos = Position { line, column: col, utf16_column: col };
+            let loc = Location {
+                path: path.to_string(),
+                span: Span::new(a, b),
+                region: Region { start: pos, end: Position { line: line / 2, column: 1, utf16_column: 0 } },
+            };
+            Finding {
+                rule: rule.to_string(),
+                severity: sev,
+                message: message.clone(),
+                location: loc.clone(),
+                fingerprint: format!("{a:x}{b:x}"),
+                related: if with_related { vec![Related { message: message.clone(), location: loc }] } else { Vec::new() },
+                fix: with_fix.then(|| Fix { description: message.clone(), span: Span::new(b, a), replacement: message.clone() }),
+                suppression: suppressed.then(|| Suppression { kind: SuppressionKind::InSource, reason: message }),
+            }
+        }
+    }
+
+    fn report() -> impl Strategy<Value = Report> {
+        source_text().prop_flat_map(|text| {
+            let n = text.len();
+            (
+                Just(text),
+                proptest::collection::vec(finding(n), 0..6),
+                proptest::option::of(1usize..5),
+                any::<bool>(),
+            )
+                .prop_map(|(text, mut findings, diag_line, fail_note)| {
+                    // Half the findings get a region computed from the text like the engine does.
+                    let idx = LineIndex::new(&text);
+                    for f in findings.iter_mut().step_by(2) {
+                        f.location.region = idx.region(&text, f.location.span);
+                    }
+                    let mut sources = BTreeMap::new();
+                    sources.insert("Dockerfile".to_string(), Arc::from(text.as_str()));
+                    sources.insert("a b/Dockérfile".to_string(), Arc::from(text.as_str()));
+                    Report {
+                        tool_version: "0.1.0",
+                        findings,
+                        files: Vec::new(),
+                        diagnostics: vec![Diagnostic {
+                            severity: Severity::Error,
+                            path: diag_line.map(|_| "x%;]:,\n".to_string()),
+                            line: diag_line,
+                            message: text.clone(),
+                        }],
+                        rules: vec![&PIPE_TO_SHELL, &RELATIVE_WORKDIR],
+                        fail_on: if fail_note {
+                            FailOn::Note
+                        } else {
+                            FailOn::Error
+                        },
+                        sources,
+                    }
+                })
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn every_format_renders_any_report(r in report()) {
+            let t = text::render(&r, &TextOptions { color: false });
+            prop_assert!(!t.contains('\x1b'), "escape in text");
+            prop_assert!(!t.contains(BIDI), "bidi in text");
+            prop_assert!(!t.contains('\r'));
+            let c = text::render(&r, &TextOptions { color: true });
+            prop_assert!(c.len() >= t.len());
+
+            let j: serde_json::Value = serde_json::from_str(&json::render(&r)).expect("json");
+            prop_assert_eq!(j["findings"].as_array().map(Vec::len), Some(r.findings.len()));
+
+            let s = sarif::render(&r, &SarifOptions { automation_id: None, tool_version: "0.1.0" });
+            let s: serde_json::Value = serde_json::from_str(&s).expect("sarif json");
+            for res in s["runs"][0]["results"].as_array().expect("results") {
+                let region = &res["locations"][0]["physicalLocation"]["region"];
+                let (sl, el) = (region["startLine"].as_u64().unwrap(), region["endLine"].as_u64().unwrap());
+                prop_assert!(sl >= 1 && el >= sl);
+                if sl == el {
+                    prop_assert!(region["endColumn"].as_u64() >= region["startColumn"].as_u64());
+                }
+            }
+
+            let unsuppressed = r.findings.iter().filter(|f| !f.is_suppressed()).count();
+            let gh = github::render(&r);
+            prop_assert_eq!(gh.lines().count(), unsuppressed + r.diagnostics.len());
+            prop_assert!(gh.lines().all(|l| l.starts_with("::")));
+            let az = azure::render(&r);
+            prop_assert!(az.lines().all(|l| l.starts_with("##vso[task.logissue type=")));
+        }
+    }
+}
