@@ -233,7 +233,7 @@ mod arbitrary_reports {
                 fingerprint: format!("{a:x}{b:x}"),
                 related: if with_related { vec![Related { message: message.clone(), location: loc }] } else { Vec::new() },
                 fix: with_fix.then(|| Fix { description: message.clone(), span: Span::new(b, a), replacement: message.clone() }),
-                suppression: suppressed.then(|| Suppression { kind: SuppressionKind::InSource, reason: message }),
+                suppression: suppressed.then_some(Suppression { kind: SuppressionKind::InSource, reason: message }),
             }
         }
     }
