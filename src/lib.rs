@@ -15,6 +15,7 @@ pub mod source;
 pub mod suppress;
 
 #[cfg(feature = "native")]
+#[allow(clippy::disallowed_methods)]
 pub mod native;
 
 pub use engine::{Report, ScanOptions, scan};
