@@ -278,3 +278,45 @@ mod tests {
         assert!(d.is_windows_base(&img("mcr.microsoft.com/windows/servercore:ltsc2022")));
     }
 }
+
+/// How a Windows container image can run on a Windows host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostCompat {
+    /// Process isolation (and Hyper-V isolation) work.
+    Process,
+    /// Only Hyper-V isolation works (older image on a newer host).
+    HyperVOnly,
+    /// Cannot run at all (image newer than the host).
+    Unsupported,
+}
+
+/// Windows host/container compatibility (Microsoft's version-compatibility matrix): process
+/// isolation needs the same build, except that a Windows Server 2025 host also runs Windows
+/// Server 2022 images process-isolated; older images run under Hyper-V isolation only; images
+/// newer than the host do not run.
+pub fn host_compat(host_build: u32, image_build: u32) -> HostCompat {
+    if host_build == image_build || (host_build == 26100 && image_build == 20348) {
+        HostCompat::Process
+    } else if image_build < host_build {
+        HostCompat::HyperVOnly
+    } else {
+        HostCompat::Unsupported
+    }
+}
+
+#[cfg(test)]
+mod compat_tests {
+    use super::*;
+
+    #[test]
+    fn matrix() {
+        assert_eq!(host_compat(26100, 26100), HostCompat::Process);
+        assert_eq!(host_compat(26100, 20348), HostCompat::Process);
+        assert_eq!(host_compat(26100, 17763), HostCompat::HyperVOnly);
+        assert_eq!(host_compat(20348, 20348), HostCompat::Process);
+        assert_eq!(host_compat(20348, 17763), HostCompat::HyperVOnly);
+        assert_eq!(host_compat(20348, 26100), HostCompat::Unsupported);
+        assert_eq!(host_compat(17763, 20348), HostCompat::Unsupported);
+        assert_eq!(host_compat(17763, 17763), HostCompat::Process);
+    }
+}

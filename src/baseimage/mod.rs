@@ -1,2 +1,3 @@
 pub mod reference;
 pub mod lifecycle;
+pub mod policy;
