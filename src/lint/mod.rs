@@ -1,6 +1,7 @@
 //! The rule engine: rule metadata (generated from `rules/<ID>.md`), the per-file lint context
 //! and the emitter rules report through.
 
+pub mod helpers;
 pub mod meta;
 pub mod registry;
 pub mod rules;
