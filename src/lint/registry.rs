@@ -103,9 +103,7 @@ static DF107: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["correctness"],
     references: &[],
-    peers: &[
-        "DL4003", "DL4004", "DL3012", "DS-0007", "DS-0016", "DS-0023",
-    ],
+    peers: &["DL4003", "DL4004", "DL3012", "DS-0007", "DS-0016", "DS-0023"],
     doc: include_str!("../../rules/DF107.md"),
 };
 
@@ -125,7 +123,7 @@ static DF108: RuleMeta = RuleMeta {
 static DF109: RuleMeta = RuleMeta {
     id: "DF109",
     name: "duplicate-or-reserved-stage-name",
-    title: "Duplicate, reserved or invalid stage name",
+    title: "Duplicate or reserved stage name",
     severity: Severity::Error,
     security_severity: "0.0",
     os: OsScope::Both,
@@ -208,11 +206,7 @@ static DF115: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Linux,
     tags: &["security", "privilege"],
-    references: &[
-        "CIS Docker Benchmark 4.1",
-        "NIST SP 800-190 4.1.2",
-        "CWE-250",
-    ],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
     peers: &["DL3002", "DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8"],
     doc: include_str!("../../rules/DF115.md"),
 };
@@ -239,10 +233,7 @@ static DF117: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["correctness"],
     references: &[],
-    peers: &[
-        "BuildKit UndefinedArgInFrom",
-        "BuildKit InvalidDefaultArgInFrom",
-    ],
+    peers: &["BuildKit UndefinedArgInFrom", "BuildKit InvalidDefaultArgInFrom"],
     doc: include_str!("../../rules/DF117.md"),
 };
 
@@ -333,15 +324,7 @@ static DF124: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["security", "supply-chain", "network"],
     references: &["NIST SP 800-190 4.1.1", "CWE-295"],
-    peers: &[
-        "CKV2_DOCKER_2",
-        "CKV2_DOCKER_3",
-        "CKV2_DOCKER_5",
-        "CKV2_DOCKER_6",
-        "CKV2_DOCKER_12",
-        "CKV2_DOCKER_13",
-        "CKV2_DOCKER_14",
-    ],
+    peers: &["CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14"],
     doc: include_str!("../../rules/DF124.md"),
 };
 
@@ -353,11 +336,7 @@ static DF125: RuleMeta = RuleMeta {
     security_severity: "8.1",
     os: OsScope::Linux,
     tags: &["security", "supply-chain"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-494",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
     peers: &[],
     doc: include_str!("../../rules/DF125.md"),
 };
@@ -383,11 +362,7 @@ static DF127: RuleMeta = RuleMeta {
     security_severity: "3.0",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-538",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-538"],
     peers: &["BuildKit CopyIgnoredFile"],
     doc: include_str!("../../rules/DF127.md"),
 };
@@ -407,122 +382,35 @@ static DF128: RuleMeta = RuleMeta {
 
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &DF100,
-        check: rules::df100_parse_error::check,
-    },
-    Rule {
-        meta: &DF101,
-        check: rules::df101_malformed_directive::check,
-    },
-    Rule {
-        meta: &DF102,
-        check: rules::df102_empty_continuation_line::check,
-    },
-    Rule {
-        meta: &DF103,
-        check: rules::df103_inconsistent_instruction_casing::check,
-    },
-    Rule {
-        meta: &DF104,
-        check: rules::df104_relative_workdir::check,
-    },
-    Rule {
-        meta: &DF105,
-        check: rules::df105_cd_in_run::check,
-    },
-    Rule {
-        meta: &DF106,
-        check: rules::df106_shell_form_cmd::check,
-    },
-    Rule {
-        meta: &DF107,
-        check: rules::df107_multiple_cmd_entrypoint_healthcheck::check,
-    },
-    Rule {
-        meta: &DF108,
-        check: rules::df108_copy_from_undefined_stage::check,
-    },
-    Rule {
-        meta: &DF109,
-        check: rules::df109_duplicate_or_reserved_stage_name::check,
-    },
-    Rule {
-        meta: &DF110,
-        check: rules::df110_add_for_local_files::check,
-    },
-    Rule {
-        meta: &DF111,
-        check: rules::df111_maintainer_deprecated::check,
-    },
-    Rule {
-        meta: &DF112,
-        check: rules::df112_invalid_expose_port::check,
-    },
-    Rule {
-        meta: &DF113,
-        check: rules::df113_remote_admin_port_exposed::check,
-    },
-    Rule {
-        meta: &DF114,
-        check: rules::df114_no_healthcheck::check,
-    },
-    Rule {
-        meta: &DF115,
-        check: rules::df115_final_stage_runs_as_root::check,
-    },
-    Rule {
-        meta: &DF116,
-        check: rules::df116_sudo_in_run::check,
-    },
-    Rule {
-        meta: &DF117,
-        check: rules::df117_invalid_arg_in_from::check,
-    },
-    Rule {
-        meta: &DF118,
-        check: rules::df118_copy_whole_filesystem_from_stage::check,
-    },
-    Rule {
-        meta: &DF119,
-        check: rules::df119_world_writable_permissions::check,
-    },
-    Rule {
-        meta: &DF120,
-        check: rules::df120_setuid_setgid_bit::check,
-    },
-    Rule {
-        meta: &DF121,
-        check: rules::df121_invalid_exec_form_json::check,
-    },
-    Rule {
-        meta: &DF122,
-        check: rules::df122_env_self_reference::check,
-    },
-    Rule {
-        meta: &DF123,
-        check: rules::df123_legacy_key_value_format::check,
-    },
-    Rule {
-        meta: &DF124,
-        check: rules::df124_tls_verification_disabled::check,
-    },
-    Rule {
-        meta: &DF125,
-        check: rules::df125_remote_script_piped_to_shell::check,
-    },
-    Rule {
-        meta: &DF126,
-        check: rules::df126_pipe_without_pipefail::check,
-    },
-    Rule {
-        meta: &DF127,
-        check: rules::df127_copy_whole_context_without_dockerignore::check,
-    },
-    Rule {
-        meta: &DF128,
-        check: rules::df128_unused_suppression::check,
-    },
+    Rule { meta: &DF100, check: rules::df100_parse_error::check },
+    Rule { meta: &DF101, check: rules::df101_malformed_directive::check },
+    Rule { meta: &DF102, check: rules::df102_empty_continuation_line::check },
+    Rule { meta: &DF103, check: rules::df103_inconsistent_instruction_casing::check },
+    Rule { meta: &DF104, check: rules::df104_relative_workdir::check },
+    Rule { meta: &DF105, check: rules::df105_cd_in_run::check },
+    Rule { meta: &DF106, check: rules::df106_shell_form_cmd::check },
+    Rule { meta: &DF107, check: rules::df107_multiple_cmd_entrypoint_healthcheck::check },
+    Rule { meta: &DF108, check: rules::df108_copy_from_undefined_stage::check },
+    Rule { meta: &DF109, check: rules::df109_duplicate_or_reserved_stage_name::check },
+    Rule { meta: &DF110, check: rules::df110_add_for_local_files::check },
+    Rule { meta: &DF111, check: rules::df111_maintainer_deprecated::check },
+    Rule { meta: &DF112, check: rules::df112_invalid_expose_port::check },
+    Rule { meta: &DF113, check: rules::df113_remote_admin_port_exposed::check },
+    Rule { meta: &DF114, check: rules::df114_no_healthcheck::check },
+    Rule { meta: &DF115, check: rules::df115_final_stage_runs_as_root::check },
+    Rule { meta: &DF116, check: rules::df116_sudo_in_run::check },
+    Rule { meta: &DF117, check: rules::df117_invalid_arg_in_from::check },
+    Rule { meta: &DF118, check: rules::df118_copy_whole_filesystem_from_stage::check },
+    Rule { meta: &DF119, check: rules::df119_world_writable_permissions::check },
+    Rule { meta: &DF120, check: rules::df120_setuid_setgid_bit::check },
+    Rule { meta: &DF121, check: rules::df121_invalid_exec_form_json::check },
+    Rule { meta: &DF122, check: rules::df122_env_self_reference::check },
+    Rule { meta: &DF123, check: rules::df123_legacy_key_value_format::check },
+    Rule { meta: &DF124, check: rules::df124_tls_verification_disabled::check },
+    Rule { meta: &DF125, check: rules::df125_remote_script_piped_to_shell::check },
+    Rule { meta: &DF126, check: rules::df126_pipe_without_pipefail::check },
+    Rule { meta: &DF127, check: rules::df127_copy_whole_context_without_dockerignore::check },
+    Rule { meta: &DF128, check: rules::df128_unused_suppression::check },
 ];
 
 /// Every registered rule, in id order.

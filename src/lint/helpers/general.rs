@@ -250,11 +250,11 @@ pub fn mount_from(flag_text: &str) -> Option<(String, std::ops::Range<usize>)> {
     for field in body.split(',') {
         let trimmed = field.trim_matches(|c| c == '"' || c == '\'');
         let lead = field.len() - field.trim_start_matches(['"', '\'']).len();
-        if let Some((k, v)) = trimmed.split_once('=') {
-            if k.trim().eq_ignore_ascii_case("from") {
-                let vstart = pos + lead + k.len() + 1;
-                return Some((v.to_string(), vstart..vstart + v.len()));
-            }
+        if let Some((k, v)) = trimmed.split_once('=')
+            && k.trim().eq_ignore_ascii_case("from")
+        {
+            let vstart = pos + lead + k.len() + 1;
+            return Some((v.to_string(), vstart..vstart + v.len()));
         }
         pos += field.len() + 1;
     }
@@ -623,9 +623,12 @@ fn valid_path_component(p: &str) -> bool {
     let mut sep = String::new();
     for &c in b {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            if !sep.is_empty()
-                && !(sep == "." || sep == "_" || sep == "__" || sep.bytes().all(|x| x == b'-'))
-            {
+            let ok_sep = sep.is_empty()
+                || sep == "."
+                || sep == "_"
+                || sep == "__"
+                || sep.bytes().all(|x| x == b'-');
+            if !ok_sep {
                 return false;
             }
             sep.clear();
@@ -653,6 +656,117 @@ pub fn find_in_span(text: &str, span: Span, needle: &str) -> Span {
     }
 }
 
+/// Programs that, started as the image's command without real arguments, make an interactive
+/// tool or base image rather than a service (`CMD ["python3"]`, `CMD ["go", "version"]`).
+const INTERACTIVE: &[&str] = &[
+    "sh",
+    "bash",
+    "ash",
+    "dash",
+    "zsh",
+    "cmd",
+    "powershell",
+    "pwsh",
+    "python",
+    "python2",
+    "python3",
+    "node",
+    "irb",
+    "ruby",
+    "perl",
+    "php",
+    "jshell",
+    "go",
+    "dotnet",
+    "java",
+    "erl",
+    "iex",
+    "ghci",
+    "julia",
+    "deno",
+    "bun",
+    "lua",
+    "sqlite3",
+    "psql",
+    "mongosh",
+    "bc",
+];
+
+fn command_words(inst: &Instruction) -> Vec<String> {
+    match &inst.form {
+        crate::dockerfile::Form::Exec(words) => words.iter().map(|w| w.text.clone()).collect(),
+        crate::dockerfile::Form::Shell(l) => {
+            l.text.split_whitespace().map(str::to_string).collect()
+        }
+        crate::dockerfile::Form::None => Vec::new(),
+    }
+}
+
+/// A CMD/ENTRYPOINT that only starts a shell, a REPL or prints a version.
+pub fn is_placeholder_command(inst: &Instruction) -> bool {
+    let words = command_words(inst);
+    let Some(first) = words.first() else {
+        return true;
+    };
+    let prog = crate::dockerfile::shell::program_name(first);
+    if !INTERACTIVE.contains(&prog.as_str()) {
+        return false;
+    }
+    let args = words.get(1..).unwrap_or(&[]);
+    let shell = matches!(
+        prog.as_str(),
+        "sh" | "bash" | "ash" | "dash" | "zsh" | "cmd" | "powershell" | "pwsh"
+    );
+    args.is_empty()
+        || (args.len() == 1
+            && args.iter().any(|a| {
+                matches!(
+                    a.as_str(),
+                    "version" | "--version" | "-version" | "-v" | "-V" | "--info"
+                )
+            }))
+        || (shell
+            && args.iter().all(|a| {
+                a.starts_with('-')
+                    && !a.eq_ignore_ascii_case("-c")
+                    && !a.eq_ignore_ascii_case("-command")
+                    && !a.eq_ignore_ascii_case("-file")
+            }))
+}
+
+/// Whether the image built by the stage chain (nearest stage first, see [`stage_chain`]) runs a
+/// service: it EXPOSEs a port, or its effective ENTRYPOINT / CMD starts something other than a
+/// shell, REPL or version print.
+pub fn starts_service(df: &Dockerfile, model: &StageModel, chain: &[usize]) -> bool {
+    let mut entrypoint = None;
+    let mut cmd = None;
+    for s in chain.iter().filter_map(|i| model.stages.get(*i)) {
+        for (_, inst) in stage_instructions(df, s) {
+            if inst.kind == InstructionKind::Expose {
+                return true;
+            }
+        }
+        if entrypoint.is_none() {
+            entrypoint = stage_instructions(df, s)
+                .filter(|(_, i)| i.kind == InstructionKind::Entrypoint)
+                .last();
+        }
+        if cmd.is_none() {
+            cmd = stage_instructions(df, s)
+                .filter(|(_, i)| i.kind == InstructionKind::Cmd)
+                .last();
+        }
+    }
+    entrypoint.is_some_and(|(_, i)| !is_placeholder_command(i))
+        || cmd.is_some_and(|(_, i)| !is_placeholder_command(i))
+}
+
+/// A builder flag by its exact name (BuildKit flag names are case-sensitive: `--From` is an
+/// unknown flag, reported by DF100).
+pub fn flag_exact<'i>(inst: &'i Instruction, name: &str) -> Option<&'i crate::dockerfile::Flag> {
+    inst.flags.iter().find(|f| f.name == name)
+}
+
 /// Whether the instruction is of one of `kinds`.
 pub fn is_kind(inst: &Instruction, kinds: &[InstructionKind]) -> bool {
     kinds.contains(&inst.kind)
@@ -671,10 +785,10 @@ pub fn parse_port_spec(item: &str) -> Result<PortSpec, String> {
         Some((p, proto)) => (p, Some(proto)),
         None => (item, None),
     };
-    if let Some(proto) = proto {
-        if !["tcp", "udp", "sctp"].contains(&proto.to_ascii_lowercase().as_str()) {
-            return Err(format!("unknown protocol `{proto}` (use tcp, udp or sctp)"));
-        }
+    if let Some(proto) = proto
+        && !["tcp", "udp", "sctp"].contains(&proto.to_ascii_lowercase().as_str())
+    {
+        return Err(format!("unknown protocol `{proto}` (use tcp, udp or sctp)"));
     }
     if ports.contains(':') {
         return Err("host address/port mappings cannot be set in a Dockerfile; publish ports with `docker run -p`".into());

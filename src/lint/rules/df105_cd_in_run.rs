@@ -39,6 +39,8 @@ fn temp_like(t: &str) -> bool {
         || l.contains("$(")
         || l == "-"
         || l == ".."
+        || l == "/"
+        || l == "~"
 }
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {

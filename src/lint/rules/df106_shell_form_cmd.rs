@@ -21,7 +21,8 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             continue;
         };
         let cmd = text.text.trim();
-        if cmd.is_empty() {
+        // JSON-looking text that is not a string array is a parse error (DF100), not style.
+        if cmd.is_empty() || cmd.starts_with('[') {
             continue;
         }
         let posix = matches!(

@@ -55,7 +55,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         let current = cx.model.stage_of.get(idx).copied().flatten();
         match inst.kind {
             InstructionKind::Copy => {
-                for f in inst.flags_named("from") {
+                for f in inst.flags.iter().filter(|f| f.name == "from") {
                     let Some(v) = f.value.as_deref() else {
                         continue;
                     };
@@ -70,7 +70,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 }
             }
             InstructionKind::Run => {
-                for f in inst.flags_named("mount") {
+                for f in inst.flags.iter().filter(|f| f.name == "mount") {
                     let text = f.span.slice(cx.text());
                     let Some((v, range)) = mount_from(text) else {
                         continue;

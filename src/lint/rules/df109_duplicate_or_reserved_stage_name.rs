@@ -1,7 +1,8 @@
 //! DF109: duplicate stage names (compared case-insensitively), names BuildKit reserves
 //! (`scratch`, `context`) and names BuildKit rejects (must match `^[a-z][a-z0-9-_.]*$` after
-//! lowercasing).
+//! lowercasing) unless the parser already reported the name as DF100.
 
+use crate::dockerfile::ParseRule;
 use crate::lint::helpers::general::valid_stage_name;
 use crate::lint::{Emitter, LintContext};
 
@@ -21,6 +22,15 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
         let lower = name.to_ascii_lowercase();
         if !valid_stage_name(&lower) {
+            // BuildKit refuses the name; the parser usually reports that as DF100 already.
+            let reported = cx.df.diagnostics.iter().any(|d| {
+                d.rule == ParseRule::Df100
+                    && d.span.start < span.end.max(span.start + 1)
+                    && span.start < d.span.end.max(d.span.start + 1)
+            });
+            if reported {
+                continue;
+            }
             out.emit(
                 span,
                 format!("`{shown}` is not a valid stage name: it must start with a letter and contain only letters, digits, `-`, `_` and `.`"),

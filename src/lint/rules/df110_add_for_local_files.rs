@@ -5,7 +5,7 @@
 
 use crate::dockerfile::InstructionKind;
 use crate::finding::Fix;
-use crate::lint::helpers::general::copy_sources;
+use crate::lint::helpers::general::{copy_sources, flag_exact};
 use crate::lint::{Emitter, LintContext, RawFinding};
 
 const TAR_SUFFIXES: &[&str] = &[
@@ -48,7 +48,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
         if ["checksum", "keep-git-dir", "unpack"]
             .iter()
-            .any(|f| inst.flag(f).is_some())
+            .any(|f| flag_exact(inst, f).is_some())
         {
             continue;
         }

@@ -1,10 +1,10 @@
 //! DF114: the final stage has no HEALTHCHECK (neither its own nor one from a parent stage in
-//! this file). `HEALTHCHECK NONE` is a decision and counts. Stages that start no program
-//! (no CMD, ENTRYPOINT or EXPOSE anywhere in their parent chain — base images, data images)
-//! are not reported: a health check belongs to the image that runs the service.
+//! this file). `HEALTHCHECK NONE` is a decision and counts. Only images that run a service are
+//! reported (see [`starts_service`]): base, tool and data images whose command is absent, a
+//! shell, a REPL or a version print do not need a health check.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::general::{stage_chain, stage_instructions};
+use crate::lint::helpers::general::{stage_chain, stage_instructions, starts_service};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -15,27 +15,21 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         return;
     };
     let chain = stage_chain(cx.model, final_idx);
-    let mut has_health = false;
-    let mut runs_service = false;
-    for s in chain.iter().filter_map(|i| cx.model.stages.get(*i)) {
-        for (_, inst) in stage_instructions(cx.df, s) {
-            match inst.kind {
-                InstructionKind::Healthcheck => has_health = true,
-                InstructionKind::Cmd | InstructionKind::Entrypoint | InstructionKind::Expose => {
-                    runs_service = true
-                }
-                _ => {}
-            }
-        }
-    }
-    if has_health || !runs_service {
+    let has_health = chain
+        .iter()
+        .filter_map(|i| cx.model.stages.get(*i))
+        .any(|s| {
+            stage_instructions(cx.df, s).any(|(_, inst)| inst.kind == InstructionKind::Healthcheck)
+        });
+    if has_health || !starts_service(cx.df, cx.model, &chain) {
         return;
     }
     let Some(from) = cx.df.instructions.get(stage.from) else {
         return;
     };
+    // curl.exe ships with Windows Server 2019+ images, Nano Server included (no PowerShell there)
     let example = if cx.os_at(stage.from) == crate::dockerfile::stages::Os::Windows {
-        "HEALTHCHECK CMD [\"powershell\", \"-Command\", \"try { Invoke-WebRequest -UseBasicParsing http://localhost/health | Out-Null } catch { exit 1 }\"]"
+        "HEALTHCHECK CMD [\"curl.exe\", \"-f\", \"http://localhost/health\"]"
     } else {
         "HEALTHCHECK CMD [\"curl\", \"-f\", \"http://localhost/health\"]"
     };

@@ -1,16 +1,18 @@
 //! DF115: the final (Linux) stage runs as root: its last USER — looked up through the stage's
 //! parent stages in this file — is root / 0, or there is none.
 //!
-//! Not reported: Windows stages (DF203 covers ContainerAdministrator), a USER that is a
-//! variable, base images that default to a non-root user (`*nonroot*`, Ubuntu chiseled,
-//! Bitnami, Chainguard), and `scratch`-based stages that start no program (no CMD/ENTRYPOINT:
-//! data-only images). A `scratch` image that runs a binary without USER still runs it as
-//! UID 0 and is reported.
+//! An explicit root USER is always reported. A missing USER is reported only for images that
+//! run a service (see [`starts_service`]: EXPOSE, or an ENTRYPOINT/CMD that is not a shell,
+//! REPL or version print) — base and tool images are left alone. Not reported either: Windows
+//! stages (DF203 covers ContainerAdministrator), a USER that is a variable, and base images that
+//! default to a non-root user (`*nonroot*`, Ubuntu chiseled, Bitnami, Chainguard). A `scratch`
+//! image that runs a binary without USER runs it as UID 0 and is reported.
 
 use crate::dockerfile::InstructionKind;
 use crate::dockerfile::stages::Os;
 use crate::lint::helpers::general::{
     base_runs_non_root, chain_root_base, is_root_user, stage_chain, stage_instructions,
+    starts_service,
 };
 use crate::lint::{Emitter, LintContext};
 
@@ -26,27 +28,18 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
     let chain = stage_chain(cx.model, final_idx);
     // last USER: in the final stage, else in its parents (nearest first)
-    let mut last_user = None;
-    let mut starts_program = false;
-    for s in chain.iter().filter_map(|i| cx.model.stages.get(*i)) {
-        for (_, inst) in stage_instructions(cx.df, s) {
-            if matches!(
-                inst.kind,
-                InstructionKind::Cmd | InstructionKind::Entrypoint
-            ) {
-                starts_program = true;
-            }
-        }
-        if last_user.is_none() {
-            last_user = stage_instructions(cx.df, s)
+    let last_user = chain
+        .iter()
+        .filter_map(|i| cx.model.stages.get(*i))
+        .find_map(|s| {
+            stage_instructions(cx.df, s)
                 .filter(|(_, i)| i.kind == InstructionKind::User)
-                .last();
-        }
-    }
+                .last()
+        });
     match last_user {
         Some((_, inst)) => {
             let user = inst.args.text.trim();
-            if user.contains('$') || !is_root_user(user) {
+            if user.is_empty() || user.contains('$') || !is_root_user(user) {
                 return;
             }
             let span = inst.words.first().map_or(inst.span, |w| w.span);
@@ -57,10 +50,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
         None => {
             let base = chain_root_base(cx.model, final_idx).unwrap_or_default();
-            if base_runs_non_root(&base) {
-                return;
-            }
-            if base == "scratch" && !starts_program {
+            if base_runs_non_root(&base) || !starts_service(cx.df, cx.model, &chain) {
                 return;
             }
             let Some(from) = cx.df.instructions.get(stage.from) else {

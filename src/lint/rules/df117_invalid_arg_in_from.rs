@@ -7,33 +7,54 @@ use std::collections::BTreeMap;
 
 use crate::dockerfile::expand::expand;
 use crate::lint::helpers::general::{
-    AUTOMATIC_ARGS, automatic_arg_value, valid_image_reference, var_refs,
+    AUTOMATIC_ARGS, automatic_arg_value, flag_exact, valid_image_reference, var_refs,
 };
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
+
+/// Global ARGs declared before instruction `before`, with their defaults expanded in order
+/// (a default may use earlier ARGs, `ARG TAG=${TAG:-3.20}`). `None` = declared without default.
+fn resolved_defaults(cx: &LintContext<'_>, before: usize) -> BTreeMap<String, Option<String>> {
+    let mut out: BTreeMap<String, Option<String>> = BTreeMap::new();
+    for a in cx
+        .model
+        .global_args
+        .iter()
+        .filter(|a| a.instruction < before)
+    {
+        let value = a.default.as_deref().map(|d| {
+            let lookup = |name: &str| -> Option<String> {
+                match out.get(name) {
+                    Some(v) => v.clone(),
+                    None => automatic_arg_value(name).map(str::to_string),
+                }
+            };
+            let e = expand(d, cx.df.escape, &lookup);
+            if e.error.is_some() {
+                d.to_string()
+            } else {
+                e.value
+            }
+        });
+        out.insert(a.name.clone(), value);
+    }
+    out
+}
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     let escape = cx.df.escape;
     let text = cx.text();
     for stage in &cx.model.stages {
         // ARGs declared before this FROM (global ARGs live before the first FROM)
-        let declared: BTreeMap<&str, Option<&str>> = cx
-            .model
-            .global_args
-            .iter()
-            .filter(|a| a.instruction < stage.from)
-            .map(|a| (a.name.as_str(), a.default.as_deref()))
-            .collect();
+        let declared = resolved_defaults(cx, stage.from);
         let Some(from) = cx.df.instructions.get(stage.from) else {
             continue;
         };
         // the image word as written in the file, and the --platform value
         let mut places: Vec<(String, Span)> =
             vec![(stage.base_span.slice(text).to_string(), stage.base_span)];
-        if let Some(f) = from.flag("platform") {
-            if let Some(vs) = f.value_span {
-                places.push((vs.slice(text).to_string(), vs));
-            }
+        if let Some(vs) = flag_exact(from, "platform").and_then(|f| f.value_span) {
+            places.push((vs.slice(text).to_string(), vs));
         }
         let mut undeclared = false;
         for (written, span) in &places {
@@ -64,7 +85,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
         let lookup = |name: &str| -> Option<String> {
             match declared.get(name) {
-                Some(Some(v)) => Some((*v).to_string()),
+                Some(Some(v)) => Some(v.clone()),
                 Some(None) => None,
                 None => automatic_arg_value(name).map(str::to_string),
             }
@@ -87,7 +108,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 declared
                     .get_key_value(r.name.as_str())
                     .filter(|(_, d)| d.is_none())
-                    .map(|(k, _)| *k)
+                    .map(|(k, _)| k.as_str())
             })
             .collect();
         let hint = if no_default.is_empty() {

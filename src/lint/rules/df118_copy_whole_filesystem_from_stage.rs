@@ -2,12 +2,12 @@
 //! package caches, credentials left by build steps — into the image.
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::general::{copy_sources, is_filesystem_root};
+use crate::lint::helpers::general::{copy_sources, flag_exact, is_filesystem_root};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for (_, inst) in cx.instructions_of(InstructionKind::Copy) {
-        let Some(from) = inst.flag("from").and_then(|f| f.value.as_deref()) else {
+        let Some(from) = flag_exact(inst, "from").and_then(|f| f.value.as_deref()) else {
             continue;
         };
         for w in copy_sources(inst) {

@@ -6,7 +6,7 @@
 use crate::dockerfile::InstructionKind;
 use crate::dockerfile::shell::Dialect;
 use crate::dockerfile::stages::Os;
-use crate::lint::helpers::general::{chmod_of, parse_mode};
+use crate::lint::helpers::general::{chmod_of, flag_exact, parse_mode};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -35,7 +35,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         {
             continue;
         }
-        let Some(f) = inst.flag("chmod") else {
+        let Some(f) = flag_exact(inst, "chmod") else {
             continue;
         };
         let Some(v) = f.value.as_deref() else {

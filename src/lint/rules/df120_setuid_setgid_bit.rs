@@ -7,7 +7,7 @@
 use crate::dockerfile::InstructionKind;
 use crate::dockerfile::shell::Dialect;
 use crate::dockerfile::stages::Os;
-use crate::lint::helpers::general::{ModeEffect, chmod_of, parse_mode};
+use crate::lint::helpers::general::{ModeEffect, chmod_of, flag_exact, parse_mode};
 use crate::lint::{Emitter, LintContext};
 
 fn executable_location(path: &str) -> bool {
@@ -43,7 +43,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             out.emit(
                 s.span(c.mode.range.clone()),
                 format!(
-                    "`chmod {}` adds the {} to `{}`: it then runs with its owner's privileges for any user; drop the bit and grant the specific capability or permission instead",
+                    "`chmod {}` adds the {} to `{}`: it then runs with its owner's or group's privileges for any user; drop the bit and grant the specific capability or permission instead",
                     c.mode.text,
                     what(eff),
                     c.targets.join(" ")
@@ -57,7 +57,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         {
             continue;
         }
-        let Some(f) = inst.flag("chmod") else {
+        let Some(f) = flag_exact(inst, "chmod") else {
             continue;
         };
         let Some(v) = f.value.as_deref() else {

@@ -73,13 +73,13 @@ fn command_finding(cmd: &Command) -> Option<(&ShWord, String)> {
             for (k, w) in args.iter().enumerate() {
                 let t = w.text.to_ascii_lowercase();
                 // git -c http.sslVerify=false ...
-                if let Some(v) = t.strip_prefix("http.sslverify=") {
-                    if falsy(v) {
-                        return Some((
-                            w,
-                            format!("`git -c {}` disables TLS certificate validation", w.text),
-                        ));
-                    }
+                if let Some(v) = t.strip_prefix("http.sslverify=")
+                    && falsy(v)
+                {
+                    return Some((
+                        w,
+                        format!("`git -c {}` disables TLS certificate validation", w.text),
+                    ));
                 }
                 // git config [--global] http.sslVerify false
                 if (t == "http.sslverify" || (t.starts_with("http.") && t.ends_with(".sslverify")))
@@ -99,13 +99,13 @@ fn command_finding(cmd: &Command) -> Option<(&ShWord, String)> {
         "npm" | "yarn" | "pnpm" => {
             for (k, w) in args.iter().enumerate() {
                 let t = w.text.to_ascii_lowercase();
-                if let Some(v) = t.strip_prefix("--strict-ssl=") {
-                    if falsy(v) {
-                        return Some((
-                            w,
-                            format!("`{name} {}` disables TLS certificate validation", w.text),
-                        ));
-                    }
+                if let Some(v) = t.strip_prefix("--strict-ssl=")
+                    && falsy(v)
+                {
+                    return Some((
+                        w,
+                        format!("`{name} {}` disables TLS certificate validation", w.text),
+                    ));
                 }
                 if (t == "strict-ssl" || t == "--strict-ssl")
                     && args.get(k + 1).is_some_and(|n| falsy(&n.text))
@@ -118,16 +118,16 @@ fn command_finding(cmd: &Command) -> Option<(&ShWord, String)> {
                         ),
                     ));
                 }
-                if let Some(v) = t.strip_prefix("strict-ssl=") {
-                    if falsy(v) {
-                        return Some((
-                            w,
-                            format!(
-                                "`{name} config set {}` disables TLS certificate validation",
-                                w.text
-                            ),
-                        ));
-                    }
+                if let Some(v) = t.strip_prefix("strict-ssl=")
+                    && falsy(v)
+                {
+                    return Some((
+                        w,
+                        format!(
+                            "`{name} config set {}` disables TLS certificate validation",
+                            w.text
+                        ),
+                    ));
                 }
             }
             None
@@ -173,15 +173,21 @@ static CALLBACK_RE: LazyLock<Option<Regex>> = LazyLock::new(|| {
 pub(crate) fn env_disables(name: &str, value: &str) -> bool {
     let v = value.trim_matches(|c| c == '"' || c == '\'');
     match name.to_ascii_uppercase().as_str() {
-        "GIT_SSL_NO_VERIFY" => !v.is_empty() && !falsy(v),
+        // git checks only whether the variable is set: any value, even `false`, disables checks
+        "GIT_SSL_NO_VERIFY" => true,
         "NODE_TLS_REJECT_UNAUTHORIZED" | "PYTHONHTTPSVERIFY" => v == "0",
         _ => false,
     }
 }
 
 fn env_message(name: &str, value: &str) -> String {
+    let why = if name.eq_ignore_ascii_case("GIT_SSL_NO_VERIFY") {
+        " (git skips validation whenever the variable is set, whatever its value)"
+    } else {
+        ""
+    };
     format!(
-        "`{name}={value}` turns off TLS certificate validation: remove it and install the CA certificate you need instead"
+        "`{name}={value}` turns off TLS certificate validation{why}: remove it and install the CA certificate you need instead"
     )
 }
 
@@ -241,7 +247,7 @@ mod tests {
     fn env_values() {
         assert!(env_disables("GIT_SSL_NO_VERIFY", "true"));
         assert!(env_disables("GIT_SSL_NO_VERIFY", "1"));
-        assert!(!env_disables("GIT_SSL_NO_VERIFY", "false"));
+        assert!(env_disables("GIT_SSL_NO_VERIFY", "false"));
         assert!(env_disables("NODE_TLS_REJECT_UNAUTHORIZED", "0"));
         assert!(!env_disables("NODE_TLS_REJECT_UNAUTHORIZED", "1"));
         assert!(env_disables("PYTHONHTTPSVERIFY", "'0'"));

@@ -3,7 +3,7 @@
 //! it is unknown whether a `.dockerignore` exists (stdin, editor buffers).
 
 use crate::dockerfile::InstructionKind;
-use crate::lint::helpers::general::{copy_sources, is_whole_context};
+use crate::lint::helpers::general::{copy_sources, flag_exact, is_whole_context};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -12,7 +12,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
     for (_, inst) in cx.instructions() {
         if !matches!(inst.kind, InstructionKind::Copy | InstructionKind::Add)
-            || inst.flag("from").is_some()
+            || flag_exact(inst, "from").is_some()
         {
             continue;
         }
