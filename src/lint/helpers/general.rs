@@ -2,9 +2,8 @@
 //! image references, pipelines.
 
 use crate::dockerfile::shell::{Command, Connector, Script};
-use crate::dockerfile::stages::{Os, Stage, StageModel};
+use crate::dockerfile::stages::{Stage, StageModel};
 use crate::dockerfile::{Dockerfile, Instruction, InstructionKind, Word};
-use crate::source::Span;
 
 /// ARGs BuildKit defines automatically (usable in FROM without a declaration).
 pub const AUTOMATIC_ARGS: &[&str] = &[
@@ -641,21 +640,6 @@ fn valid_path_component(p: &str) -> bool {
     true
 }
 
-/// Whether the stage runs on Windows (rules for Linux skip those).
-pub fn is_windows(os: Os) -> bool {
-    os == Os::Windows
-}
-
-/// Span of the first `needle` (ASCII, case-insensitive) inside `span` of `text`, or `span`.
-pub fn find_in_span(text: &str, span: Span, needle: &str) -> Span {
-    let hay = span.slice(text);
-    let lower = hay.to_ascii_lowercase();
-    match lower.find(&needle.to_ascii_lowercase()) {
-        Some(i) => Span::new(span.start + i, span.start + i + needle.len()),
-        None => span,
-    }
-}
-
 /// Programs that, started as the image's command without real arguments, make an interactive
 /// tool or base image rather than a service (`CMD ["python3"]`, `CMD ["go", "version"]`).
 const INTERACTIVE: &[&str] = &[
@@ -765,11 +749,6 @@ pub fn starts_service(df: &Dockerfile, model: &StageModel, chain: &[usize]) -> b
 /// unknown flag, reported by DF100).
 pub fn flag_exact<'i>(inst: &'i Instruction, name: &str) -> Option<&'i crate::dockerfile::Flag> {
     inst.flags.iter().find(|f| f.name == name)
-}
-
-/// Whether the instruction is of one of `kinds`.
-pub fn is_kind(inst: &Instruction, kinds: &[InstructionKind]) -> bool {
-    kinds.contains(&inst.kind)
 }
 
 /// A parsed EXPOSE item: inclusive port range and protocol.

@@ -11,8 +11,8 @@ use crate::lint::{Emitter, LintContext};
 fn is_cd(cmd: &Command, dialect: Dialect) -> bool {
     let name = cmd.name();
     match dialect {
-        Dialect::Posix => name == "cd",
-        Dialect::Cmd => name == "cd" || name == "chdir",
+        Dialect::Posix => name == "cd" || name == "pushd",
+        Dialect::Cmd => matches!(name.as_str(), "cd" | "chdir" | "pushd"),
         Dialect::PowerShell => matches!(
             name.as_str(),
             "cd" | "chdir" | "sl" | "set-location" | "pushd" | "push-location"
@@ -67,7 +67,13 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                             && (trimmed == a || trimmed.starts_with(&format!("{a}/")))
                     })
             });
-            if removed {
+            // pushd ... popd: the change is scoped like a subshell
+            let popped = matches!(cmd.name().as_str(), "pushd" | "push-location")
+                && cmds
+                    .iter()
+                    .skip(k + 1)
+                    .any(|c| matches!(c.name().as_str(), "popd" | "pop-location"));
+            if removed || popped {
                 continue;
             }
             let Some(first) = cmd.words.first() else {

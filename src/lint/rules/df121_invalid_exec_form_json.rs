@@ -3,11 +3,16 @@
 
 use crate::dockerfile::Instruction;
 use crate::lint::{Emitter, LintContext};
+use crate::source::Span;
 
-fn report(inst: &Instruction, out: &mut Emitter) {
+fn report(inst: &Instruction, out: &mut Emitter, seen: &mut Vec<Span>) {
     let Some(fb) = &inst.json_fallback else {
         return;
     };
+    if seen.contains(&fb.span) {
+        return;
+    }
+    seen.push(fb.span);
     out.emit(
         fb.span,
         format!(
@@ -19,10 +24,11 @@ fn report(inst: &Instruction, out: &mut Emitter) {
 }
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
+    let mut seen = Vec::new();
     for inst in &cx.df.instructions {
-        report(inst, out);
+        report(inst, out, &mut seen);
         if let Some(sub) = inst.onbuild.as_deref() {
-            report(sub, out);
+            report(sub, out, &mut seen);
         }
     }
 }

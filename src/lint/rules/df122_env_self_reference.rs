@@ -1,10 +1,12 @@
 //! DF122: an ENV value references a variable set earlier in the same ENV instruction.
 //! BuildKit expands all values of one ENV against the environment *before* the instruction,
-//! so `ENV A=1 B=$A` sets B to the old value of A (usually empty), not `1`.
+//! so `ENV A=1 B=$A` sets B to the old value of A (usually empty), not `1`. Variables that were
+//! already set earlier (ENV or ARG in this stage or a parent stage) are not reported: there the
+//! old value may be the intended one.
 
 use crate::dockerfile::InstructionKind;
 use crate::dockerfile::stages::Os;
-use crate::lint::helpers::general::var_refs;
+use crate::lint::helpers::general::{stage_chain, stage_instructions, var_refs};
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
 
@@ -22,6 +24,23 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 a == b
             }
         };
+        // variables set before this ENV (in this stage or its parent stages): a reference to
+        // their previous value may be intended, so only never-set variables are reported
+        let stage = cx.model.stage_of.get(idx).copied().flatten();
+        let chain = stage.map(|s| stage_chain(cx.model, s)).unwrap_or_default();
+        let set_before = |name: &str| {
+            chain
+                .iter()
+                .filter_map(|s| cx.model.stages.get(*s))
+                .any(|st| {
+                    stage_instructions(cx.df, st)
+                        .take_while(|(i, _)| *i < idx)
+                        .filter(|(_, i)| {
+                            matches!(i.kind, InstructionKind::Env | InstructionKind::Arg)
+                        })
+                        .any(|(_, i)| i.pairs.iter().any(|p| same(&p.key, name)))
+                })
+        };
         for (j, pair) in inst.pairs.iter().enumerate() {
             let Some(vs) = pair.value_span else { continue };
             let raw = vs.slice(text);
@@ -30,6 +49,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 else {
                     continue;
                 };
+                if set_before(&r.name) {
+                    continue;
+                }
                 let at = Span::new(vs.start + r.range.start, vs.start + r.range.end);
                 let val = earlier.value.as_deref().unwrap_or("");
                 out.emit(

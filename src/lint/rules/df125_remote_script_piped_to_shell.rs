@@ -2,7 +2,7 @@
 //! `sh -c "$(curl ...)"`, `bash <(curl ...)`. Nothing checks what was downloaded before it runs.
 //! POSIX shells only (PowerShell `iex (iwr ...)` is a Windows rule).
 
-use crate::dockerfile::shell::{Command, Connector, Dialect};
+use crate::dockerfile::shell::{Command, Dialect};
 use crate::lint::helpers::general::pipelines;
 use crate::lint::{Emitter, LintContext};
 
@@ -94,13 +94,21 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 .iter()
                 .filter(|c| c.depth == cmds.get(*p.start()).map_or(0, |f| f.depth))
                 .collect();
-            for pair in members.windows(2) {
-                let (Some(a), Some(b)) = (pair.first(), pair.get(1)) else {
-                    continue;
-                };
-                if b.connector != Connector::Pipe || !downloads_to_stdout(a) {
+            // download | [tee/cat/decompress ...] | interpreter
+            for (k, a) in members.iter().enumerate() {
+                if !downloads_to_stdout(a) {
                     continue;
                 }
+                let passthrough = |c: &Command| {
+                    matches!(
+                        c.name().as_str(),
+                        "tee" | "cat" | "gunzip" | "zcat" | "bunzip2" | "xzcat" | "dos2unix"
+                    ) || (c.name() == "gzip" && c.has_arg(&["-d", "-dc", "-cd"]))
+                };
+                let rest = members.get(k + 1..).unwrap_or(&[]);
+                let Some(b) = rest.iter().find(|c| !passthrough(c)) else {
+                    continue;
+                };
                 let Some(interp) = executes_stdin(b) else {
                     continue;
                 };
@@ -111,6 +119,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                         a.name()
                     ),
                 );
+                break;
             }
         }
         // sh -c "$(curl ...)" and bash <(curl ...)
@@ -135,5 +144,70 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile::shell::{Connector, ShWord};
+
+    fn cmd(words: &[&str]) -> Command {
+        Command {
+            words: words
+                .iter()
+                .map(|t| ShWord {
+                    text: (*t).to_string(),
+                    range: 0..0,
+                })
+                .collect(),
+            range: 0..0,
+            connector: Connector::Pipe,
+            depth: 0,
+        }
+    }
+
+    #[test]
+    fn downloads() {
+        assert!(downloads_to_stdout(&cmd(&[
+            "curl",
+            "-fsSL",
+            "https://x/i.sh"
+        ])));
+        assert!(!downloads_to_stdout(&cmd(&[
+            "curl",
+            "-fsSLo",
+            "/tmp/i.sh",
+            "https://x"
+        ])));
+        assert!(!downloads_to_stdout(&cmd(&[
+            "curl",
+            "-O",
+            "https://x/i.sh"
+        ])));
+        assert!(downloads_to_stdout(&cmd(&["wget", "-qO-", "https://x"])));
+        assert!(downloads_to_stdout(&cmd(&["wget", "-O", "-", "https://x"])));
+        assert!(!downloads_to_stdout(&cmd(&["wget", "https://x/i.sh"])));
+    }
+
+    #[test]
+    fn interpreters() {
+        assert_eq!(executes_stdin(&cmd(&["sh"])).as_deref(), Some("sh"));
+        assert_eq!(
+            executes_stdin(&cmd(&["sudo", "-E", "bash", "-"])).as_deref(),
+            Some("bash")
+        );
+        assert_eq!(
+            executes_stdin(&cmd(&["bash", "-s", "--", "--channel", "x"])).as_deref(),
+            Some("bash")
+        );
+        assert_eq!(
+            executes_stdin(&cmd(&["python3", "-"])).as_deref(),
+            Some("python3")
+        );
+        assert!(executes_stdin(&cmd(&["sh", "-c", "cat"])).is_none());
+        assert!(executes_stdin(&cmd(&["sh", "script.sh"])).is_none());
+        assert!(executes_stdin(&cmd(&["python3", "-c", "import json"])).is_none());
+        assert!(executes_stdin(&cmd(&["tar", "-xz"])).is_none());
     }
 }
