@@ -123,6 +123,8 @@ struct Ctx<'a, 'b> {
     escape: char,
     kind: InstructionKind,
     d: &'a mut Diags<'b>,
+    /// A word lexing error was already reported for this instruction.
+    lex_reported: bool,
 }
 
 impl Ctx<'_, '_> {
@@ -136,10 +138,26 @@ impl Ctx<'_, '_> {
         match unquote(&raw, self.escape) {
             Ok(s) => s,
             Err(e) => {
-                if expands(self.kind) {
+                if expands(self.kind) && !self.lex_reported {
+                    self.lex_reported = true;
                     let span = self.l.span(a, b);
-                    self.d
-                        .df100(format!("failed to process \"{raw}\": {e}"), span);
+                    let split_kind = matches!(
+                        self.kind,
+                        InstructionKind::Add
+                            | InstructionKind::Copy
+                            | InstructionKind::Volume
+                            | InstructionKind::From
+                            | InstructionKind::Expose
+                    );
+                    let hint = if split_kind && e.contains("matching") {
+                        format!(
+                            " ({} arguments are split at whitespace before quotes are removed; use the JSON form for paths with spaces)",
+                            self.kind.as_str()
+                        )
+                    } else {
+                        String::new()
+                    };
+                    self.d.df100(format!("failed to process \"{raw}\": {e}{hint}"), span);
                 }
                 raw
             }
@@ -167,7 +185,7 @@ pub(super) fn build(l: &Logical, escape: char, d: &mut Diags<'_>, depth: usize) 
     inst.args = sub_logical(l, cs.args_start, cs.args_end);
     let (a0, a1) = (cs.args_start, cs.args_end);
     let args_span = l.span(a0, a1);
-    let mut ctx = Ctx { l, escape, kind, d };
+    let mut ctx = Ctx { l, escape, kind, d, lex_reported: false };
     let mut json = false;
     let mut healthcheck_none = false;
     use InstructionKind as K;
@@ -271,7 +289,12 @@ pub(super) fn build(l: &Logical, escape: char, d: &mut Diags<'_>, depth: usize) 
                     _ => {}
                 }
                 if depth == 0 {
+                    let before = ctx.d.out.len();
                     let sub = build(&sub_l, escape, ctx.d, depth + 1);
+                    // BuildKit checks a trigger only when a child image builds; say so.
+                    for diag in ctx.d.out.iter_mut().skip(before) {
+                        diag.message = format!("ONBUILD trigger: {}", diag.message);
+                    }
                     json = sub.json;
                     let mut sub_inst = sub.inst;
                     sub_inst.span = Span::new(sub_inst.span.start, span.end);
