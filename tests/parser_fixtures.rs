@@ -30,7 +30,10 @@ struct Dumper<'a> {
 impl Dumper<'_> {
     fn pos(&self, span: Span) -> String {
         let r = self.df.lines.region(self.text, span);
-        format!("{}:{}-{}:{}", r.start.line, r.start.column, r.end.line, r.end.column)
+        format!(
+            "{}:{}-{}:{}",
+            r.start.line, r.start.column, r.end.line, r.end.column
+        )
     }
 
     fn line(&mut self, indent: usize, s: &str) {
@@ -48,7 +51,11 @@ impl Dumper<'_> {
             inst.keyword,
             self.pos(inst.span),
             self.pos(inst.keyword_span),
-            if inst.full_span != inst.span { format!(" full@{}", self.pos(inst.full_span)) } else { String::new() }
+            if inst.full_span != inst.span {
+                format!(" full@{}", self.pos(inst.full_span))
+            } else {
+                String::new()
+            }
         );
         self.line(ind, &head);
         let ind = ind + 1;
@@ -57,7 +64,12 @@ impl Dumper<'_> {
             self.line(ind, &s);
         }
         for f in &inst.flags {
-            let mut s = format!("flag --{} @{} name@{}", f.name, self.pos(f.span), self.pos(f.name_span));
+            let mut s = format!(
+                "flag --{} @{} name@{}",
+                f.name,
+                self.pos(f.span),
+                self.pos(f.name_span)
+            );
             if let (Some(v), Some(vs)) = (&f.value, f.value_span) {
                 let _ = write!(s, " value {} @{}", show(v), self.pos(vs));
             }
@@ -134,7 +146,13 @@ impl Dumper<'_> {
         let head = format!("bom={} escape={:?}", df.bom, df.escape);
         self.line(0, &head);
         for d in &df.directives {
-            let s = format!("directive {}={:?} @{} value@{}", d.name, d.value, self.pos(d.span), self.pos(d.value_span));
+            let s = format!(
+                "directive {}={:?} @{} value@{}",
+                d.name,
+                d.value,
+                self.pos(d.span),
+                self.pos(d.value_span)
+            );
             self.line(0, &s);
         }
         for c in &df.comments {
@@ -153,19 +171,34 @@ impl Dumper<'_> {
 }
 
 fn check_span(text: &str, span: Span, what: &str) {
-    assert!(span.start <= span.end && span.end <= text.len(), "{what}: {span:?} outside text of {} bytes", text.len());
-    assert!(text.is_char_boundary(span.start) && text.is_char_boundary(span.end), "{what}: {span:?} not on char boundaries");
+    assert!(
+        span.start <= span.end && span.end <= text.len(),
+        "{what}: {span:?} outside text of {} bytes",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(span.start) && text.is_char_boundary(span.end),
+        "{what}: {span:?} not on char boundaries"
+    );
 }
 
 fn check_logical(text: &str, l: &Logical, what: &str) {
     for (i, b) in l.text.bytes().enumerate() {
         let f = l.to_file(i);
-        assert_eq!(text.as_bytes().get(f), Some(&b), "{what}: logical byte {i} maps to {f}");
+        assert_eq!(
+            text.as_bytes().get(f),
+            Some(&b),
+            "{what}: logical byte {i} maps to {f}"
+        );
     }
 }
 
 fn check_instruction(text: &str, inst: &Instruction) {
-    for (s, w) in [(inst.span, "span"), (inst.full_span, "full_span"), (inst.keyword_span, "keyword")] {
+    for (s, w) in [
+        (inst.span, "span"),
+        (inst.full_span, "full_span"),
+        (inst.keyword_span, "keyword"),
+    ] {
         check_span(text, s, w);
     }
     assert!(inst.full_span.start <= inst.span.start && inst.span.end <= inst.full_span.end);
@@ -189,7 +222,9 @@ fn check_instruction(text: &str, inst: &Instruction) {
     }
     match &inst.form {
         Form::Shell(l) => check_logical(text, l, "shell"),
-        Form::Exec(ws) => ws.iter().for_each(|w| check_span(text, w.span, "exec word")),
+        Form::Exec(ws) => ws
+            .iter()
+            .for_each(|w| check_span(text, w.span, "exec word")),
         Form::None => {}
     }
     for h in &inst.heredocs {
@@ -231,13 +266,22 @@ fn parse_fixtures() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 40, "expected at least 40 fixtures, found {}", cases.len());
+    assert!(
+        cases.len() >= 40,
+        "expected at least 40 fixtures, found {}",
+        cases.len()
+    );
     for case in cases {
         let bytes = std::fs::read(root.join(&case).join("Dockerfile")).expect("read fixture");
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let df = dockerfile::parse(&text);
         check_invariants(&text, &df);
-        let dump = Dumper { df: &df, text: &text, out: String::new() }.dump();
+        let dump = Dumper {
+            df: &df,
+            text: &text,
+            out: String::new(),
+        }
+        .dump();
         insta::assert_snapshot!(case.as_str(), dump);
     }
 }

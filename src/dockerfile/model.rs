@@ -268,8 +268,13 @@ pub struct Instruction {
     pub flags: Vec<Flag>,
     /// Argument text after the keyword and flags (logical, trimmed).
     pub args: Logical,
-    /// Whitespace-split words of `args` (quote-aware). For ENV/LABEL/ARG see `pairs`; for
-    /// exec forms see `form`. For ADD/COPY/VOLUME in JSON form these are the decoded elements.
+    /// Words of `args`, split the way BuildKit splits them: FROM/EXPOSE and shell-form
+    /// ADD/COPY/VOLUME split at whitespace runs (BuildKit removes quotes only afterwards, so
+    /// `COPY "a b" c` is three words and a DF100); MAINTAINER/STOPSIGNAL/USER/WORKDIR are one
+    /// word (`WORKDIR C:\Program Files` is a single path); HEALTHCHECK has its type
+    /// (`CMD`/`NONE`) as `words[0]`. For ADD/COPY/VOLUME in JSON form these are the decoded
+    /// elements. Empty for ENV/LABEL/ARG (see `pairs`) and RUN/CMD/ENTRYPOINT/SHELL (see
+    /// `form`).
     pub words: Vec<Word>,
     /// ENV / LABEL / ARG pairs.
     pub pairs: Vec<KeyValue>,

@@ -283,15 +283,13 @@ pub(super) fn check_mount(v: &str) -> Result<(), String> {
             }
             continue;
         };
-        if key == "from" {
-            if let Some(idx) = value.find('$')
-                && idx != value.len() - 1
-            {
-                return Err(
-                    "'from' doesn't support variable expansion, define alias stage instead"
-                        .to_string(),
-                );
-            }
+        if key == "from"
+            && let Some(idx) = value.find('$')
+            && idx != value.len() - 1
+        {
+            return Err(
+                "'from' doesn't support variable expansion, define alias stage instead".to_string(),
+            );
         }
         let dynamic = value.contains('$');
         match key.as_str() {

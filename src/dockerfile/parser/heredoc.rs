@@ -20,11 +20,18 @@ fn is_go_space(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\u{c}' | '\r' | ' ')
 }
 
+/// What a heredoc word says: delimiter name, fd prefix, `<<-`, unquoted delimiter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Spec {
+    pub name: String,
+    pub fd: Option<u32>,
+    pub chomp: bool,
+    pub expand: bool,
+}
+
 /// Name, fd, chomp and expand of a heredoc word (`^(\d*)<<(-?)\s*([^<]*)$`). `Ok(None)` when
 /// the word is not a heredoc; `Err` when BuildKit's lexing of the delimiter fails.
-pub(super) fn parse_heredoc_word(
-    word: &str,
-) -> Option<Result<(String, Option<u32>, bool, bool), String>> {
+pub(super) fn parse_heredoc_word(word: &str) -> Option<Result<Spec, String>> {
     let digits_len = word.bytes().take_while(u8::is_ascii_digit).count();
     let digits = word.get(..digits_len)?;
     let rest = word.get(digits_len..)?.strip_prefix("<<")?;
@@ -70,7 +77,12 @@ pub(super) fn parse_heredoc_word(
     let count = |s: &str| s.chars().filter(|c| *c == '\'' || *c == '"').count();
     let name = words.into_iter().next().unwrap_or_default();
     let expand = raw.first().is_some_and(|r| count(r) == count(&name));
-    Some(Ok((name, fd, chomp, expand)))
+    Some(Ok(Spec {
+        name,
+        fd,
+        chomp,
+        expand,
+    }))
 }
 
 /// All heredoc markers of a logical instruction line, in order. A lexing error of the whole
@@ -84,7 +96,12 @@ pub(super) fn markers(line: &str) -> (Vec<Marker>, Vec<(String, usize, usize)>) 
     for w in words {
         match parse_heredoc_word(&w.text) {
             None => {}
-            Some(Ok((name, fd, chomp, expand))) => {
+            Some(Ok(Spec {
+                name,
+                fd,
+                chomp,
+                expand,
+            })) => {
                 out.push(Marker {
                     name,
                     fd,
@@ -125,10 +142,7 @@ mod tests {
             "<<- EOF",
         ] {
             let r = parse_heredoc_word(w);
-            assert!(
-                matches!(&r, Some(Ok((n, _, _, _))) if n == "EOF"),
-                "{w}: {r:?}"
-            );
+            assert!(matches!(&r, Some(Ok(s)) if s.name == "EOF"), "{w}: {r:?}");
         }
         for w in ["", "EOF", "<<", "<<-", "<EOF", "<<<EOF", "<<EOF sh"] {
             assert_eq!(parse_heredoc_word(w), None, "{w}");

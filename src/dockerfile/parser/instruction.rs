@@ -157,7 +157,8 @@ impl Ctx<'_, '_> {
                     } else {
                         String::new()
                     };
-                    self.d.df100(format!("failed to process \"{raw}\": {e}{hint}"), span);
+                    self.d
+                        .df100(format!("failed to process \"{raw}\": {e}{hint}"), span);
                 }
                 raw
             }
@@ -185,7 +186,13 @@ pub(super) fn build(l: &Logical, escape: char, d: &mut Diags<'_>, depth: usize) 
     inst.args = sub_logical(l, cs.args_start, cs.args_end);
     let (a0, a1) = (cs.args_start, cs.args_end);
     let args_span = l.span(a0, a1);
-    let mut ctx = Ctx { l, escape, kind, d, lex_reported: false };
+    let mut ctx = Ctx {
+        l,
+        escape,
+        kind,
+        d,
+        lex_reported: false,
+    };
     let mut json = false;
     let mut healthcheck_none = false;
     use InstructionKind as K;

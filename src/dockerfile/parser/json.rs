@@ -121,7 +121,10 @@ pub(super) fn parse_json_array(s: &str) -> JsonArray {
                         Err(e) => return e,
                     },
                     b'\'' => {
-                        return invalid("single quotes are not JSON strings (use double quotes)", i);
+                        return invalid(
+                            "single quotes are not JSON strings (use double quotes)",
+                            i,
+                        );
                     }
                     b't' | b'f' | b'n' => {
                         let lit: &[u8] = match c {
@@ -188,7 +191,10 @@ pub(super) fn parse_json_array(s: &str) -> JsonArray {
                         i += 1;
                     }
                     Some(b'\'') => {
-                        return invalid("single quotes are not JSON strings (use double quotes)", i);
+                        return invalid(
+                            "single quotes are not JSON strings (use double quotes)",
+                            i,
+                        );
                     }
                     Some(b'"') => return invalid("missing comma between elements", i),
                     Some(_) => return invalid(describe(s, i), i),
