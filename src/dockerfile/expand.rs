@@ -40,7 +40,9 @@ pub struct ExpandedWords {
 /// Expands variables in `word` the way BuildKit's shell lexer does for instructions that
 /// expand (FROM, COPY, ADD, ENV, LABEL, ARG, WORKDIR, USER, EXPOSE, STOPSIGNAL, VOLUME, ONBUILD
 /// sub-instructions excluded). `lookup` returns a variable's value; unset variables expand to
-/// "" and are recorded in `Expanded::unset`. Quotes are removed.
+/// "" and are recorded in `Expanded::unset`. Quotes are removed. BuildKit compares variable
+/// names case-insensitively in Windows stages; a caller expanding for a Windows stage should
+/// make `lookup` case-insensitive.
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
     let opts = LexOpts {
         escape,

@@ -228,8 +228,8 @@ pub struct Heredoc {
     pub chomp: bool,
     /// False when the delimiter was quoted (no variable expansion in the body).
     pub expand: bool,
-    /// Body text (after tab stripping for `<<-`), lines joined with `\n`, ending with `\n`
-    /// unless empty.
+    /// Body text (after tab stripping for `<<-`), lines joined with `\n` (also for CRLF
+    /// files), ending with `\n` unless empty or cut off by the end of the file.
     pub body: String,
     /// File span of the `<<EOF` marker in the instruction line.
     pub marker_span: Span,
