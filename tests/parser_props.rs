@@ -251,6 +251,11 @@ fn instruction_template() -> impl Strategy<Value = String> {
         Just("ONBUILD RUN <<EOF\necho triggered\nEOF".to_string()),
         Just("MAINTAINER someone".to_string()),
         Just("FROM alpine:3.20 AS second".to_string()),
+        Just("COPY app{B} C:{B}app{B}".to_string()),
+        Just("RUN --mount=type=secret,id=tok <<EOF\ncat /run/secrets/tok\nEOF".to_string()),
+        Just("COPY --chown=1:1 <<-EOT /x\n\tline\n\tEOT".to_string()),
+        Just("HEALTHCHECK --timeout=3s CMD [\"curl\", \"-f\", \"http://localhost/\"]".to_string()),
+        Just("RUN echo \"quoted {E}\n    continued\"".to_string()),
     ]
 }
 

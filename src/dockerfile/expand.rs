@@ -673,17 +673,15 @@ fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, Strin
 
 /// Reverses a pattern keeping `\x` escapes in order (`a\*c` -> `c\*a`).
 fn reverse_pattern(pattern: &str) -> String {
-    let chars: Vec<char> = pattern.chars().collect();
-    let mut units: Vec<String> = Vec::with_capacity(chars.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' && i + 1 < chars.len() {
-            units.push([c, chars[i + 1]].iter().collect());
-            i += 2;
-        } else {
-            units.push(c.to_string());
-            i += 1;
+    let mut units: Vec<String> = Vec::with_capacity(pattern.len());
+    let mut it = pattern.chars().peekable();
+    while let Some(c) = it.next() {
+        match (c, it.peek()) {
+            ('\\', Some(&n)) => {
+                it.next();
+                units.push([c, n].iter().collect());
+            }
+            _ => units.push(c.to_string()),
         }
     }
     units.into_iter().rev().collect()

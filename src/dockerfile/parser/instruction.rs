@@ -231,7 +231,7 @@ pub(super) fn build(l: &Logical, escape: char, d: &mut Diags<'_>, depth: usize) 
                     .df100("ARG requires at least one argument", keyword_span);
             }
             for (s, e) in ws {
-                let kv = key_value(&mut ctx, s, e, true);
+                let kv = key_value(&mut ctx, s, e);
                 if kv.key.is_empty() {
                     ctx.d.df100("ARG names can not be blank", kv.span);
                 }
@@ -502,7 +502,7 @@ impl LogicalSlice for Span {
 }
 
 /// `name[=value]` word of ARG (or `k=v` of ENV/LABEL).
-fn key_value(ctx: &mut Ctx<'_, '_>, s: usize, e: usize, optional_value: bool) -> KeyValue {
+fn key_value(ctx: &mut Ctx<'_, '_>, s: usize, e: usize) -> KeyValue {
     let raw = ctx.text(s, e).to_string();
     match raw.find('=') {
         Some(i) => {
@@ -518,7 +518,6 @@ fn key_value(ctx: &mut Ctx<'_, '_>, s: usize, e: usize, optional_value: bool) ->
             }
         }
         None => {
-            debug_assert!(optional_value);
             let key = ctx.unquoted(s, e);
             KeyValue {
                 key,
@@ -583,7 +582,7 @@ fn env_pairs(ctx: &mut Ctx<'_, '_>, a0: usize, a1: usize, kw: Span) -> Vec<KeyVa
             );
             continue;
         }
-        let kv = key_value(ctx, s, e, false);
+        let kv = key_value(ctx, s, e);
         if kv.key_span.is_empty() {
             ctx.d
                 .df100(format!("{name} names can not be blank"), kv.span);
