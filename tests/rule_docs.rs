@@ -71,8 +71,10 @@ fn every_rule_doc_example_holds() {
                     _ => Some(true),
                 },
             };
-            let mut config = Config::default();
-            config.target = attr("target").map(str::to_string);
+            let config = Config {
+                target: attr("target").map(str::to_string),
+                ..Config::default()
+            };
             let file = SourceFile::new(path, ex.code.clone());
             let rules = enabled_rules(&config);
             let (findings, _) = lint_file(&file, &config, &rules, &ctx, today);

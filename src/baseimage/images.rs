@@ -119,13 +119,12 @@ pub fn collect(
             continue;
         }
         // An expanded base that names an earlier stage is a stage reference, not an image.
-        if let Some(b) = &expanded {
-            if model
+        if let Some(b) = &expanded
+            && model
                 .stage_by_name(b)
                 .is_some_and(|s| s.index < stage.index)
-            {
-                continue;
-            }
+        {
+            continue;
         }
         let reference = expanded.as_deref().map(ImageRef::parse);
         out.push(ImageUse {
@@ -146,10 +145,10 @@ pub fn collect(
                 return;
             }
             let (expanded, unresolved) = resolve(raw, df.escape, &env);
-            if let Some(e) = &expanded {
-                if is_stage_ref(model, e, stage) || e.eq_ignore_ascii_case("scratch") {
-                    return;
-                }
+            if let Some(e) = &expanded
+                && (is_stage_ref(model, e, stage) || e.eq_ignore_ascii_case("scratch"))
+            {
+                return;
             }
             let reference = expanded.as_deref().map(ImageRef::parse);
             out.push(ImageUse {
@@ -180,16 +179,17 @@ pub fn collect(
                     for field in v.split(',') {
                         let here = offset;
                         offset += field.len() + 1;
-                        if let Some((k, val)) = field.split_once('=') {
-                            if k.trim().eq_ignore_ascii_case("from") && !val.is_empty() {
-                                let start = sp.start + here + k.len() + 1;
-                                let span = if sp.end - sp.start == v.len() {
-                                    Span::new(start, start + val.len())
-                                } else {
-                                    sp
-                                };
-                                push(UseKind::MountFrom, val, span);
-                            }
+                        if let Some((k, val)) = field.split_once('=')
+                            && k.trim().eq_ignore_ascii_case("from")
+                            && !val.is_empty()
+                        {
+                            let start = sp.start + here + k.len() + 1;
+                            let span = if sp.end - sp.start == v.len() {
+                                Span::new(start, start + val.len())
+                            } else {
+                                sp
+                            };
+                            push(UseKind::MountFrom, val, span);
                         }
                     }
                 }

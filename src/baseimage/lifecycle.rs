@@ -153,12 +153,12 @@ impl BaseImageData {
     /// Whether the repository is a Windows base OS image (servercore, nanoserver, server, windows).
     pub fn is_windows_base(&self, image: &ImageRef) -> bool {
         let name = image.name();
-        self.windows.repositories.iter().any(|r| *r == name)
+        self.windows.repositories.contains(&name)
     }
 
     pub fn is_insider(&self, image: &ImageRef) -> bool {
         let name = image.name();
-        self.windows.insider_repositories.iter().any(|r| *r == name)
+        self.windows.insider_repositories.contains(&name)
     }
 
     /// The Windows line a tag names (`ltsc2022`, `4.8.1-windowsservercore-ltsc2019`,
@@ -199,7 +199,7 @@ impl BaseImageData {
 
 fn release_for<'a>(table: &'a ReleaseTable, image: &ImageRef) -> Option<&'a Release> {
     let name = image.name();
-    if !table.repositories.iter().any(|r| *r == name) {
+    if !table.repositories.contains(&name) {
         return None;
     }
     let tag = image.tag.as_deref()?;

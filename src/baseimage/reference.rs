@@ -210,10 +210,10 @@ fn validate_domain(d: &str) -> Result<(), RefError> {
             None => (d, None),
         }
     };
-    if let Some(p) = port {
-        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
+    if let Some(p) = port
+        && (p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
     }
     if d.starts_with('[') {
         return Ok(());
@@ -425,7 +425,8 @@ mod tests {
 
     #[test]
     fn invalid_references() {
-        let cases: &[(&str, fn(&RefError) -> bool)] = &[
+        type Check = fn(&RefError) -> bool;
+        let cases: &[(&str, Check)] = &[
             ("", |e| matches!(e, RefError::Empty)),
             (":tag", |e| matches!(e, RefError::Empty)),
             ("Node", |e| matches!(e, RefError::Uppercase(_))),
