@@ -256,6 +256,14 @@ fn days_in_month(year: i32, month: u8) -> u8 {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a YYYY-MM-DD date")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

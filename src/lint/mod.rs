@@ -1,6 +1,7 @@
 //! The rule engine: rule metadata (generated from `rules/<ID>.md`), the per-file lint context
 //! and the emitter rules report through.
 
+pub mod helpers;
 pub mod meta;
 pub mod registry;
 pub mod rules;
@@ -171,24 +172,24 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
             }
             Form::Exec(words) => {
                 // ["powershell", "-Command", "..."] / ["cmd", "/S", "/C", "..."] / ["sh", "-c", "..."]
-                if let (Some(first), Some(last)) = (words.first(), words.last()) {
-                    if words.len() >= 2 {
-                        let prog = shell::program_name(&first.text);
-                        let dialect = match prog.as_str() {
-                            "powershell" | "pwsh" => Some(Dialect::PowerShell),
-                            "cmd" => Some(Dialect::Cmd),
-                            "sh" | "bash" | "ash" | "dash" | "zsh" => Some(Dialect::Posix),
-                            _ => None,
+                if let (Some(first), Some(last)) = (words.first(), words.last())
+                    && words.len() >= 2
+                {
+                    let prog = shell::program_name(&first.text);
+                    let dialect = match prog.as_str() {
+                        "powershell" | "pwsh" => Some(Dialect::PowerShell),
+                        "cmd" => Some(Dialect::Cmd),
+                        "sh" | "bash" | "ash" | "dash" | "zsh" => Some(Dialect::Posix),
+                        _ => None,
+                    };
+                    if let Some(d) = dialect {
+                        // Exec-form words are JSON-decoded; offsets inside map approximately
+                        // to the quoted word (skip the opening quote).
+                        let text = Logical {
+                            text: last.text.clone(),
+                            segments: vec![(0, last.span.start + 1)],
                         };
-                        if let Some(d) = dialect {
-                            // Exec-form words are JSON-decoded; offsets inside map approximately
-                            // to the quoted word (skip the opening quote).
-                            let text = Logical {
-                                text: last.text.clone(),
-                                segments: vec![(0, last.span.start + 1)],
-                            };
-                            push(text, &shell.kind, d);
-                        }
+                        push(text, &shell.kind, d);
                     }
                 }
             }

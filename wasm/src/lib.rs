@@ -12,8 +12,8 @@ pub fn lint_json(path: &str, text: &str, today: &str) -> String {
         &[file],
         &portcullis::config::Config::default(),
         &portcullis::ScanOptions {
-            today,
             dockerignore_known: false,
+            ..portcullis::ScanOptions::new(today)
         },
     );
     serde_json::to_string(&report.findings).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
