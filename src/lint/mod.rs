@@ -162,10 +162,7 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
                             "sh" | "bash" | "ash" | "dash" | "zsh" | "powershell" | "pwsh"
                         );
                     if runs_body {
-                        let body = Logical {
-                            text: h.body.clone(),
-                            segments: vec![(0, h.body_span.start)],
-                        };
+                        let body = h.body_logical.clone();
                         push(body, &shell.kind, dialect_of(&shell.kind));
                     }
                 }
