@@ -6,11 +6,16 @@ pub mod meta;
 pub mod registry;
 pub mod rules;
 
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use crate::baseimage::images::{self, ImageUse};
+use crate::baseimage::policy::ImagePolicy;
 use crate::dockerfile::shell::{self, Dialect, Script};
 use crate::dockerfile::stages::{Os, ShellKind, StageModel};
 use crate::dockerfile::{Dockerfile, Form, Instruction, InstructionKind, Logical};
 use crate::finding::Severity;
-use crate::source::{SourceFile, Span};
+use crate::source::{Date, SourceFile, Span};
 
 pub use meta::{OsScope, RuleMeta};
 
@@ -52,8 +57,16 @@ pub struct LintContext<'a> {
     pub df: &'a Dockerfile,
     pub model: &'a StageModel,
     pub ctx: &'a FileContext,
+    /// The base-image policy (embedded default unless the engine sets the configured one).
+    pub policy: &'a ImagePolicy,
+    /// Today's date for dated checks (lifecycle data). Defaults to 1970-01-01 until set.
+    pub today: Date,
+    /// External images the file pulls (FROM, COPY --from, RUN --mount from), ARGs resolved.
+    pub images: Vec<ImageUse>,
     scripts: Vec<ShellScript<'a>>,
 }
+
+static EMBEDDED_POLICY: LazyLock<ImagePolicy> = LazyLock::new(ImagePolicy::embedded);
 
 impl<'a> LintContext<'a> {
     pub fn new(
@@ -63,7 +76,35 @@ impl<'a> LintContext<'a> {
         ctx: &'a FileContext,
     ) -> Self {
         let scripts = build_scripts(df, model);
-        Self { file, df, model, ctx, scripts }
+        let images = images::collect(df, model, &BTreeMap::new());
+        Self {
+            file,
+            df,
+            model,
+            ctx,
+            policy: &EMBEDDED_POLICY,
+            today: Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            },
+            images,
+            scripts,
+        }
+    }
+
+    /// Sets the base-image policy, today's date and the build args used to resolve ARGs in
+    /// image references.
+    pub fn with_policy(
+        mut self,
+        policy: &'a ImagePolicy,
+        today: Date,
+        build_args: &BTreeMap<String, String>,
+    ) -> Self {
+        self.policy = policy;
+        self.today = today;
+        self.images = images::collect(self.df, self.model, build_args);
+        self
     }
 
     pub fn text(&self) -> &'a str {
@@ -98,7 +139,11 @@ impl<'a> LintContext<'a> {
         &self,
         kind: InstructionKind,
     ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
-        self.df.instructions.iter().enumerate().filter(move |(_, i)| i.kind == kind)
+        self.df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(move |(_, i)| i.kind == kind)
     }
 }
 
@@ -121,12 +166,24 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
             },
             _ => continue,
         };
-        let Some(shell) = model.shell_at.get(idx) else { continue };
+        let Some(shell) = model.shell_at.get(idx) else {
+            continue;
+        };
         let stage = model.stage_of.get(idx).copied().flatten();
-        let os = stage.and_then(|s| model.stages.get(s)).map_or(Os::Unknown, |s| s.os);
+        let os = stage
+            .and_then(|s| model.stages.get(s))
+            .map_or(Os::Unknown, |s| s.os);
         let mut push = |text: Logical, kind: &'a ShellKind, dialect: Dialect| {
             let script = shell::parse(&text.text, dialect);
-            out.push(ShellScript { instruction: idx, inst: inst_ref, stage, os, shell: kind, text, script });
+            out.push(ShellScript {
+                instruction: idx,
+                inst: inst_ref,
+                stage,
+                os,
+                shell: kind,
+                text,
+                script,
+            });
         };
         match &inst_ref.form {
             Form::Shell(text) => {
@@ -140,31 +197,31 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
                             "sh" | "bash" | "ash" | "dash" | "zsh" | "powershell" | "pwsh"
                         );
                     if runs_body {
-                        let body = Logical { text: h.body.clone(), segments: vec![(0, h.body_span.start)] };
+                        let body = h.body_logical.clone();
                         push(body, &shell.kind, dialect_of(&shell.kind));
                     }
                 }
             }
             Form::Exec(words) => {
                 // ["powershell", "-Command", "..."] / ["cmd", "/S", "/C", "..."] / ["sh", "-c", "..."]
-                if let (Some(first), Some(last)) = (words.first(), words.last()) {
-                    if words.len() >= 2 {
-                        let prog = shell::program_name(&first.text);
-                        let dialect = match prog.as_str() {
-                            "powershell" | "pwsh" => Some(Dialect::PowerShell),
-                            "cmd" => Some(Dialect::Cmd),
-                            "sh" | "bash" | "ash" | "dash" | "zsh" => Some(Dialect::Posix),
-                            _ => None,
+                if let (Some(first), Some(last)) = (words.first(), words.last())
+                    && words.len() >= 2
+                {
+                    let prog = shell::program_name(&first.text);
+                    let dialect = match prog.as_str() {
+                        "powershell" | "pwsh" => Some(Dialect::PowerShell),
+                        "cmd" => Some(Dialect::Cmd),
+                        "sh" | "bash" | "ash" | "dash" | "zsh" => Some(Dialect::Posix),
+                        _ => None,
+                    };
+                    if let Some(d) = dialect {
+                        // Exec-form words are JSON-decoded; offsets inside map approximately
+                        // to the quoted word (skip the opening quote).
+                        let text = Logical {
+                            text: last.text.clone(),
+                            segments: vec![(0, last.span.start + 1)],
                         };
-                        if let Some(d) = dialect {
-                            // Exec-form words are JSON-decoded; offsets inside map approximately
-                            // to the quoted word (skip the opening quote).
-                            let text = Logical {
-                                text: last.text.clone(),
-                                segments: vec![(0, last.span.start + 1)],
-                            };
-                            push(text, &shell.kind, d);
-                        }
+                        push(text, &shell.kind, d);
                     }
                 }
             }
@@ -196,7 +253,10 @@ pub struct RawFinding {
 
 impl Emitter {
     pub fn new(rule: &'static RuleMeta) -> Self {
-        Self { rule, out: Vec::new() }
+        Self {
+            rule,
+            out: Vec::new(),
+        }
     }
 
     pub fn rule(&self) -> &'static RuleMeta {
