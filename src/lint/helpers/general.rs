@@ -518,14 +518,6 @@ pub fn argv_has_pipefail<S: AsRef<str>>(argv: &[S]) -> bool {
     })
 }
 
-/// The name of a stage for messages: `build` or `#2`.
-pub fn stage_label(stage: &Stage) -> String {
-    match &stage.name {
-        Some(n) => format!("`{n}`"),
-        None => format!("#{}", stage.index),
-    }
-}
-
 /// Valid stage name per BuildKit: `^[a-z][a-z0-9-_\.]*$` (after lowercasing).
 pub fn valid_stage_name(name: &str) -> bool {
     let mut b = name.bytes();

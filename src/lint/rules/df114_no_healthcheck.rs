@@ -36,8 +36,8 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     out.emit(
         from.span,
         format!(
-            "final stage {} has no HEALTHCHECK, so the orchestrator cannot tell a hung service from a healthy one: add e.g. `{example}` (or `HEALTHCHECK NONE` to record the decision)",
-            crate::lint::helpers::general::stage_label(stage)
+            "the final stage{} has no HEALTHCHECK, so the runtime cannot tell a hung service from a healthy one: add e.g. `{example}` (or `HEALTHCHECK NONE` to record the decision)",
+            stage.name.as_deref().map(|n| format!(" `{n}`")).unwrap_or_default()
         ),
     );
 }
