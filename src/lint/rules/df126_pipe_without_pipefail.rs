@@ -3,8 +3,9 @@
 //!
 //! Not reported: shells with `-o pipefail` in SHELL or in an exec-form invocation, scripts that
 //! ran `set -o pipefail` (or `set -euo pipefail`) before the pipe, pipes whose left-hand side is
-//! only `echo` / `printf` (they cannot fail in a way that matters), PowerShell and cmd,
-//! Windows stages. One finding per RUN script (the first unprotected pipe).
+//! only `echo` / `printf` (they cannot fail in a way that matters), pipes nested in command
+//! substitutions, subshells or blocks, PowerShell and cmd, Windows stages. One finding per RUN
+//! script (the first unprotected pipe).
 
 use crate::dockerfile::Form;
 use crate::dockerfile::shell::Dialect;
@@ -41,6 +42,11 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             let Some(last) = cmds.get(end) else { continue };
             if cmds.get(..start).unwrap_or(&[]).iter().any(sets_pipefail) {
                 break;
+            }
+            // pipes nested in `$( )`, subshells or blocks mostly compute values; only the
+            // top-level pipelines decide the step's status directly
+            if first.depth > 0 {
+                continue;
             }
             let depth = first.depth;
             let left_harmless = cmds
