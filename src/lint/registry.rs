@@ -4,8 +4,7 @@ use super::{Rule, rules};
 use crate::finding::Severity;
 
 /// Every rule, in id order.
-pub static RULES: &[Rule] = &[
-];
+pub static RULES: &[Rule] = &[];
 
 /// Every registered rule, in id order.
 pub fn all() -> &'static [Rule] {
