@@ -257,6 +257,7 @@ fn check_invariants(text: &str, df: &Dockerfile) {
 }
 
 #[test]
+#[allow(clippy::disallowed_methods)] // tests read their fixtures from disk
 fn parse_fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dockerfile/parse");
     let mut cases: Vec<_> = std::fs::read_dir(&root)
