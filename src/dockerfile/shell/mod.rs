@@ -424,27 +424,27 @@ fn to_words(toks: &[Tok], dialect: Dialect) -> Vec<ShWord> {
 
 fn split_flag(t: &Tok, dialect: Dialect) -> Option<Vec<ShWord>> {
     let b = t.text.as_bytes();
+    let at = |i: usize| b.get(i).copied();
+    let name_ok = |from: usize, to: usize, extra: &[u8]| {
+        b.get(from..to).is_some_and(|r| {
+            r.iter()
+                .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+        })
+    };
     let (sep_idx, keep_empty) =
-        if b.starts_with(b"--") && b.len() > 3 && b[2].is_ascii_alphanumeric() {
+        if b.starts_with(b"--") && at(2).is_some_and(|c| c.is_ascii_alphanumeric()) {
             let i = b.iter().position(|&c| c == b'=')?;
-            if !b[2..i]
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_' || c == b'.')
-            {
+            if !name_ok(2, i, b"-_.") {
                 return None;
             }
             (i, true)
         } else if dialect == Dialect::PowerShell
             && !t.quoted_start
-            && b.len() > 2
-            && b[0] == b'-'
-            && is_name_start(b[1])
+            && at(0) == Some(b'-')
+            && at(1).is_some_and(is_name_start)
         {
             let i = b.iter().position(|&c| c == b':')?;
-            if !b[1..i]
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
-            {
+            if !name_ok(1, i, b"_-") {
                 return None;
             }
             (i, false)
