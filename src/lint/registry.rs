@@ -3,8 +3,191 @@ use super::meta::{OsScope, RuleMeta};
 use super::{Rule, rules};
 use crate::finding::Severity;
 
+static DF400: RuleMeta = RuleMeta {
+    id: "DF400",
+    name: "base-image-untagged",
+    title: "Base image has no tag",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1104"],
+    peers: &["DL3006", "CKV_DOCKER_7"],
+    doc: include_str!("../../rules/DF400.md"),
+};
+
+static DF401: RuleMeta = RuleMeta {
+    id: "DF401",
+    name: "base-image-latest",
+    title: "Base image uses the `latest` tag",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5"],
+    peers: &["DL3007", "DS-0001", "CKV_DOCKER_7"],
+    doc: include_str!("../../rules/DF401.md"),
+};
+
+static DF402: RuleMeta = RuleMeta {
+    id: "DF402",
+    name: "base-image-not-digest-pinned",
+    title: "Base image not pinned by digest (when the policy requires it)",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF402.md"),
+};
+
+static DF403: RuleMeta = RuleMeta {
+    id: "DF403",
+    name: "base-image-not-allowed",
+    title: "Base image registry or repository is not on the allowlist",
+    severity: Severity::Error,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image", "zero-trust"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-829"],
+    peers: &["DL3026"],
+    doc: include_str!("../../rules/DF403.md"),
+};
+
+static DF404: RuleMeta = RuleMeta {
+    id: "DF404",
+    name: "deprecated-microsoft-repository",
+    title: "Deprecated Docker Hub `microsoft/*` repository",
+    severity: Severity::Error,
+    security_severity: "7.5",
+    os: OsScope::Windows,
+    tags: &["security", "base-image", "lifecycle"],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF404.md"),
+};
+
+static DF405: RuleMeta = RuleMeta {
+    id: "DF405",
+    name: "windows-base-end-of-life",
+    title: "Windows base image past (mainstream or extended) support",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "base-image", "lifecycle"],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF405.md"),
+};
+
+static DF406: RuleMeta = RuleMeta {
+    id: "DF406",
+    name: "windows-insider-image",
+    title: "Windows Insider (preview) base image",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "base-image", "lifecycle"],
+    references: &["NIST SP 800-190 4.1.5"],
+    peers: &[],
+    doc: include_str!("../../rules/DF406.md"),
+};
+
+static DF407: RuleMeta = RuleMeta {
+    id: "DF407",
+    name: "from-platform-constant",
+    title: "FROM --platform with a constant value",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["portability"],
+    references: &[],
+    peers: &["DL3029", "BuildKit FromPlatformFlagConstDisallowed"],
+    doc: include_str!("../../rules/DF407.md"),
+};
+
+static DF408: RuleMeta = RuleMeta {
+    id: "DF408",
+    name: "base-image-arg-without-default",
+    title: "Base image set by an ARG without a default (cannot be verified)",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "base-image", "zero-trust"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5"],
+    peers: &[],
+    doc: include_str!("../../rules/DF408.md"),
+};
+
+static DF409: RuleMeta = RuleMeta {
+    id: "DF409",
+    name: "external-image-in-copy-or-mount",
+    title: "COPY --from / RUN --mount from an external image that is unpinned or not allowlisted",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5"],
+    peers: &["DL3022"],
+    doc: include_str!("../../rules/DF409.md"),
+};
+
+static DF410: RuleMeta = RuleMeta {
+    id: "DF410",
+    name: "insecure-registry",
+    title: "Image from an insecure registry (localhost, IP address or plain-HTTP host)",
+    severity: Severity::Warning,
+    security_severity: "5.9",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["NIST SP 800-190 4.2.1", "CWE-319"],
+    peers: &[],
+    doc: include_str!("../../rules/DF410.md"),
+};
+
+static DF411: RuleMeta = RuleMeta {
+    id: "DF411",
+    name: "windows-host-compatibility",
+    title: "Windows image cannot run process-isolated on the declared hosts",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "compatibility"],
+    references: &["Windows container version compatibility"],
+    peers: &[],
+    doc: include_str!("../../rules/DF411.md"),
+};
+
+static DF412: RuleMeta = RuleMeta {
+    id: "DF412",
+    name: "dotnet-image-end-of-support",
+    title: ".NET or .NET Framework image past end of support",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Both,
+    tags: &["security", "base-image", "lifecycle", "dotnet"],
+    references: &["NIST SP 800-190 4.1.1", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF412.md"),
+};
+
 /// Every rule, in id order.
-pub static RULES: &[Rule] = &[];
+pub static RULES: &[Rule] = &[
+    Rule { meta: &DF400, check: rules::df400_base_image_untagged::check },
+    Rule { meta: &DF401, check: rules::df401_base_image_latest::check },
+    Rule { meta: &DF402, check: rules::df402_base_image_not_digest_pinned::check },
+    Rule { meta: &DF403, check: rules::df403_base_image_not_allowed::check },
+    Rule { meta: &DF404, check: rules::df404_deprecated_microsoft_repository::check },
+    Rule { meta: &DF405, check: rules::df405_windows_base_end_of_life::check },
+    Rule { meta: &DF406, check: rules::df406_windows_insider_image::check },
+    Rule { meta: &DF407, check: rules::df407_from_platform_constant::check },
+    Rule { meta: &DF408, check: rules::df408_base_image_arg_without_default::check },
+    Rule { meta: &DF409, check: rules::df409_external_image_in_copy_or_mount::check },
+    Rule { meta: &DF410, check: rules::df410_insecure_registry::check },
+    Rule { meta: &DF411, check: rules::df411_windows_host_compatibility::check },
+    Rule { meta: &DF412, check: rules::df412_dotnet_image_end_of_support::check },
+];
 
 /// Every registered rule, in id order.
 pub fn all() -> &'static [Rule] {
