@@ -3,8 +3,92 @@ use super::meta::{OsScope, RuleMeta};
 use super::{Rule, rules};
 use crate::finding::Severity;
 
+static DF504: RuleMeta = RuleMeta {
+    id: "DF504",
+    name: "choco-install-unpinned",
+    title: "Chocolatey package installed without --version",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "pinning", "chocolatey"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF504.md"),
+};
+
+static DF505: RuleMeta = RuleMeta {
+    id: "DF505",
+    name: "choco-checksum-bypass",
+    title: "Chocolatey checksum verification disabled",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "integrity", "chocolatey"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF505.md"),
+};
+
+static DF506: RuleMeta = RuleMeta {
+    id: "DF506",
+    name: "package-source-insecure",
+    title: "Chocolatey or PowerShell package source over plain HTTP",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "transport", "chocolatey", "powershell"],
+    references: &["NIST SP 800-190 4.1.5", "CWE-319", "CWE-829"],
+    peers: &[],
+    doc: include_str!("../../rules/DF506.md"),
+};
+
+static DF507: RuleMeta = RuleMeta {
+    id: "DF507",
+    name: "powershell-module-unpinned",
+    title: "PowerShell module or package installed without an exact version",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "pinning", "powershell"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF507.md"),
+};
+
+static DF508: RuleMeta = RuleMeta {
+    id: "DF508",
+    name: "powershell-trust-bypass",
+    title: "PowerShell publisher check skipped or repository marked trusted",
+    severity: Severity::Warning,
+    security_severity: "6.0",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "powershell"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-347"],
+    peers: &[],
+    doc: include_str!("../../rules/DF508.md"),
+};
+
+static DF509: RuleMeta = RuleMeta {
+    id: "DF509",
+    name: "nuget-feed-insecure",
+    title: "NuGet packages restored from a plain-HTTP feed",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "transport", "nuget", "dotnet"],
+    references: &["NIST SP 800-190 4.1.5", "CWE-319"],
+    peers: &[],
+    doc: include_str!("../../rules/DF509.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
+    Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
+    Rule { meta: &DF505, check: rules::df505_choco_checksum_bypass::check },
+    Rule { meta: &DF506, check: rules::df506_package_source_insecure::check },
+    Rule { meta: &DF507, check: rules::df507_powershell_module_unpinned::check },
+    Rule { meta: &DF508, check: rules::df508_powershell_trust_bypass::check },
+    Rule { meta: &DF509, check: rules::df509_nuget_feed_insecure::check },
 ];
 
 /// Every registered rule, in id order.

@@ -269,7 +269,7 @@ pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
                     }
                     v
                 } else {
-                    let rest = rest.strip_prefix('=').unwrap_or(rest);
+                    let rest = rest.strip_prefix(['=', ':']).unwrap_or(rest);
                     Some(OptValue { text: rest, word: w, range: attached_range(w, t.len() - rest.len()) })
                 };
                 out.options.push(Opt { name, word: w, value });
@@ -283,6 +283,215 @@ pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
 
 fn is_negative_number(t: &str) -> bool {
     t.len() > 1 && t[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.')
+}
+
+/// Splits `tool [global options] subcommand rest…`: skips leading options (with the values
+/// `global` says they take) and returns the subcommand word and the words after it.
+pub fn split_subcommand<'a>(args: &'a [ShWord], global: &OptSpec) -> Option<(&'a ShWord, &'a [ShWord])> {
+    let mut i = 0;
+    while let Some(w) = args.get(i) {
+        let t = w.text.as_str();
+        if !t.starts_with('-') || t.len() < 2 {
+            return Some((w, args.get(i + 1..).unwrap_or(&[])));
+        }
+        i += 1;
+        if t == "--" {
+            continue;
+        }
+        let body = t.trim_start_matches('-');
+        let attached = if global.short_clusters && !t.starts_with("--") {
+            // `-C dir` vs `-Cdir`
+            body.len() > 1 || body.contains('=')
+        } else {
+            body.contains('=') || (!global.short_clusters && body.contains(':'))
+        };
+        if !attached && global.takes_value(body) {
+            i += 1;
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chocolatey
+// ---------------------------------------------------------------------------------------------
+
+/// Value-taking options of `choco install` / `upgrade` (names compare case-insensitively, one or
+/// two dashes).
+pub const CHOCO_INSTALL_OPTS: OptSpec = OptSpec::windows(&[
+    "version", "s", "source", "u", "user", "p", "password", "cert", "cp", "certpassword",
+    "params", "parameters", "pkgparameters", "packageparameters", "package-parameters",
+    "ia", "installargs", "installarguments", "install-arguments",
+    "install-arguments-sensitive", "package-parameters-sensitive",
+    "t", "timeout", "execution-timeout", "executiontimeout", "c", "cache", "cachelocation",
+    "cache-location", "log-file", "logfile", "checksum", "downloadchecksum", "download-checksum",
+    "checksum64", "checksumx64", "downloadchecksumx64", "download-checksum-x64", "checksumtype",
+    "checksum-type", "downloadchecksumtype", "download-checksum-type", "checksumtype64",
+    "checksum-type-x64", "download-checksum-type-x64", "proxy", "proxy-user", "proxy-password",
+    "proxy-bypass-list", "viruspositivesminimum", "virus-positives-minimum", "except", "pin-reason",
+]);
+
+/// Value-taking options of `choco source` / `feature` / `config` / `apikey`.
+pub const CHOCO_ADMIN_OPTS: OptSpec = OptSpec::windows(&[
+    "n", "name", "s", "source", "u", "user", "p", "password", "cert", "cp", "certpassword",
+    "priority", "log-file", "logfile", "value", "k", "key", "apikey", "api-key",
+]);
+
+/// A parsed Chocolatey command.
+#[derive(Debug, Clone)]
+pub struct Choco<'a> {
+    /// Lowercased subcommand: `install` (also `cinst`), `upgrade` (also `cup`), `source`,
+    /// `feature`, …
+    pub sub: String,
+    /// Where the subcommand is written (the program name for `cinst` / `cup`).
+    pub sub_word: &'a ShWord,
+    pub args: ParsedArgs<'a>,
+}
+
+impl Choco<'_> {
+    pub fn installs(&self) -> bool {
+        self.sub == "install" || self.sub == "upgrade"
+    }
+}
+
+/// Parses `choco …`, `cinst …`, `cup …`.
+pub fn choco<'a>(inv: &Invocation<'a>) -> Option<Choco<'a>> {
+    let name = inv.name();
+    let (sub, sub_word, rest) = match name.as_str() {
+        "cinst" => ("install".to_string(), inv.name_word, inv.args),
+        "cup" => ("upgrade".to_string(), inv.name_word, inv.args),
+        "choco" => {
+            let (w, rest) = split_subcommand(inv.args, &CHOCO_ADMIN_OPTS)?;
+            (w.text.to_ascii_lowercase(), w, rest)
+        }
+        _ => return None,
+    };
+    let spec = if sub == "install" || sub == "upgrade" { &CHOCO_INSTALL_OPTS } else { &CHOCO_ADMIN_OPTS };
+    Some(Choco { sub, sub_word, args: parse_args(rest, spec) })
+}
+
+/// A choco option name without dashes/case differences (`--ignore-checksums` → `ignorechecksums`).
+pub fn choco_norm(name: &str) -> String {
+    name.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// dotnet / nuget.exe
+// ---------------------------------------------------------------------------------------------
+
+/// Value-taking options across `dotnet restore/build/publish/pack/run/test/tool/add/new/nuget`.
+pub const DOTNET_OPTS: OptSpec = OptSpec::posix(&[
+    "s", "source", "add-source", "configfile", "f", "framework", "r", "runtime", "c",
+    "configuration", "o", "output", "v", "verbosity", "version", "tool-path", "tool-manifest",
+    "a", "arch", "os", "packages", "package-directory", "property", "p", "lockfile-path",
+    "n", "name", "u", "username", "password", "api-key", "k", "l", "logger", "e", "environment",
+    "version-suffix", "artifacts-path", "launch-profile", "project", "format", "filter",
+    "settings", "results-directory", "collect", "blame-hang-timeout", "diag", "d",
+    "valid-authentication-types", "protocol-version", "cert", "interactive-timeout",
+]);
+
+/// A parsed `dotnet` command: the words naming the command (`tool install`, `nuget add source`,
+/// `add package`) lowercased and joined with spaces, and the remaining arguments.
+#[derive(Debug, Clone)]
+pub struct Dotnet<'a> {
+    pub verb: String,
+    /// The last word of the verb.
+    pub verb_word: &'a ShWord,
+    pub args: ParsedArgs<'a>,
+}
+
+/// Parses `dotnet <verb…> args`. Multi-word verbs: `tool install|update|restore|…`,
+/// `nuget add|update|remove|… source`, `add [project] package|reference`, `package add`,
+/// `new install`.
+pub fn dotnet<'a>(inv: &Invocation<'a>) -> Option<Dotnet<'a>> {
+    if inv.name() != "dotnet" {
+        return None;
+    }
+    let (first, rest) = split_subcommand(inv.args, &DOTNET_OPTS)?;
+    let first_l = first.text.to_ascii_lowercase();
+    let parsed = parse_args(rest, &DOTNET_OPTS);
+    let mut verb = first_l.clone();
+    let mut verb_word = first;
+    let mut ops = parsed.operands.clone();
+    let take = |ops: &mut Vec<&'a ShWord>, i: usize| if i < ops.len() { Some(ops.remove(i)) } else { None };
+    match first_l.as_str() {
+        "tool" | "package" | "new" | "workload" | "sln" | "reference" => {
+            if let Some(w) = take(&mut ops, 0) {
+                verb = format!("{first_l} {}", w.text.to_ascii_lowercase());
+                verb_word = w;
+            }
+        }
+        "nuget" => {
+            if let Some(w) = take(&mut ops, 0) {
+                let second = w.text.to_ascii_lowercase();
+                verb_word = w;
+                verb = format!("nuget {second}");
+                if matches!(second.as_str(), "add" | "update" | "remove" | "enable" | "disable" | "list")
+                    && ops.first().is_some_and(|o| o.text.eq_ignore_ascii_case("source"))
+                    && let Some(src) = take(&mut ops, 0)
+                {
+                    verb = format!("nuget {second} source");
+                    verb_word = src;
+                }
+            }
+        }
+        "add" | "remove" => {
+            // `dotnet add [PROJECT] package X`
+            if let Some(pos) = ops.iter().position(|o| {
+                o.text.eq_ignore_ascii_case("package") || o.text.eq_ignore_ascii_case("reference")
+            }) && pos <= 1
+            {
+                let w = ops.remove(pos);
+                if pos == 1 {
+                    ops.remove(0);
+                }
+                verb = format!("{first_l} {}", w.text.to_ascii_lowercase());
+                verb_word = w;
+            }
+        }
+        _ => {}
+    }
+    let args = ParsedArgs { options: parsed.options, operands: ops, case_insensitive: false };
+    Some(Dotnet { verb, verb_word, args })
+}
+
+/// Value-taking options of nuget.exe (single dash, case-insensitive).
+pub const NUGET_OPTS: OptSpec = OptSpec::windows(&[
+    "version", "outputdirectory", "o", "source", "fallbacksource", "configfile", "framework",
+    "verbosity", "packagesavemode", "dependencyversion", "solutiondirectory", "packagesdirectory",
+    "msbuildversion", "msbuildpath", "name", "username", "password", "storepasswordincleartext",
+    "validauthenticationtypes", "protocolversion", "format", "apikey", "timeout", "configfile",
+    "project2projecttimeout", "recursive", "lockfilepath", "id", "repositorypath", "safe",
+]);
+
+/// A parsed `nuget.exe` command.
+#[derive(Debug, Clone)]
+pub struct Nuget<'a> {
+    /// Lowercased verb; `sources add` for `nuget sources add`.
+    pub verb: String,
+    pub verb_word: &'a ShWord,
+    pub args: ParsedArgs<'a>,
+}
+
+pub fn nuget<'a>(inv: &Invocation<'a>) -> Option<Nuget<'a>> {
+    if inv.name() != "nuget" {
+        return None;
+    }
+    let (first, rest) = split_subcommand(inv.args, &NUGET_OPTS)?;
+    let mut args = parse_args(rest, &NUGET_OPTS);
+    let mut verb = first.text.to_ascii_lowercase();
+    let mut verb_word = first;
+    if (verb == "sources" || verb == "source") && !args.operands.is_empty() {
+        let w = args.operands.remove(0);
+        verb = format!("sources {}", w.text.to_ascii_lowercase());
+        verb_word = w;
+    }
+    Some(Nuget { verb, verb_word, args })
+}
+
+/// Splits a source list value (`a;b`, URL-encoded `%3B` too) into its entries.
+pub fn split_sources(v: &str) -> Vec<&str> {
+    v.split(';').flat_map(|p| p.split("%3B")).flat_map(|p| p.split("%3b")).map(str::trim).filter(|p| !p.is_empty()).collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -756,20 +965,37 @@ pub(crate) mod test_support {
     use crate::dockerfile::shell::{Command, Connector, ShWord};
 
     pub fn cmd(s: &str) -> Command {
-        let mut words = Vec::new();
+        script(s).into_iter().next().unwrap_or(Command { words: Vec::new(), range: 0..0, connector: Connector::Start, depth: 0 })
+    }
+
+    /// Splits at words `&&`, `||`, `;`, `|` (written as separate words).
+    pub fn script(s: &str) -> Vec<Command> {
+        let mut out = Vec::new();
+        let mut words: Vec<ShWord> = Vec::new();
+        let flush = |words: &mut Vec<ShWord>, out: &mut Vec<Command>| {
+            if let (Some(f), Some(l)) = (words.first(), words.last()) {
+                let range = f.range.start..l.range.end;
+                out.push(Command { words: std::mem::take(words), range, connector: Connector::Start, depth: 0 });
+            }
+        };
         let mut start = None;
         for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
             match (c.is_whitespace(), start) {
                 (false, None) => start = Some(i),
                 (true, Some(st)) => {
                     let raw = &s[st..i];
-                    words.push(ShWord { text: raw.trim_matches(|c| c == '\'' || c == '"').to_string(), range: st..i });
+                    if matches!(raw, "&&" | "||" | ";" | "|") {
+                        flush(&mut words, &mut out);
+                    } else {
+                        words.push(ShWord { text: raw.trim_matches(|c| c == '\'' || c == '"').to_string(), range: st..i });
+                    }
                     start = None;
                 }
                 _ => {}
             }
         }
-        Command { words, range: 0..s.len(), connector: Connector::Start, depth: 0 }
+        flush(&mut words, &mut out);
+        out
     }
 }
 
@@ -944,6 +1170,56 @@ mod tests {
         assert!(is_unc("\\\\server\\share\\x.msi"));
         assert!(!is_unc("C:\\x.msi"));
         assert!(is_remote_url("https://x/y.msi"));
+    }
+
+
+    #[test]
+    fn subcommands() {
+        let c = cmd("git -C /src -c core.x=1 clone -b v1 url");
+        let (sub, rest) = split_subcommand(&c.words[1..], &OptSpec::posix(&["C", "c"])).unwrap();
+        assert_eq!(sub.text, "clone");
+        assert_eq!(rest.len(), 3);
+        let c = cmd("choco install -y git --version 2.47.1");
+        let ch = choco(&invocation(&c).unwrap()).unwrap();
+        assert!(ch.installs());
+        assert_eq!(ch.args.operands.len(), 1);
+        let c = cmd("cinst -y git nodejs");
+        let ch = choco(&invocation(&c).unwrap()).unwrap();
+        assert_eq!(ch.sub, "install");
+        assert_eq!(ch.args.operands.len(), 2);
+        let c = cmd("choco feature enable -n allowEmptyChecksums");
+        let ch = choco(&invocation(&c).unwrap()).unwrap();
+        assert_eq!(ch.sub, "feature");
+        assert_eq!(ch.args.value(&["n"]).unwrap().text, "allowEmptyChecksums");
+        assert_eq!(choco_norm("--Ignore-Checksums"), "ignorechecksums");
+    }
+
+    #[test]
+    fn dotnet_verbs() {
+        let verb = |line: &str| {
+            let c = cmd(line);
+            let d = dotnet(&invocation(&c).unwrap()).unwrap();
+            (d.verb, d.verb_word.text.clone(), d.args.operands.iter().map(|w| w.text.clone()).collect::<Vec<_>>())
+        };
+        assert_eq!(verb("dotnet tool install -g dotnet-ef --version 9.0.0").2, vec!["dotnet-ef"]);
+        assert_eq!(verb("dotnet tool install -g dotnet-ef").0, "tool install");
+        assert_eq!(verb("dotnet nuget add source http://feed/x -n feed").0, "nuget add source");
+        assert_eq!(verb("dotnet nuget add source http://feed/x -n feed").2, vec!["http://feed/x"]);
+        assert_eq!(verb("dotnet add src/App.csproj package Newtonsoft.Json").2, vec!["Newtonsoft.Json"]);
+        assert_eq!(verb("dotnet add package Serilog -v 4.0.0").0, "add package");
+        assert_eq!(verb("dotnet restore -s http://a -s https://b").0, "restore");
+        let c = cmd("nuget sources add -Name x -Source http://feed");
+        let n = nuget(&invocation(&c).unwrap()).unwrap();
+        assert_eq!(n.verb, "sources add");
+        assert_eq!(n.args.value(&["source"]).unwrap().text, "http://feed");
+        assert_eq!(split_sources("http://a;https://b%3Bc"), vec!["http://a", "https://b", "c"]);
+    }
+
+    #[test]
+    fn splits_test_scripts() {
+        let cs = super::test_support::script("apt-get update && apt-get install -y x ; rm -rf /var/lib/apt/lists/*");
+        assert_eq!(cs.len(), 3);
+        assert_eq!(cs[2].words[0].text, "rm");
     }
 
     #[test]
