@@ -81,6 +81,45 @@ static DF509: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF509.md"),
 };
 
+static DF510: RuleMeta = RuleMeta {
+    id: "DF510",
+    name: "dotnet-tool-unpinned",
+    title: "dotnet tool or NuGet package installed without a version",
+    severity: Severity::Warning,
+    security_severity: "4.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning", "nuget", "dotnet"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF510.md"),
+};
+
+static DF511: RuleMeta = RuleMeta {
+    id: "DF511",
+    name: "nuget-source-confusion",
+    title: "NuGet restore ignores failed sources or mixes feeds without source mapping",
+    severity: Severity::Note,
+    security_severity: "4.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "nuget", "dotnet"],
+    references: &["CWE-829", "CWE-427"],
+    peers: &[],
+    doc: include_str!("../../rules/DF511.md"),
+};
+
+static DF512: RuleMeta = RuleMeta {
+    id: "DF512",
+    name: "installer-from-remote",
+    title: "Installer run directly from a URL or network share",
+    severity: Severity::Error,
+    security_severity: "7.5",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "integrity"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF512.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -89,6 +128,9 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF507, check: rules::df507_powershell_module_unpinned::check },
     Rule { meta: &DF508, check: rules::df508_powershell_trust_bypass::check },
     Rule { meta: &DF509, check: rules::df509_nuget_feed_insecure::check },
+    Rule { meta: &DF510, check: rules::df510_dotnet_tool_unpinned::check },
+    Rule { meta: &DF511, check: rules::df511_nuget_source_confusion::check },
+    Rule { meta: &DF512, check: rules::df512_installer_from_remote::check },
 ];
 
 /// Every registered rule, in id order.

@@ -7,3 +7,6 @@ pub mod df506_package_source_insecure;
 pub mod df507_powershell_module_unpinned;
 pub mod df508_powershell_trust_bypass;
 pub mod df509_nuget_feed_insecure;
+pub mod df510_dotnet_tool_unpinned;
+pub mod df511_nuget_source_confusion;
+pub mod df512_installer_from_remote;
