@@ -120,6 +120,45 @@ static DF512: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF512.md"),
 };
 
+static DF513: RuleMeta = RuleMeta {
+    id: "DF513",
+    name: "apt-install-unpinned",
+    title: "apt-get install without package versions",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain", "pinning", "apt"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1"],
+    peers: &["DL3008"],
+    doc: include_str!("../../rules/DF513.md"),
+};
+
+static DF514: RuleMeta = RuleMeta {
+    id: "DF514",
+    name: "apk-add-unpinned",
+    title: "apk add without package versions",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain", "pinning", "apk"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1"],
+    peers: &["DL3018"],
+    doc: include_str!("../../rules/DF514.md"),
+};
+
+static DF515: RuleMeta = RuleMeta {
+    id: "DF515",
+    name: "rpm-install-unpinned",
+    title: "yum/dnf/microdnf/zypper install without package versions",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain", "pinning", "rpm"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1"],
+    peers: &["DL3033", "DL3041", "DL3037"],
+    doc: include_str!("../../rules/DF515.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -131,6 +170,9 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF510, check: rules::df510_dotnet_tool_unpinned::check },
     Rule { meta: &DF511, check: rules::df511_nuget_source_confusion::check },
     Rule { meta: &DF512, check: rules::df512_installer_from_remote::check },
+    Rule { meta: &DF513, check: rules::df513_apt_install_unpinned::check },
+    Rule { meta: &DF514, check: rules::df514_apk_add_unpinned::check },
+    Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
 ];
 
 /// Every registered rule, in id order.

@@ -10,3 +10,6 @@ pub mod df509_nuget_feed_insecure;
 pub mod df510_dotnet_tool_unpinned;
 pub mod df511_nuget_source_confusion;
 pub mod df512_installer_from_remote;
+pub mod df513_apt_install_unpinned;
+pub mod df514_apk_add_unpinned;
+pub mod df515_rpm_install_unpinned;
