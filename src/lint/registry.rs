@@ -159,6 +159,32 @@ static DF515: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF515.md"),
 };
 
+static DF516: RuleMeta = RuleMeta {
+    id: "DF516",
+    name: "pip-install-unpinned",
+    title: "pip install without exact versions or hash-checked requirements",
+    severity: Severity::Note,
+    security_severity: "3.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning", "python"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &["DL3013"],
+    doc: include_str!("../../rules/DF516.md"),
+};
+
+static DF517: RuleMeta = RuleMeta {
+    id: "DF517",
+    name: "npm-install-unpinned",
+    title: "npm/yarn/pnpm package installed without an exact version, or npm install instead of npm ci",
+    severity: Severity::Note,
+    security_severity: "3.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning", "node"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &["DL3016"],
+    doc: include_str!("../../rules/DF517.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -173,6 +199,8 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF513, check: rules::df513_apt_install_unpinned::check },
     Rule { meta: &DF514, check: rules::df514_apk_add_unpinned::check },
     Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
+    Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
+    Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
 ];
 
 /// Every registered rule, in id order.

@@ -903,6 +903,23 @@ pub fn pip_args<'a>(inv: &Invocation<'a>) -> Option<&'a [ShWord]> {
     None
 }
 
+/// Value-taking options of `pip install` (and pip's general options).
+pub const PIP_OPTS: OptSpec = OptSpec::posix(&[
+    "r", "requirement", "c", "constraint", "e", "editable", "t", "target", "prefix", "root", "i", "index-url",
+    "extra-index-url", "f", "find-links", "trusted-host", "platform", "python-version", "implementation", "abi",
+    "src", "upgrade-strategy", "global-option", "install-option", "C", "config-settings", "no-binary",
+    "only-binary", "progress-bar", "log", "log-file", "proxy", "retries", "timeout", "exists-action", "cert",
+    "client-cert", "cache-dir", "report", "root-user-action", "keyring-provider", "python", "use-feature",
+    "use-deprecated", "group", "build-constraint",
+]);
+
+/// A parsed `pip install` (also `python -m pip install`, `uv pip install`).
+pub fn pip_install<'a>(inv: &Invocation<'a>) -> Option<(&'a ShWord, ParsedArgs<'a>)> {
+    let args = pip_args(inv)?;
+    let (sub, rest) = split_subcommand(args, &PIP_OPTS)?;
+    (sub.text == "install").then(|| (sub, parse_args(rest, &PIP_OPTS)))
+}
+
 // ---------------------------------------------------------------------------------------------
 // URLs
 // ---------------------------------------------------------------------------------------------

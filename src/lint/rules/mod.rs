@@ -13,3 +13,5 @@ pub mod df512_installer_from_remote;
 pub mod df513_apt_install_unpinned;
 pub mod df514_apk_add_unpinned;
 pub mod df515_rpm_install_unpinned;
+pub mod df516_pip_install_unpinned;
+pub mod df517_npm_install_unpinned;
