@@ -185,6 +185,19 @@ static DF517: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF517.md"),
 };
 
+static DF518: RuleMeta = RuleMeta {
+    id: "DF518",
+    name: "language-tool-unpinned",
+    title: "go install / gem install / cargo install without a fixed version",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &["DL3062", "DL3028"],
+    doc: include_str!("../../rules/DF518.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -201,6 +214,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
     Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
     Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
+    Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
 ];
 
 /// Every registered rule, in id order.
