@@ -198,6 +198,19 @@ static DF518: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF518.md"),
 };
 
+static DF519: RuleMeta = RuleMeta {
+    id: "DF519",
+    name: "package-signature-disabled",
+    title: "Package signature or repository verification disabled",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "integrity"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-347"],
+    peers: &["CKV2_DOCKER_4", "CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11", "CKV2_DOCKER_15", "CKV2_DOCKER_16"],
+    doc: include_str!("../../rules/DF519.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -215,6 +228,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
     Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
     Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
+    Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
 ];
 
 /// Every registered rule, in id order.

@@ -16,3 +16,4 @@ pub mod df515_rpm_install_unpinned;
 pub mod df516_pip_install_unpinned;
 pub mod df517_npm_install_unpinned;
 pub mod df518_language_tool_unpinned;
+pub mod df519_package_signature_disabled;
