@@ -211,6 +211,32 @@ static DF519: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF519.md"),
 };
 
+static DF520: RuleMeta = RuleMeta {
+    id: "DF520",
+    name: "package-update-alone",
+    title: "Package index update alone in a RUN, or distribution upgrade in the build",
+    severity: Severity::Note,
+    security_severity: "2.0",
+    os: OsScope::Linux,
+    tags: &["security", "packages"],
+    references: &["CIS Docker Benchmark 4.7"],
+    peers: &["DS-0017", "DS-0024", "CKV_DOCKER_5"],
+    doc: include_str!("../../rules/DF520.md"),
+};
+
+static DF521: RuleMeta = RuleMeta {
+    id: "DF521",
+    name: "package-cache-left",
+    title: "Package manager cache left in the image layer",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["image-size", "packages"],
+    references: &["CIS Docker Benchmark 4.3"],
+    peers: &["DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027"],
+    doc: include_str!("../../rules/DF521.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -229,6 +255,8 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
     Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
     Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
+    Rule { meta: &DF520, check: rules::df520_package_update_alone::check },
+    Rule { meta: &DF521, check: rules::df521_package_cache_left::check },
 ];
 
 /// Every registered rule, in id order.

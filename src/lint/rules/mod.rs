@@ -17,3 +17,5 @@ pub mod df516_pip_install_unpinned;
 pub mod df517_npm_install_unpinned;
 pub mod df518_language_tool_unpinned;
 pub mod df519_package_signature_disabled;
+pub mod df520_package_update_alone;
+pub mod df521_package_cache_left;
