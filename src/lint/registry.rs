@@ -237,6 +237,19 @@ static DF521: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF521.md"),
 };
 
+static DF522: RuleMeta = RuleMeta {
+    id: "DF522",
+    name: "git-clone-moving-ref",
+    title: "git clone of a moving branch instead of a tag or commit",
+    severity: Severity::Note,
+    security_severity: "3.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF522.md"),
+};
+
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
     Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
@@ -257,6 +270,7 @@ pub static RULES: &[Rule] = &[
     Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
     Rule { meta: &DF520, check: rules::df520_package_update_alone::check },
     Rule { meta: &DF521, check: rules::df521_package_cache_left::check },
+    Rule { meta: &DF522, check: rules::df522_git_clone_moving_ref::check },
 ];
 
 /// Every registered rule, in id order.

@@ -19,3 +19,4 @@ pub mod df518_language_tool_unpinned;
 pub mod df519_package_signature_disabled;
 pub mod df520_package_update_alone;
 pub mod df521_package_cache_left;
+pub mod df522_git_clone_moving_ref;
