@@ -50,6 +50,14 @@ pub struct ScanOptions {
     pub today: Date,
     /// Paths whose `.dockerignore` presence is unknown (stdin, editor): DF127 stays silent.
     pub dockerignore_known: bool,
+    /// Paths linted as Dockerfiles whatever their names (files named on the command line).
+    pub forced_dockerfiles: Vec<String>,
+}
+
+impl ScanOptions {
+    pub fn new(today: Date) -> Self {
+        Self { today, dockerignore_known: true, forced_dockerfiles: Vec::new() }
+    }
 }
 
 /// A problem that is not a finding: config errors, unreadable files, expired ignores.
@@ -137,7 +145,11 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
         if config.is_excluded(&file.path) {
             continue;
         }
-        let kind = classify(&file.path);
+        let kind = if opts.forced_dockerfiles.iter().any(|p| p == &file.path) {
+            FileKind::Dockerfile
+        } else {
+            classify(&file.path)
+        };
         if kind == FileKind::Other {
             continue;
         }

@@ -270,3 +270,10 @@ mod tests {
         assert_eq!(normalize_path(".\\a\\\\b/./c"), "a/b/c");
     }
 }
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a YYYY-MM-DD date")))
+    }
+}

@@ -1,5 +1,6 @@
 //! Every example in every rule document runs as a test: a `bad` example must fire at its marked
 //! lines (```` ```dockerfile bad lines=3 ````), a `good` example must not fire.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
 

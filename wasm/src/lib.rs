@@ -7,7 +7,7 @@ pub fn lint_json(path: &str, text: &str, today: &str) -> String {
     let report = portcullis::scan(
         &[file],
         &portcullis::config::Config::default(),
-        &portcullis::ScanOptions { today, dockerignore_known: false },
+        &portcullis::ScanOptions { dockerignore_known: false, ..portcullis::ScanOptions::new(today) },
     );
     serde_json::to_string(&report.findings).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }

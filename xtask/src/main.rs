@@ -1,5 +1,6 @@
 //! `cargo xtask generate [--check]`: regenerates the rule registry, the rule module list and
 //! the rule index from `rules/*.md`.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

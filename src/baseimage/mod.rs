@@ -1,0 +1,4 @@
+pub mod reference;
+pub mod lifecycle;
+pub mod policy;
+pub mod images;
