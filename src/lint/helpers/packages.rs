@@ -45,9 +45,12 @@ pub fn invocation(cmd: &Command) -> Option<Invocation<'_>> {
         let name = program_name(&first.text);
         let rest = words.get(1..).unwrap_or(&[]);
         let skip = match name.as_str() {
-            "sudo" => skip_wrapper_options(rest, &["u", "g", "h", "p", "c", "r", "t", "user", "group"]),
+            "sudo" => {
+                skip_wrapper_options(rest, &["u", "g", "h", "p", "c", "r", "t", "user", "group"])
+            }
             "env" => {
-                let mut i = skip_wrapper_options(rest, &["u", "unset", "c", "chdir", "s", "split-string"]);
+                let mut i =
+                    skip_wrapper_options(rest, &["u", "unset", "c", "chdir", "s", "split-string"]);
                 while rest.get(i).is_some_and(|w| is_assignment(&w.text)) {
                     i += 1;
                 }
@@ -55,7 +58,13 @@ pub fn invocation(cmd: &Command) -> Option<Invocation<'_>> {
             }
             "nice" => skip_wrapper_options(rest, &["n", "adjustment"]),
             "command" | "exec" | "time" | "nohup" | "stdbuf" => skip_wrapper_options(rest, &[]),
-            _ => return Some(Invocation { cmd, name_word: first, args: rest }),
+            _ => {
+                return Some(Invocation {
+                    cmd,
+                    name_word: first,
+                    args: rest,
+                });
+            }
         };
         words = rest.get(skip..).unwrap_or(&[]);
     }
@@ -97,7 +106,12 @@ pub fn is_assignment(word: &str) -> bool {
 pub fn invocations<'s>(
     scripts: &'s [ShellScript<'s>],
 ) -> impl Iterator<Item = (&'s ShellScript<'s>, Invocation<'s>)> + 's {
-    scripts.iter().flat_map(|s| s.script.commands.iter().filter_map(move |c| invocation(c).map(|i| (s, i))))
+    scripts.iter().flat_map(|s| {
+        s.script
+            .commands
+            .iter()
+            .filter_map(move |c| invocation(c).map(|i| (s, i)))
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,19 +141,37 @@ pub struct OptSpec {
 
 impl OptSpec {
     pub const fn posix(values: &'static [&'static str]) -> Self {
-        Self { values: Values::Listed(values), short_clusters: true, case_insensitive: false }
+        Self {
+            values: Values::Listed(values),
+            short_clusters: true,
+            case_insensitive: false,
+        }
     }
     /// Single-dash long options with listed value-taking names, case-insensitive (choco, nuget).
     pub const fn windows(values: &'static [&'static str]) -> Self {
-        Self { values: Values::Listed(values), short_clusters: false, case_insensitive: true }
+        Self {
+            values: Values::Listed(values),
+            short_clusters: false,
+            case_insensitive: true,
+        }
     }
     /// PowerShell cmdlet: every `-Param` takes a value except the listed switches.
     pub const fn powershell(switches: &'static [&'static str]) -> Self {
-        Self { values: Values::AllExcept(switches), short_clusters: false, case_insensitive: true }
+        Self {
+            values: Values::AllExcept(switches),
+            short_clusters: false,
+            case_insensitive: true,
+        }
     }
 
     fn takes_value(&self, name: &str) -> bool {
-        let eq = |n: &&str| if self.case_insensitive { n.eq_ignore_ascii_case(name) } else { *n == name };
+        let eq = |n: &&str| {
+            if self.case_insensitive {
+                n.eq_ignore_ascii_case(name)
+            } else {
+                *n == name
+            }
+        };
         match self.values {
             Values::Listed(l) => l.iter().any(eq),
             Values::AllExcept(l) => !l.iter().any(eq),
@@ -178,12 +210,18 @@ pub struct ParsedArgs<'a> {
 
 impl<'a> ParsedArgs<'a> {
     fn name_eq(&self, a: &str, b: &str) -> bool {
-        if self.case_insensitive { a.eq_ignore_ascii_case(b) } else { a == b }
+        if self.case_insensitive {
+            a.eq_ignore_ascii_case(b)
+        } else {
+            a == b
+        }
     }
 
     /// The first option with one of `names` (without dashes).
     pub fn opt(&self, names: &[&str]) -> Option<&Opt<'a>> {
-        self.options.iter().find(|o| names.iter().any(|n| self.name_eq(o.name, n)))
+        self.options
+            .iter()
+            .find(|o| names.iter().any(|n| self.name_eq(o.name, n)))
     }
 
     pub fn has(&self, names: &[&str]) -> bool {
@@ -209,7 +247,9 @@ impl<'a> ParsedArgs<'a> {
         self.options.iter().find(|o| {
             o.name.len() >= min
                 && o.name.len() <= full.len()
-                && full.get(..o.name.len()).is_some_and(|p| p.eq_ignore_ascii_case(o.name))
+                && full
+                    .get(..o.name.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(o.name))
         })
     }
 }
@@ -226,7 +266,10 @@ fn attached_range(word: &ShWord, prefix: usize) -> std::ops::Range<usize> {
 
 /// Splits `args` into options and operands.
 pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
-    let mut out = ParsedArgs { case_insensitive: spec.case_insensitive, ..ParsedArgs::default() };
+    let mut out = ParsedArgs {
+        case_insensitive: spec.case_insensitive,
+        ..ParsedArgs::default()
+    };
     let mut i = 0;
     let mut only_operands = false;
     while let Some(w) = args.get(i) {
@@ -243,20 +286,44 @@ pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
         let long = t.starts_with("--");
         if long || !spec.short_clusters {
             let body = if long { &t[2..] } else { &t[1..] };
-            let sep = if spec.short_clusters { body.find('=') } else { body.find(['=', ':']) };
+            let sep = if spec.short_clusters {
+                body.find('=')
+            } else {
+                body.find(['=', ':'])
+            };
             if let Some(p) = sep {
                 let name = &body[..p];
                 let dashes = t.len() - body.len();
-                let value = OptValue { text: &body[p + 1..], word: w, range: attached_range(w, dashes + p + 1) };
-                out.options.push(Opt { name, word: w, value: Some(value) });
+                let value = OptValue {
+                    text: &body[p + 1..],
+                    word: w,
+                    range: attached_range(w, dashes + p + 1),
+                };
+                out.options.push(Opt {
+                    name,
+                    word: w,
+                    value: Some(value),
+                });
             } else if spec.takes_value(body) {
-                let value = args.get(i).map(|v| OptValue { text: v.text.as_str(), word: v, range: v.range.clone() });
+                let value = args.get(i).map(|v| OptValue {
+                    text: v.text.as_str(),
+                    word: v,
+                    range: v.range.clone(),
+                });
                 if value.is_some() {
                     i += 1;
                 }
-                out.options.push(Opt { name: body, word: w, value });
+                out.options.push(Opt {
+                    name: body,
+                    word: w,
+                    value,
+                });
             } else {
-                out.options.push(Opt { name: body, word: w, value: None });
+                out.options.push(Opt {
+                    name: body,
+                    word: w,
+                    value: None,
+                });
             }
             continue;
         }
@@ -267,19 +334,35 @@ pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
             if spec.takes_value(name) {
                 let rest = &body[pos + c.len_utf8()..];
                 let value = if rest.is_empty() {
-                    let v = args.get(i).map(|v| OptValue { text: v.text.as_str(), word: v, range: v.range.clone() });
+                    let v = args.get(i).map(|v| OptValue {
+                        text: v.text.as_str(),
+                        word: v,
+                        range: v.range.clone(),
+                    });
                     if v.is_some() {
                         i += 1;
                     }
                     v
                 } else {
                     let rest = rest.strip_prefix(['=', ':']).unwrap_or(rest);
-                    Some(OptValue { text: rest, word: w, range: attached_range(w, t.len() - rest.len()) })
+                    Some(OptValue {
+                        text: rest,
+                        word: w,
+                        range: attached_range(w, t.len() - rest.len()),
+                    })
                 };
-                out.options.push(Opt { name, word: w, value });
+                out.options.push(Opt {
+                    name,
+                    word: w,
+                    value,
+                });
                 break;
             }
-            out.options.push(Opt { name, word: w, value: None });
+            out.options.push(Opt {
+                name,
+                word: w,
+                value: None,
+            });
         }
     }
     out
@@ -291,7 +374,10 @@ fn is_negative_number(t: &str) -> bool {
 
 /// Splits `tool [global options] subcommand rest…`: skips leading options (with the values
 /// `global` says they take) and returns the subcommand word and the words after it.
-pub fn split_subcommand<'a>(args: &'a [ShWord], global: &OptSpec) -> Option<(&'a ShWord, &'a [ShWord])> {
+pub fn split_subcommand<'a>(
+    args: &'a [ShWord],
+    global: &OptSpec,
+) -> Option<(&'a ShWord, &'a [ShWord])> {
     let mut i = 0;
     while let Some(w) = args.get(i) {
         let t = w.text.as_str();
@@ -323,22 +409,82 @@ pub fn split_subcommand<'a>(args: &'a [ShWord], global: &OptSpec) -> Option<(&'a
 /// Value-taking options of `choco install` / `upgrade` (names compare case-insensitively, one or
 /// two dashes).
 pub const CHOCO_INSTALL_OPTS: OptSpec = OptSpec::windows(&[
-    "version", "s", "source", "u", "user", "p", "password", "cert", "cp", "certpassword",
-    "params", "parameters", "pkgparameters", "packageparameters", "package-parameters",
-    "ia", "installargs", "installarguments", "install-arguments",
-    "install-arguments-sensitive", "package-parameters-sensitive",
-    "t", "timeout", "execution-timeout", "executiontimeout", "c", "cache", "cachelocation",
-    "cache-location", "log-file", "logfile", "checksum", "downloadchecksum", "download-checksum",
-    "checksum64", "checksumx64", "downloadchecksumx64", "download-checksum-x64", "checksumtype",
-    "checksum-type", "downloadchecksumtype", "download-checksum-type", "checksumtype64",
-    "checksum-type-x64", "download-checksum-type-x64", "proxy", "proxy-user", "proxy-password",
-    "proxy-bypass-list", "viruspositivesminimum", "virus-positives-minimum", "except", "pin-reason",
+    "version",
+    "s",
+    "source",
+    "u",
+    "user",
+    "p",
+    "password",
+    "cert",
+    "cp",
+    "certpassword",
+    "params",
+    "parameters",
+    "pkgparameters",
+    "packageparameters",
+    "package-parameters",
+    "ia",
+    "installargs",
+    "installarguments",
+    "install-arguments",
+    "install-arguments-sensitive",
+    "package-parameters-sensitive",
+    "t",
+    "timeout",
+    "execution-timeout",
+    "executiontimeout",
+    "c",
+    "cache",
+    "cachelocation",
+    "cache-location",
+    "log-file",
+    "logfile",
+    "checksum",
+    "downloadchecksum",
+    "download-checksum",
+    "checksum64",
+    "checksumx64",
+    "downloadchecksumx64",
+    "download-checksum-x64",
+    "checksumtype",
+    "checksum-type",
+    "downloadchecksumtype",
+    "download-checksum-type",
+    "checksumtype64",
+    "checksum-type-x64",
+    "download-checksum-type-x64",
+    "proxy",
+    "proxy-user",
+    "proxy-password",
+    "proxy-bypass-list",
+    "viruspositivesminimum",
+    "virus-positives-minimum",
+    "except",
+    "pin-reason",
 ]);
 
 /// Value-taking options of `choco source` / `feature` / `config` / `apikey`.
 pub const CHOCO_ADMIN_OPTS: OptSpec = OptSpec::windows(&[
-    "n", "name", "s", "source", "u", "user", "p", "password", "cert", "cp", "certpassword",
-    "priority", "log-file", "logfile", "value", "k", "key", "apikey", "api-key",
+    "n",
+    "name",
+    "s",
+    "source",
+    "u",
+    "user",
+    "p",
+    "password",
+    "cert",
+    "cp",
+    "certpassword",
+    "priority",
+    "log-file",
+    "logfile",
+    "value",
+    "k",
+    "key",
+    "apikey",
+    "api-key",
 ]);
 
 /// A parsed Chocolatey command.
@@ -370,13 +516,24 @@ pub fn choco<'a>(inv: &Invocation<'a>) -> Option<Choco<'a>> {
         }
         _ => return None,
     };
-    let spec = if sub == "install" || sub == "upgrade" { &CHOCO_INSTALL_OPTS } else { &CHOCO_ADMIN_OPTS };
-    Some(Choco { sub, sub_word, args: parse_args(rest, spec) })
+    let spec = if sub == "install" || sub == "upgrade" {
+        &CHOCO_INSTALL_OPTS
+    } else {
+        &CHOCO_ADMIN_OPTS
+    };
+    Some(Choco {
+        sub,
+        sub_word,
+        args: parse_args(rest, spec),
+    })
 }
 
 /// A choco option name without dashes/case differences (`--ignore-checksums` → `ignorechecksums`).
 pub fn choco_norm(name: &str) -> String {
-    name.chars().filter(|c| *c != '-' && *c != '_').flat_map(char::to_lowercase).collect()
+    name.chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -385,13 +542,58 @@ pub fn choco_norm(name: &str) -> String {
 
 /// Value-taking options across `dotnet restore/build/publish/pack/run/test/tool/add/new/nuget`.
 pub const DOTNET_OPTS: OptSpec = OptSpec::posix(&[
-    "s", "source", "add-source", "configfile", "f", "framework", "r", "runtime", "c",
-    "configuration", "o", "output", "v", "verbosity", "version", "tool-path", "tool-manifest",
-    "a", "arch", "os", "packages", "package-directory", "property", "p", "lockfile-path",
-    "n", "name", "u", "username", "password", "api-key", "k", "l", "logger", "e", "environment",
-    "version-suffix", "artifacts-path", "launch-profile", "project", "format", "filter",
-    "settings", "results-directory", "collect", "blame-hang-timeout", "diag", "d",
-    "valid-authentication-types", "protocol-version", "cert", "interactive-timeout",
+    "s",
+    "source",
+    "add-source",
+    "configfile",
+    "f",
+    "framework",
+    "r",
+    "runtime",
+    "c",
+    "configuration",
+    "o",
+    "output",
+    "v",
+    "verbosity",
+    "version",
+    "tool-path",
+    "tool-manifest",
+    "a",
+    "arch",
+    "os",
+    "packages",
+    "package-directory",
+    "property",
+    "p",
+    "lockfile-path",
+    "n",
+    "name",
+    "u",
+    "username",
+    "password",
+    "api-key",
+    "k",
+    "l",
+    "logger",
+    "e",
+    "environment",
+    "version-suffix",
+    "artifacts-path",
+    "launch-profile",
+    "project",
+    "format",
+    "filter",
+    "settings",
+    "results-directory",
+    "collect",
+    "blame-hang-timeout",
+    "diag",
+    "d",
+    "valid-authentication-types",
+    "protocol-version",
+    "cert",
+    "interactive-timeout",
 ]);
 
 /// A parsed `dotnet` command: the words naming the command (`tool install`, `nuget add source`,
@@ -417,7 +619,13 @@ pub fn dotnet<'a>(inv: &Invocation<'a>) -> Option<Dotnet<'a>> {
     let mut verb = first_l.clone();
     let mut verb_word = first;
     let mut ops = parsed.operands.clone();
-    let take = |ops: &mut Vec<&'a ShWord>, i: usize| if i < ops.len() { Some(ops.remove(i)) } else { None };
+    let take = |ops: &mut Vec<&'a ShWord>, i: usize| {
+        if i < ops.len() {
+            Some(ops.remove(i))
+        } else {
+            None
+        }
+    };
     match first_l.as_str() {
         "tool" | "package" | "new" | "workload" | "sln" | "reference" => {
             if let Some(w) = take(&mut ops, 0) {
@@ -430,8 +638,12 @@ pub fn dotnet<'a>(inv: &Invocation<'a>) -> Option<Dotnet<'a>> {
                 let second = w.text.to_ascii_lowercase();
                 verb_word = w;
                 verb = format!("nuget {second}");
-                if matches!(second.as_str(), "add" | "update" | "remove" | "enable" | "disable" | "list")
-                    && ops.first().is_some_and(|o| o.text.eq_ignore_ascii_case("source"))
+                if matches!(
+                    second.as_str(),
+                    "add" | "update" | "remove" | "enable" | "disable" | "list"
+                ) && ops
+                    .first()
+                    .is_some_and(|o| o.text.eq_ignore_ascii_case("source"))
                     && let Some(src) = take(&mut ops, 0)
                 {
                     verb = format!("nuget {second} source");
@@ -455,17 +667,50 @@ pub fn dotnet<'a>(inv: &Invocation<'a>) -> Option<Dotnet<'a>> {
         }
         _ => {}
     }
-    let args = ParsedArgs { options: parsed.options, operands: ops, case_insensitive: false };
-    Some(Dotnet { verb, verb_word, args })
+    let args = ParsedArgs {
+        options: parsed.options,
+        operands: ops,
+        case_insensitive: false,
+    };
+    Some(Dotnet {
+        verb,
+        verb_word,
+        args,
+    })
 }
 
 /// Value-taking options of nuget.exe (single dash, case-insensitive).
 pub const NUGET_OPTS: OptSpec = OptSpec::windows(&[
-    "version", "outputdirectory", "o", "source", "fallbacksource", "configfile", "framework",
-    "verbosity", "packagesavemode", "dependencyversion", "solutiondirectory", "packagesdirectory",
-    "msbuildversion", "msbuildpath", "name", "username", "password", "storepasswordincleartext",
-    "validauthenticationtypes", "protocolversion", "format", "apikey", "timeout", "configfile",
-    "project2projecttimeout", "recursive", "lockfilepath", "id", "repositorypath", "safe",
+    "version",
+    "outputdirectory",
+    "o",
+    "source",
+    "fallbacksource",
+    "configfile",
+    "framework",
+    "verbosity",
+    "packagesavemode",
+    "dependencyversion",
+    "solutiondirectory",
+    "packagesdirectory",
+    "msbuildversion",
+    "msbuildpath",
+    "name",
+    "username",
+    "password",
+    "storepasswordincleartext",
+    "validauthenticationtypes",
+    "protocolversion",
+    "format",
+    "apikey",
+    "timeout",
+    "configfile",
+    "project2projecttimeout",
+    "recursive",
+    "lockfilepath",
+    "id",
+    "repositorypath",
+    "safe",
 ]);
 
 /// A parsed `nuget.exe` command.
@@ -490,12 +735,21 @@ pub fn nuget<'a>(inv: &Invocation<'a>) -> Option<Nuget<'a>> {
         verb = format!("sources {}", w.text.to_ascii_lowercase());
         verb_word = w;
     }
-    Some(Nuget { verb, verb_word, args })
+    Some(Nuget {
+        verb,
+        verb_word,
+        args,
+    })
 }
 
 /// Splits a source list value (`a;b`, URL-encoded `%3B` too) into its entries.
 pub fn split_sources(v: &str) -> Vec<&str> {
-    v.split(';').flat_map(|p| p.split("%3B")).flat_map(|p| p.split("%3b")).map(str::trim).filter(|p| !p.is_empty()).collect()
+    v.split(';')
+        .flat_map(|p| p.split("%3B"))
+        .flat_map(|p| p.split("%3b"))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -504,28 +758,100 @@ pub fn split_sources(v: &str) -> Vec<&str> {
 
 /// Value-taking options of apt-get / apt / aptitude.
 pub const APT_OPTS: OptSpec = OptSpec::posix(&[
-    "o", "option", "t", "target-release", "default-release", "c", "config-file", "a", "host-architecture",
-    "P", "build-profiles", "solver", "planner",
+    "o",
+    "option",
+    "t",
+    "target-release",
+    "default-release",
+    "c",
+    "config-file",
+    "a",
+    "host-architecture",
+    "P",
+    "build-profiles",
+    "solver",
+    "planner",
 ]);
 
 /// Value-taking options of apk.
 pub const APK_OPTS: OptSpec = OptSpec::posix(&[
-    "X", "repository", "t", "virtual", "p", "root", "arch", "cache-dir", "keys-dir", "repositories-file",
-    "cache-max-age", "timeout", "from",
+    "X",
+    "repository",
+    "t",
+    "virtual",
+    "p",
+    "root",
+    "arch",
+    "cache-dir",
+    "keys-dir",
+    "repositories-file",
+    "cache-max-age",
+    "timeout",
+    "from",
 ]);
 
 /// Value-taking options of yum / dnf / microdnf / tdnf.
 pub const DNF_OPTS: OptSpec = OptSpec::posix(&[
-    "c", "config", "installroot", "releasever", "setopt", "enablerepo", "disablerepo", "repo", "repoid", "x",
-    "exclude", "d", "debuglevel", "e", "errorlevel", "rpmverbosity", "downloaddir", "destdir", "forcearch",
-    "repofrompath", "color", "comment", "advisory", "advisories", "bz", "bzs", "cve", "cves", "sec-severity",
-    "secseverity", "disableplugin", "enableplugin", "R", "randomwait", "platform-id", "cachedir",
+    "c",
+    "config",
+    "installroot",
+    "releasever",
+    "setopt",
+    "enablerepo",
+    "disablerepo",
+    "repo",
+    "repoid",
+    "x",
+    "exclude",
+    "d",
+    "debuglevel",
+    "e",
+    "errorlevel",
+    "rpmverbosity",
+    "downloaddir",
+    "destdir",
+    "forcearch",
+    "repofrompath",
+    "color",
+    "comment",
+    "advisory",
+    "advisories",
+    "bz",
+    "bzs",
+    "cve",
+    "cves",
+    "sec-severity",
+    "secseverity",
+    "disableplugin",
+    "enableplugin",
+    "R",
+    "randomwait",
+    "platform-id",
+    "cachedir",
 ]);
 
 /// Value-taking options of zypper (global and install options).
 pub const ZYPPER_OPTS: OptSpec = OptSpec::posix(&[
-    "R", "root", "c", "config", "D", "reposd-dir", "C", "cache-dir", "raw-cache-dir", "solv-cache-dir",
-    "pkg-cache-dir", "t", "type", "r", "repo", "from", "download", "userdata", "installroot", "releasever",
+    "R",
+    "root",
+    "c",
+    "config",
+    "D",
+    "reposd-dir",
+    "C",
+    "cache-dir",
+    "raw-cache-dir",
+    "solv-cache-dir",
+    "pkg-cache-dir",
+    "t",
+    "type",
+    "r",
+    "repo",
+    "from",
+    "download",
+    "userdata",
+    "installroot",
+    "releasever",
 ]);
 
 /// A Linux package-manager family.
@@ -577,26 +903,49 @@ pub fn pkg_command<'a>(inv: &Invocation<'a>) -> Option<PkgCmd<'a>> {
         (Family::Zypper, "rm") => "remove".to_string(),
         _ => raw,
     };
-    Some(PkgCmd { family, tool, sub, sub_word, args })
+    Some(PkgCmd {
+        family,
+        tool,
+        sub,
+        sub_word,
+        args,
+    })
 }
 
 /// Package arguments whose pin floats, with the pin kind.
 pub fn floating<'a>(packages: &[&'a ShWord], pin: fn(&str) -> Pin) -> Vec<(&'a ShWord, Pin)> {
-    packages.iter().map(|w| (*w, pin(&w.text))).filter(|(_, p)| p.floats()).collect()
+    packages
+        .iter()
+        .map(|w| (*w, pin(&w.text)))
+        .filter(|(_, p)| p.floats())
+        .collect()
 }
 
 /// Standard message for unpinned package arguments of one command.
 pub fn unpinned_message(cmd: &str, floats: &[(&ShWord, Pin)], example: &str) -> String {
     let names: Vec<String> = floats.iter().map(|(w, _)| w.text.clone()).collect();
-    let ranges: Vec<String> = floats.iter().filter(|(_, p)| *p == Pin::Range).map(|(w, _)| w.text.clone()).collect();
+    let ranges: Vec<String> = floats
+        .iter()
+        .filter(|(_, p)| *p == Pin::Range)
+        .map(|(w, _)| w.text.clone())
+        .collect();
     let what = if ranges.len() == names.len() {
-        format!("only bounds {} by a version range", list_for_message(&names))
+        format!(
+            "only bounds {} by a version range",
+            list_for_message(&names)
+        )
     } else if ranges.is_empty() {
         format!("installs {} without a version", list_for_message(&names))
     } else {
-        format!("installs {} without an exact version ({} only a range)", list_for_message(&names), list_for_message(&ranges))
+        format!(
+            "installs {} without an exact version ({} only a range)",
+            list_for_message(&names),
+            list_for_message(&ranges)
+        )
     };
-    format!("`{cmd}` {what}: each build takes whatever the repository serves that day; pin exact versions ({example})")
+    format!(
+        "`{cmd}` {what}: each build takes whatever the repository serves that day; pin exact versions ({example})"
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -677,13 +1026,20 @@ pub fn apk_pin(spec: &str) -> Pin {
         return Pin::Artifact;
     }
     let Some(op_at) = spec.find(['=', '~', '<', '>']) else {
-        return if has_var(spec) { Pin::Unknown } else { Pin::Unpinned };
+        return if has_var(spec) {
+            Pin::Unknown
+        } else {
+            Pin::Unpinned
+        };
     };
     let (name, rest) = spec.split_at(op_at);
     if has_var(name) {
         return Pin::Unknown;
     }
-    let op_len = rest.bytes().take_while(|b| matches!(b, b'=' | b'~' | b'<' | b'>')).count();
+    let op_len = rest
+        .bytes()
+        .take_while(|b| matches!(b, b'=' | b'~' | b'<' | b'>'))
+        .count();
     let (op, ver) = rest.split_at(op_len);
     if ver.is_empty() {
         return Pin::Unpinned;
@@ -700,7 +1056,11 @@ pub fn apk_pin(spec: &str) -> Pin {
 /// `'git >= 2'`, `@group`, `x.rpm`, file provides (`/usr/bin/x`), capabilities (`x(y)`).
 pub fn rpm_pin(spec: &str) -> Pin {
     let spec = spec.trim();
-    if is_path_or_url(spec) || ends_with_ci(spec, &[".rpm"]) || spec.starts_with('@') || spec.contains('(') {
+    if is_path_or_url(spec)
+        || ends_with_ci(spec, &[".rpm"])
+        || spec.starts_with('@')
+        || spec.contains('(')
+    {
         return Pin::Artifact;
     }
     if let Some(op_at) = spec.find(['=', '<', '>']) {
@@ -708,7 +1068,10 @@ pub fn rpm_pin(spec: &str) -> Pin {
         if has_var(name) {
             return Pin::Unknown;
         }
-        let op_len = rest.bytes().take_while(|b| matches!(b, b'=' | b'<' | b'>')).count();
+        let op_len = rest
+            .bytes()
+            .take_while(|b| matches!(b, b'=' | b'<' | b'>'))
+            .count();
         let (op, ver) = rest.split_at(op_len);
         let ver = ver.trim();
         if ver.is_empty() {
@@ -724,7 +1087,11 @@ pub fn rpm_pin(spec: &str) -> Pin {
         return Pin::Unknown;
     }
     if rpm_name_version(spec).is_some() {
-        if spec.contains('*') { Pin::Series } else { Pin::Exact }
+        if spec.contains('*') {
+            Pin::Series
+        } else {
+            Pin::Exact
+        }
     } else {
         Pin::Unpinned
     }
@@ -752,7 +1119,10 @@ pub fn rpm_name_version(spec: &str) -> Option<(&str, &str)> {
         };
         let ok = |s: &str| {
             s.as_bytes().first().is_some_and(u8::is_ascii_digit)
-                && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'+' | b'~' | b'^' | b'*'))
+                && s.bytes().all(|b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'.' | b'_' | b'+' | b'~' | b'^' | b'*')
+                })
         };
         if ok(ver_body) && rel.is_none_or(ok) {
             return Some((&spec[..i], rest));
@@ -777,7 +1147,11 @@ pub fn pip_pin(spec: &str) -> Pin {
         return Pin::Artifact;
     }
     let Some(op_at) = spec.find(['=', '<', '>', '~', '!']) else {
-        return if has_var(spec) { Pin::Unknown } else { Pin::Unpinned };
+        return if has_var(spec) {
+            Pin::Unknown
+        } else {
+            Pin::Unpinned
+        };
     };
     let (name, rest) = spec.split_at(op_at);
     if has_var(name) {
@@ -785,9 +1159,16 @@ pub fn pip_pin(spec: &str) -> Pin {
     }
     if rest.contains(',') {
         // `>=1,<2` — always a range; `==1.2,!=1.2.1` odd but still one version at most.
-        return if rest.starts_with("==") && !rest.contains('*') { Pin::Exact } else { Pin::Range };
+        return if rest.starts_with("==") && !rest.contains('*') {
+            Pin::Exact
+        } else {
+            Pin::Range
+        };
     }
-    let op_len = rest.bytes().take_while(|b| matches!(b, b'=' | b'<' | b'>' | b'~' | b'!')).count();
+    let op_len = rest
+        .bytes()
+        .take_while(|b| matches!(b, b'=' | b'<' | b'>' | b'~' | b'!'))
+        .count();
     let (op, ver) = rest.split_at(op_len);
     let ver = ver.trim();
     if ver.is_empty() {
@@ -802,10 +1183,16 @@ pub fn pip_pin(spec: &str) -> Pin {
 
 /// `MAJOR.MINOR.PATCH` with optional `-prerelease` / `+build` (an exact semver).
 pub fn is_exact_semver(v: &str) -> bool {
-    let v = v.strip_prefix('v').or_else(|| v.strip_prefix('=')).unwrap_or(v);
+    let v = v
+        .strip_prefix('v')
+        .or_else(|| v.strip_prefix('='))
+        .unwrap_or(v);
     let core = v.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// An npm/yarn/pnpm package argument: `typescript`, `typescript@5.6.3`, `@scope/pkg@1.2.3`,
@@ -822,7 +1209,11 @@ pub fn npm_pin(spec: &str) -> Pin {
     // The version separator is the last `@` that is not the scope's leading `@`.
     let at = spec.get(1..).and_then(|s| s.rfind('@')).map(|p| p + 1);
     let Some(at) = at else {
-        return if has_var(spec) { Pin::Unknown } else { Pin::Unpinned };
+        return if has_var(spec) {
+            Pin::Unknown
+        } else {
+            Pin::Unpinned
+        };
     };
     let (name, ver) = (&spec[..at], &spec[at + 1..]);
     if has_var(name) {
@@ -839,7 +1230,11 @@ pub fn npm_pin(spec: &str) -> Pin {
         // `pkg@`, `pkg@latest`, `pkg@next`: dist-tags move.
         return Pin::Unpinned;
     }
-    if is_exact_semver(ver) { Pin::Exact } else { Pin::Range }
+    if is_exact_semver(ver) {
+        Pin::Exact
+    } else {
+        Pin::Range
+    }
 }
 
 /// A NuGet version given to `--version` / `-RequiredVersion` / `-Version`: exact unless it
@@ -871,7 +1266,8 @@ pub fn is_python(name: &str) -> bool {
 
 /// Program names that are pip (`pip`, `pip3`, `pip3.12`).
 pub fn is_pip(name: &str) -> bool {
-    name.strip_prefix("pip").is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+    name.strip_prefix("pip")
+        .is_some_and(|v| v.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
 }
 
 /// Arguments after `pip` for `pip …`, `pip3 …`, `python -m pip …`, `python3 -m pip …`,
@@ -905,12 +1301,52 @@ pub fn pip_args<'a>(inv: &Invocation<'a>) -> Option<&'a [ShWord]> {
 
 /// Value-taking options of `pip install` (and pip's general options).
 pub const PIP_OPTS: OptSpec = OptSpec::posix(&[
-    "r", "requirement", "c", "constraint", "e", "editable", "t", "target", "prefix", "root", "i", "index-url",
-    "extra-index-url", "f", "find-links", "trusted-host", "platform", "python-version", "implementation", "abi",
-    "src", "upgrade-strategy", "global-option", "install-option", "C", "config-settings", "no-binary",
-    "only-binary", "progress-bar", "log", "log-file", "proxy", "retries", "timeout", "exists-action", "cert",
-    "client-cert", "cache-dir", "report", "root-user-action", "keyring-provider", "python", "use-feature",
-    "use-deprecated", "group", "build-constraint",
+    "r",
+    "requirement",
+    "c",
+    "constraint",
+    "e",
+    "editable",
+    "t",
+    "target",
+    "prefix",
+    "root",
+    "i",
+    "index-url",
+    "extra-index-url",
+    "f",
+    "find-links",
+    "trusted-host",
+    "platform",
+    "python-version",
+    "implementation",
+    "abi",
+    "src",
+    "upgrade-strategy",
+    "global-option",
+    "install-option",
+    "C",
+    "config-settings",
+    "no-binary",
+    "only-binary",
+    "progress-bar",
+    "log",
+    "log-file",
+    "proxy",
+    "retries",
+    "timeout",
+    "exists-action",
+    "cert",
+    "client-cert",
+    "cache-dir",
+    "report",
+    "root-user-action",
+    "keyring-provider",
+    "python",
+    "use-feature",
+    "use-deprecated",
+    "group",
+    "build-constraint",
 ]);
 
 /// A parsed `pip install` (also `python -m pip install`, `uv pip install`).
@@ -927,10 +1363,18 @@ pub fn pip_install<'a>(inv: &Invocation<'a>) -> Option<(&'a ShWord, ParsedArgs<'
 /// `http://` (case-insensitive) to a host other than loopback.
 pub fn is_plain_http(url: &str) -> bool {
     let u = url.trim().trim_matches(|c| c == '"' || c == '\'');
-    let Some(rest) = u.get(..7).filter(|p| p.eq_ignore_ascii_case("http://")).and_then(|_| u.get(7..)) else {
+    let Some(rest) = u
+        .get(..7)
+        .filter(|p| p.eq_ignore_ascii_case("http://"))
+        .and_then(|_| u.get(7..))
+    else {
         return false;
     };
-    let host = rest.split(['/', ':', '?', '#']).next().unwrap_or("").to_ascii_lowercase();
+    let host = rest
+        .split(['/', ':', '?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     !(host.is_empty() || host == "localhost" || host.starts_with("127.") || host == "[")
 }
 
@@ -942,7 +1386,10 @@ pub fn is_unc(path: &str) -> bool {
 
 /// `http://`, `https://` or `ftp://` URL.
 pub fn is_remote_url(s: &str) -> bool {
-    let l = s.trim().trim_matches(|c| c == '"' || c == '\'').to_ascii_lowercase();
+    let l = s
+        .trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .to_ascii_lowercase();
     l.starts_with("http://") || l.starts_with("https://") || l.starts_with("ftp://")
 }
 
@@ -961,7 +1408,9 @@ pub fn cache_mount_targets(inst: &crate::dockerfile::Instruction) -> Vec<String>
             let (k, val) = part.split_once('=').unwrap_or((part, ""));
             match k.trim().to_ascii_lowercase().as_str() {
                 "type" => is_cache = val.trim().eq_ignore_ascii_case("cache"),
-                "target" | "dst" | "destination" => target = Some(val.trim().trim_end_matches('/').to_string()),
+                "target" | "dst" | "destination" => {
+                    target = Some(val.trim().trim_end_matches('/').to_string())
+                }
                 _ => {}
             }
         }
@@ -976,7 +1425,11 @@ pub fn cache_mount_targets(inst: &crate::dockerfile::Instruction) -> Vec<String>
 pub fn cache_mount_covers(inst: &crate::dockerfile::Instruction, path: &str) -> bool {
     let path = path.trim_end_matches('/');
     cache_mount_targets(inst).iter().any(|t| {
-        !t.is_empty() && (t == path || path.strip_prefix(t.as_str()).is_some_and(|r| r.starts_with('/')))
+        !t.is_empty()
+            && (t == path
+                || path
+                    .strip_prefix(t.as_str())
+                    .is_some_and(|r| r.starts_with('/')))
     })
 }
 
@@ -997,9 +1450,13 @@ fn stage_chain(cx: &LintContext<'_>, stage: usize) -> Vec<usize> {
 /// Whether an `ENV key=…` (case-sensitive key) is in effect at instruction `idx`: set earlier in
 /// its stage or in a stage it is built `FROM`.
 pub fn env_set_at(cx: &LintContext<'_>, idx: usize, key: &str) -> bool {
-    let Some(stage) = cx.model.stage_of.get(idx).copied().flatten() else { return false };
+    let Some(stage) = cx.model.stage_of.get(idx).copied().flatten() else {
+        return false;
+    };
     stage_chain(cx, stage).into_iter().any(|s| {
-        let Some(st) = cx.model.stages.get(s) else { return false };
+        let Some(st) = cx.model.stages.get(s) else {
+            return false;
+        };
         let end = if s == stage { idx } else { st.end };
         cx.df
             .instructions
@@ -1007,7 +1464,11 @@ pub fn env_set_at(cx: &LintContext<'_>, idx: usize, key: &str) -> bool {
             .unwrap_or(&[])
             .iter()
             .filter(|i| i.kind == InstructionKind::Env)
-            .any(|i| i.pairs.iter().any(|p| p.key == key && p.value.as_deref().is_some_and(|v| !v.is_empty())))
+            .any(|i| {
+                i.pairs
+                    .iter()
+                    .any(|p| p.key == key && p.value.as_deref().is_some_and(|v| !v.is_empty()))
+            })
     })
 }
 
@@ -1015,7 +1476,9 @@ pub fn env_set_at(cx: &LintContext<'_>, idx: usize, key: &str) -> bool {
 /// it is built `FROM`). Without a stage model every stage counts as shipped.
 pub fn shipped_stages(cx: &LintContext<'_>) -> Vec<bool> {
     let n = cx.model.stages.len();
-    let Some(fin) = cx.model.final_stage else { return vec![true; n] };
+    let Some(fin) = cx.model.final_stage else {
+        return vec![true; n];
+    };
     let mut out = vec![false; n];
     for s in stage_chain(cx, fin) {
         if let Some(x) = out.get_mut(s) {
@@ -1027,7 +1490,9 @@ pub fn shipped_stages(cx: &LintContext<'_>) -> Vec<bool> {
 
 /// Whether the instruction of `script` belongs to a stage whose layers are shipped.
 pub fn script_shipped(shipped: &[bool], script: &ShellScript<'_>) -> bool {
-    script.stage.is_none_or(|s| shipped.get(s).copied().unwrap_or(true))
+    script
+        .stage
+        .is_none_or(|s| shipped.get(s).copied().unwrap_or(true))
 }
 
 /// Text bodies of heredocs attached to COPY/ADD instructions whose destination (last word)
@@ -1035,7 +1500,9 @@ pub fn script_shipped(shipped: &[bool], script: &ShellScript<'_>) -> bool {
 pub fn copied_heredocs<'a>(cx: &LintContext<'a>, suffixes: &[&str]) -> Vec<(&'a str, usize)> {
     let mut out = Vec::new();
     for (_, inst) in cx.instructions() {
-        if !matches!(inst.kind, InstructionKind::Copy | InstructionKind::Add) || inst.heredocs.is_empty() {
+        if !matches!(inst.kind, InstructionKind::Copy | InstructionKind::Add)
+            || inst.heredocs.is_empty()
+        {
             continue;
         }
         let dest = inst.words.last().map(|w| w.text.as_str()).unwrap_or("");
@@ -1056,7 +1523,10 @@ pub fn run_data_heredocs(script: &ShellScript<'_>) -> Vec<Logical> {
         .inst
         .heredocs
         .iter()
-        .map(|h| Logical { text: h.body.clone(), segments: vec![(0, h.body_span.start)] })
+        .map(|h| Logical {
+            text: h.body.clone(),
+            segments: vec![(0, h.body_span.start)],
+        })
         .collect()
 }
 
@@ -1073,7 +1543,9 @@ pub fn list_for_message(items: &[String]) -> String {
         0 => String::new(),
         1 => shown.join(""),
         n if n <= SHOWN => {
-            let (last, first) = shown.split_last().map_or((String::new(), &[][..]), |(l, f)| (l.clone(), f));
+            let (last, first) = shown
+                .split_last()
+                .map_or((String::new(), &[][..]), |(l, f)| (l.clone(), f));
             format!("{} and {last}", first.join(", "))
         }
         n => format!("{} and {} more", shown.join(", "), n - SHOWN),
@@ -1087,7 +1559,12 @@ pub(crate) mod test_support {
     use crate::dockerfile::shell::{Command, Connector, ShWord};
 
     pub fn cmd(s: &str) -> Command {
-        script(s).into_iter().next().unwrap_or(Command { words: Vec::new(), range: 0..0, connector: Connector::Start, depth: 0 })
+        script(s).into_iter().next().unwrap_or(Command {
+            words: Vec::new(),
+            range: 0..0,
+            connector: Connector::Start,
+            depth: 0,
+        })
     }
 
     /// Splits at words `&&`, `||`, `;`, `|` (written as separate words).
@@ -1097,7 +1574,12 @@ pub(crate) mod test_support {
         let flush = |words: &mut Vec<ShWord>, out: &mut Vec<Command>| {
             if let (Some(f), Some(l)) = (words.first(), words.last()) {
                 let range = f.range.start..l.range.end;
-                out.push(Command { words: std::mem::take(words), range, connector: Connector::Start, depth: 0 });
+                out.push(Command {
+                    words: std::mem::take(words),
+                    range,
+                    connector: Connector::Start,
+                    depth: 0,
+                });
             }
         };
         let mut start = None;
@@ -1109,7 +1591,10 @@ pub(crate) mod test_support {
                     if matches!(raw, "&&" | "||" | ";" | "|") {
                         flush(&mut words, &mut out);
                     } else {
-                        words.push(ShWord { text: raw.trim_matches(|c| c == '\'' || c == '"').to_string(), range: st..i });
+                        words.push(ShWord {
+                            text: raw.trim_matches(|c| c == '\'' || c == '"').to_string(),
+                            range: st..i,
+                        });
                     }
                     start = None;
                 }
@@ -1126,24 +1611,56 @@ mod tests {
     use super::test_support::cmd;
     use super::*;
 
-    const APT: OptSpec = OptSpec::posix(&["o", "t", "c", "a", "target-release", "default-release", "option", "config-file", "host-architecture"]);
+    const APT: OptSpec = OptSpec::posix(&[
+        "o",
+        "t",
+        "c",
+        "a",
+        "target-release",
+        "default-release",
+        "option",
+        "config-file",
+        "host-architecture",
+    ]);
 
     fn operands(line: &str, spec: &OptSpec) -> Vec<String> {
         let c = cmd(line);
         let inv = invocation(&c).unwrap();
-        parse_args(inv.args, spec).operands.iter().map(|w| w.text.clone()).collect()
+        parse_args(inv.args, spec)
+            .operands
+            .iter()
+            .map(|w| w.text.clone())
+            .collect()
     }
 
     #[test]
     fn skips_options_with_values() {
         assert_eq!(
-            operands("apt-get -o Dpkg::Options::=--force-confold -t bookworm-backports install -y --no-install-recommends curl", &APT),
+            operands(
+                "apt-get -o Dpkg::Options::=--force-confold -t bookworm-backports install -y --no-install-recommends curl",
+                &APT
+            ),
             vec!["install", "curl"]
         );
-        assert_eq!(operands("apt-get install -qy --target-release=bookworm-backports curl", &APT), vec!["install", "curl"]);
-        assert_eq!(operands("apt-get install -yt bookworm-backports git", &APT), vec!["install", "git"]);
-        assert_eq!(operands("apt-get -oAPT::Foo=1 install git", &APT), vec!["install", "git"]);
-        assert_eq!(operands("apt-get install -- -weird", &APT), vec!["install", "-weird"]);
+        assert_eq!(
+            operands(
+                "apt-get install -qy --target-release=bookworm-backports curl",
+                &APT
+            ),
+            vec!["install", "curl"]
+        );
+        assert_eq!(
+            operands("apt-get install -yt bookworm-backports git", &APT),
+            vec!["install", "git"]
+        );
+        assert_eq!(
+            operands("apt-get -oAPT::Foo=1 install git", &APT),
+            vec!["install", "git"]
+        );
+        assert_eq!(
+            operands("apt-get install -- -weird", &APT),
+            vec!["install", "-weird"]
+        );
     }
 
     #[test]
@@ -1152,9 +1669,15 @@ mod tests {
         let p = parse_args(&c.words[1..], &APT);
         let o = p.value(&["o"]).unwrap();
         assert_eq!(o.text, "A=1");
-        assert_eq!(&"apt-get -oA=1 --target-release=bookworm x"[o.range.clone()], "A=1");
+        assert_eq!(
+            &"apt-get -oA=1 --target-release=bookworm x"[o.range.clone()],
+            "A=1"
+        );
         let t = p.value(&["target-release"]).unwrap();
-        assert_eq!(&"apt-get -oA=1 --target-release=bookworm x"[t.range.clone()], "bookworm");
+        assert_eq!(
+            &"apt-get -oA=1 --target-release=bookworm x"[t.range.clone()],
+            "bookworm"
+        );
     }
 
     #[test]
@@ -1168,12 +1691,24 @@ mod tests {
     #[test]
     fn windows_and_powershell_options() {
         const CHOCO: OptSpec = OptSpec::windows(&["version", "source", "s", "params"]);
-        assert_eq!(operands("choco install -y git -Version 2.4 --params '/NoAutoCrlf' nodejs", &CHOCO), vec!["install", "git", "nodejs"]);
+        assert_eq!(
+            operands(
+                "choco install -y git -Version 2.4 --params '/NoAutoCrlf' nodejs",
+                &CHOCO
+            ),
+            vec!["install", "git", "nodejs"]
+        );
         let c = cmd("choco install git --version=2.47.1");
         let p = parse_args(&c.words[1..], &CHOCO);
         assert_eq!(p.value(&["VERSION"]).unwrap().text, "2.47.1");
         const PS: OptSpec = OptSpec::powershell(&["Force", "AllowClobber", "SkipPublisherCheck"]);
-        assert_eq!(operands("Install-Module -Force SqlServer -Scope AllUsers -AllowClobber", &PS), vec!["SqlServer"]);
+        assert_eq!(
+            operands(
+                "Install-Module -Force SqlServer -Scope AllUsers -AllowClobber",
+                &PS
+            ),
+            vec!["SqlServer"]
+        );
         let c = cmd("Install-Module Az -RequiredV 1.2 -Force:$true");
         let p = parse_args(&c.words[1..], &PS);
         assert!(p.opt_prefix("RequiredVersion", 3).is_some());
@@ -1220,7 +1755,10 @@ mod tests {
         assert_eq!(rpm_pin("git >= 2"), Pin::Range);
         assert_eq!(rpm_pin("@development-tools"), Pin::Artifact);
         assert_eq!(rpm_pin("dnf-command(config-manager)"), Pin::Artifact);
-        assert_eq!(rpm_pin("https://x/epel-release-latest-9.noarch.rpm"), Pin::Artifact);
+        assert_eq!(
+            rpm_pin("https://x/epel-release-latest-9.noarch.rpm"),
+            Pin::Artifact
+        );
     }
 
     #[test]
@@ -1294,7 +1832,6 @@ mod tests {
         assert!(is_remote_url("https://x/y.msi"));
     }
 
-
     #[test]
     fn subcommands() {
         let c = cmd("git -C /src -c core.x=1 clone -b v1 url");
@@ -1321,39 +1858,72 @@ mod tests {
         let verb = |line: &str| {
             let c = cmd(line);
             let d = dotnet(&invocation(&c).unwrap()).unwrap();
-            (d.verb, d.verb_word.text.clone(), d.args.operands.iter().map(|w| w.text.clone()).collect::<Vec<_>>())
+            (
+                d.verb,
+                d.verb_word.text.clone(),
+                d.args
+                    .operands
+                    .iter()
+                    .map(|w| w.text.clone())
+                    .collect::<Vec<_>>(),
+            )
         };
-        assert_eq!(verb("dotnet tool install -g dotnet-ef --version 9.0.0").2, vec!["dotnet-ef"]);
+        assert_eq!(
+            verb("dotnet tool install -g dotnet-ef --version 9.0.0").2,
+            vec!["dotnet-ef"]
+        );
         assert_eq!(verb("dotnet tool install -g dotnet-ef").0, "tool install");
-        assert_eq!(verb("dotnet nuget add source http://feed/x -n feed").0, "nuget add source");
-        assert_eq!(verb("dotnet nuget add source http://feed/x -n feed").2, vec!["http://feed/x"]);
-        assert_eq!(verb("dotnet add src/App.csproj package Newtonsoft.Json").2, vec!["Newtonsoft.Json"]);
+        assert_eq!(
+            verb("dotnet nuget add source http://feed/x -n feed").0,
+            "nuget add source"
+        );
+        assert_eq!(
+            verb("dotnet nuget add source http://feed/x -n feed").2,
+            vec!["http://feed/x"]
+        );
+        assert_eq!(
+            verb("dotnet add src/App.csproj package Newtonsoft.Json").2,
+            vec!["Newtonsoft.Json"]
+        );
         assert_eq!(verb("dotnet add package Serilog -v 4.0.0").0, "add package");
         assert_eq!(verb("dotnet restore -s http://a -s https://b").0, "restore");
         let c = cmd("nuget sources add -Name x -Source http://feed");
         let n = nuget(&invocation(&c).unwrap()).unwrap();
         assert_eq!(n.verb, "sources add");
         assert_eq!(n.args.value(&["source"]).unwrap().text, "http://feed");
-        assert_eq!(split_sources("http://a;https://b%3Bc"), vec!["http://a", "https://b", "c"]);
+        assert_eq!(
+            split_sources("http://a;https://b%3Bc"),
+            vec!["http://a", "https://b", "c"]
+        );
     }
 
     #[test]
     fn splits_test_scripts() {
-        let cs = super::test_support::script("apt-get update && apt-get install -y x ; rm -rf /var/lib/apt/lists/*");
+        let cs = super::test_support::script(
+            "apt-get update && apt-get install -y x ; rm -rf /var/lib/apt/lists/*",
+        );
         assert_eq!(cs.len(), 3);
         assert_eq!(cs[2].words[0].text, "rm");
     }
 
     #[test]
     fn package_commands() {
-        let c = cmd("sudo apt-get -y -o Dpkg::Options::=--force-confnew install --no-install-recommends curl git=1:2.39.5-0+deb12u1");
+        let c = cmd(
+            "sudo apt-get -y -o Dpkg::Options::=--force-confnew install --no-install-recommends curl git=1:2.39.5-0+deb12u1",
+        );
         let p = pkg_command(&invocation(&c).unwrap()).unwrap();
         assert_eq!((p.family, p.sub.as_str()), (Family::Apt, "install"));
         assert_eq!(p.packages().len(), 2);
         let c = cmd("zypper --non-interactive in -t package -r repo-oss git");
         let p = pkg_command(&invocation(&c).unwrap()).unwrap();
         assert_eq!(p.sub, "install");
-        assert_eq!(p.packages().iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), vec!["git"]);
+        assert_eq!(
+            p.packages()
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>(),
+            vec!["git"]
+        );
         let c = cmd("apk add --no-cache --virtual .build-deps gcc musl-dev");
         let p = pkg_command(&invocation(&c).unwrap()).unwrap();
         assert_eq!(p.packages().len(), 2);
@@ -1373,8 +1943,17 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_words() {
-        for w in ["", "-", "--", "-=", "--=", "=", "@", "@@", "é=é", "-é", "x-", "-:"] {
-            let _ = (apt_pin(w), apk_pin(w), rpm_pin(w), pip_pin(w), npm_pin(w), rpm_name_version(w));
+        for w in [
+            "", "-", "--", "-=", "--=", "=", "@", "@@", "é=é", "-é", "x-", "-:",
+        ] {
+            let _ = (
+                apt_pin(w),
+                apk_pin(w),
+                rpm_pin(w),
+                pip_pin(w),
+                npm_pin(w),
+                rpm_name_version(w),
+            );
             let c = cmd(&format!("x {w} {w}"));
             let _ = parse_args(&c.words[1..], &APT);
             let _ = parse_args(&c.words[1..], &OptSpec::powershell(&[]));

@@ -20,7 +20,11 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 
 fn is_file_argument(p: &str) -> bool {
     let l = p.to_ascii_lowercase();
-    l.ends_with(".config") || l.ends_with(".nuspec") || l.ends_with(".nupkg") || l.contains('\\') || l.contains('/')
+    l.ends_with(".config")
+        || l.ends_with(".nuspec")
+        || l.ends_with(".nupkg")
+        || l.contains('\\')
+        || l.contains('/')
 }
 
 fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
@@ -39,7 +43,11 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     if packages.is_empty() {
         return out;
     }
-    let verb = if c.sub == "install" { "choco install" } else { "choco upgrade" };
+    let verb = if c.sub == "install" {
+        "choco install"
+    } else {
+        "choco upgrade"
+    };
     match c.args.opt(&["version"]) {
         Some(v) if packages.len() > 1 => {
             let names: Vec<String> = packages.iter().map(|w| w.text.clone()).collect();
@@ -75,15 +83,27 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn flags_each_unpinned_package() {
-        assert_eq!(run("choco install -y git nodejs --no-progress"), vec!["git", "nodejs"]);
+        assert_eq!(
+            run("choco install -y git nodejs --no-progress"),
+            vec!["git", "nodejs"]
+        );
         assert_eq!(run("cinst git -y"), vec!["git"]);
-        assert_eq!(run("choco.exe upgrade -y python3 --params '/InstallDir:C:\\py'"), vec!["python3"]);
-        assert_eq!(run("C:\\ProgramData\\chocolatey\\bin\\choco.exe install -y 7zip"), vec!["7zip"]);
+        assert_eq!(
+            run("choco.exe upgrade -y python3 --params '/InstallDir:C:\\py'"),
+            vec!["python3"]
+        );
+        assert_eq!(
+            run("C:\\ProgramData\\chocolatey\\bin\\choco.exe install -y 7zip"),
+            vec!["7zip"]
+        );
     }
 
     #[test]
@@ -100,6 +120,9 @@ mod tests {
 
     #[test]
     fn one_version_for_several_packages() {
-        assert_eq!(run("choco install -y git nodejs --version 2.47.1"), vec!["--version 2.47.1"]);
+        assert_eq!(
+            run("choco install -y git nodejs --version 2.47.1"),
+            vec!["--version 2.47.1"]
+        );
     }
 }

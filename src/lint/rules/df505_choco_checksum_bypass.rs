@@ -20,9 +20,18 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     let Some(c) = choco(inv) else { return out };
     match c.sub.as_str() {
         "feature" => {
-            let action = c.args.operands.first().map(|w| w.text.to_ascii_lowercase()).unwrap_or_default();
-            let mut names: Vec<(Range<usize>, String)> =
-                c.args.values(&["n", "name"]).into_iter().map(|v| (v.range.clone(), v.text.to_string())).collect();
+            let action = c
+                .args
+                .operands
+                .first()
+                .map(|w| w.text.to_ascii_lowercase())
+                .unwrap_or_default();
+            let mut names: Vec<(Range<usize>, String)> = c
+                .args
+                .values(&["n", "name"])
+                .into_iter()
+                .map(|v| (v.range.clone(), v.text.to_string()))
+                .collect();
             // `choco feature enable allowEmptyChecksums` (positional name) is not accepted by
             // choco, but `-n=` / `--name=` forms are handled by the option parser above.
             for w in c.args.operands.iter().skip(1) {
@@ -31,7 +40,9 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
             for (range, name) in names {
                 let n = choco_norm(name.trim_matches(|c| c == '\'' || c == '"'));
                 let bad = match action.as_str() {
-                    "enable" | "on" => n == "allowemptychecksums" || n == "allowemptychecksumssecure",
+                    "enable" | "on" => {
+                        n == "allowemptychecksums" || n == "allowemptychecksumssecure"
+                    }
                     "disable" | "off" => n == "checksumfiles",
                     _ => false,
                 };
@@ -76,23 +87,47 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn install_options() {
-        assert_eq!(run("choco install -y x --ignore-checksums"), vec!["--ignore-checksums"]);
-        assert_eq!(run("choco install -y x --ignorechecksums"), vec!["--ignorechecksums"]);
-        assert_eq!(run("cinst x --allow-empty-checksums"), vec!["--allow-empty-checksums"]);
-        assert_eq!(run("choco upgrade x --allow-empty-checksums-secure"), vec!["--allow-empty-checksums-secure"]);
+        assert_eq!(
+            run("choco install -y x --ignore-checksums"),
+            vec!["--ignore-checksums"]
+        );
+        assert_eq!(
+            run("choco install -y x --ignorechecksums"),
+            vec!["--ignorechecksums"]
+        );
+        assert_eq!(
+            run("cinst x --allow-empty-checksums"),
+            vec!["--allow-empty-checksums"]
+        );
+        assert_eq!(
+            run("choco upgrade x --allow-empty-checksums-secure"),
+            vec!["--allow-empty-checksums-secure"]
+        );
         assert!(run("choco install -y x --version 1.0 --checksum 0a1b").is_empty());
     }
 
     #[test]
     fn features() {
-        assert_eq!(run("choco feature enable -n allowEmptyChecksums"), vec!["allowEmptyChecksums"]);
-        assert_eq!(run("choco feature enable --name=allowEmptyChecksumsSecure"), vec!["allowEmptyChecksumsSecure"]);
-        assert_eq!(run("choco feature disable -n checksumFiles"), vec!["checksumFiles"]);
+        assert_eq!(
+            run("choco feature enable -n allowEmptyChecksums"),
+            vec!["allowEmptyChecksums"]
+        );
+        assert_eq!(
+            run("choco feature enable --name=allowEmptyChecksumsSecure"),
+            vec!["allowEmptyChecksumsSecure"]
+        );
+        assert_eq!(
+            run("choco feature disable -n checksumFiles"),
+            vec!["checksumFiles"]
+        );
         assert!(run("choco feature enable -n checksumFiles").is_empty());
         assert!(run("choco feature disable -n allowEmptyChecksums").is_empty());
         assert!(run("choco feature enable -n allowGlobalConfirmation").is_empty());

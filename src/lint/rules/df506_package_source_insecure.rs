@@ -7,7 +7,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, OptSpec, choco, invocations, is_plain_http, parse_args, split_sources};
+use crate::lint::helpers::packages::{
+    Invocation, OptSpec, choco, invocations, is_plain_http, parse_args, split_sources,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -19,9 +21,25 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 }
 
 const PS_SWITCHES: OptSpec = OptSpec::powershell(&[
-    "Default", "Trusted", "Force", "ForceBootstrap", "PassThru", "WhatIf", "Confirm", "Verbose", "Debug",
-    "AllowClobber", "SkipPublisherCheck", "AllowPrerelease", "AcceptLicense", "NoClobber", "SkipDependencies",
-    "IncludeDependencies", "AllVersions", "AllowPrereleaseVersions", "SkipValidate",
+    "Default",
+    "Trusted",
+    "Force",
+    "ForceBootstrap",
+    "PassThru",
+    "WhatIf",
+    "Confirm",
+    "Verbose",
+    "Debug",
+    "AllowClobber",
+    "SkipPublisherCheck",
+    "AllowPrerelease",
+    "AcceptLicense",
+    "NoClobber",
+    "SkipDependencies",
+    "IncludeDependencies",
+    "AllVersions",
+    "AllowPrereleaseVersions",
+    "SkipValidate",
 ]);
 
 fn message(cmd: &str, url: &str) -> String {
@@ -34,7 +52,8 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     if let Some(c) = choco(inv) {
         let values = match c.sub.as_str() {
-            "source" | "sources" | "install" | "upgrade" | "download" | "search" | "find" | "info" => c.args.values(&["s", "source"]),
+            "source" | "sources" | "install" | "upgrade" | "download" | "search" | "find"
+            | "info" => c.args.values(&["s", "source"]),
             _ => Vec::new(),
         };
         let cmd = format!("choco {}", c.sub);
@@ -50,19 +69,28 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     }
     let name = inv.name();
     let params: &[&str] = match name.as_str() {
-        "register-psrepository" | "set-psrepository" => {
-            &["SourceLocation", "PublishLocation", "ScriptSourceLocation", "ScriptPublishLocation"]
-        }
+        "register-psrepository" | "set-psrepository" => &[
+            "SourceLocation",
+            "PublishLocation",
+            "ScriptSourceLocation",
+            "ScriptPublishLocation",
+        ],
         "register-packagesource" | "set-packagesource" => &["Location", "NewLocation"],
         "register-psresourcerepository" | "set-psresourcerepository" => &["Uri"],
-        "install-package" | "find-package" | "save-package" | "install-module" | "find-module" | "save-module"
-        | "install-script" | "save-script" => &["Source"],
+        "install-package" | "find-package" | "save-package" | "install-module" | "find-module"
+        | "save-module" | "install-script" | "save-script" => &["Source"],
         _ => return out,
     };
     let args = parse_args(inv.args, &PS_SWITCHES);
-    let mut candidates: Vec<(Range<usize>, &str)> =
-        args.values(params).into_iter().map(|v| (v.range.clone(), v.text)).collect();
-    if matches!(name.as_str(), "register-psrepository" | "register-packagesource" | "register-psresourcerepository") {
+    let mut candidates: Vec<(Range<usize>, &str)> = args
+        .values(params)
+        .into_iter()
+        .map(|v| (v.range.clone(), v.text))
+        .collect();
+    if matches!(
+        name.as_str(),
+        "register-psrepository" | "register-packagesource" | "register-psresourcerepository"
+    ) {
         // Positional: Name, then the location.
         if let Some(w) = args.operands.get(1) {
             candidates.push((w.range.clone(), w.text.as_str()));
@@ -83,14 +111,26 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn choco_sources() {
-        assert_eq!(run("choco source add -n internal -s http://repo.corp/chocolatey"), vec!["http://repo.corp/chocolatey"]);
-        assert_eq!(run("choco source add --name=internal --source=http://repo.corp/c"), vec!["http://repo.corp/c"]);
-        assert_eq!(run("choco install -y git --version 2.47.1 -s http://repo.corp/c"), vec!["http://repo.corp/c"]);
+        assert_eq!(
+            run("choco source add -n internal -s http://repo.corp/chocolatey"),
+            vec!["http://repo.corp/chocolatey"]
+        );
+        assert_eq!(
+            run("choco source add --name=internal --source=http://repo.corp/c"),
+            vec!["http://repo.corp/c"]
+        );
+        assert_eq!(
+            run("choco install -y git --version 2.47.1 -s http://repo.corp/c"),
+            vec!["http://repo.corp/c"]
+        );
         assert!(run("choco source add -n internal -s https://repo.corp/chocolatey").is_empty());
         assert!(run("choco source add -n local -s C:\\pkgs").is_empty());
         assert!(run("choco install -y git -s http://localhost:8080/").is_empty());
@@ -98,11 +138,30 @@ mod tests {
 
     #[test]
     fn powershell_sources() {
-        assert_eq!(run("Register-PSRepository -Name corp -SourceLocation http://ps.corp/api/v2 -InstallationPolicy Trusted"), vec!["http://ps.corp/api/v2"]);
-        assert_eq!(run("Register-PSRepository corp http://ps.corp/api/v2"), vec!["http://ps.corp/api/v2"]);
-        assert_eq!(run("Register-PackageSource -Name corp -Location http://nuget.corp/v3 -ProviderName NuGet"), vec!["http://nuget.corp/v3"]);
-        assert_eq!(run("Register-PSResourceRepository -Name corp -Uri:http://ps.corp/v3"), vec!["http://ps.corp/v3"]);
-        assert!(run("Register-PSRepository -Name corp -SourceLocation https://ps.corp/api/v2").is_empty());
+        assert_eq!(
+            run(
+                "Register-PSRepository -Name corp -SourceLocation http://ps.corp/api/v2 -InstallationPolicy Trusted"
+            ),
+            vec!["http://ps.corp/api/v2"]
+        );
+        assert_eq!(
+            run("Register-PSRepository corp http://ps.corp/api/v2"),
+            vec!["http://ps.corp/api/v2"]
+        );
+        assert_eq!(
+            run(
+                "Register-PackageSource -Name corp -Location http://nuget.corp/v3 -ProviderName NuGet"
+            ),
+            vec!["http://nuget.corp/v3"]
+        );
+        assert_eq!(
+            run("Register-PSResourceRepository -Name corp -Uri:http://ps.corp/v3"),
+            vec!["http://ps.corp/v3"]
+        );
+        assert!(
+            run("Register-PSRepository -Name corp -SourceLocation https://ps.corp/api/v2")
+                .is_empty()
+        );
         assert!(run("Register-PSRepository -Default").is_empty());
     }
 }

@@ -9,7 +9,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, OptSpec, Pin, invocations, is_path_or_url, nuget_version_pin, parse_args};
+use crate::lint::helpers::packages::{
+    Invocation, OptSpec, Pin, invocations, is_path_or_url, nuget_version_pin, parse_args,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -21,17 +23,41 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 }
 
 const SPEC: OptSpec = OptSpec::powershell(&[
-    "Force", "AllowClobber", "SkipPublisherCheck", "AllowPrerelease", "AcceptLicense", "PassThru", "WhatIf",
-    "Confirm", "Verbose", "Debug", "NoClobber", "SkipDependencies", "IncludeDependencies", "ForceBootstrap",
-    "AllVersions", "AllowPrereleaseVersions", "SkipDependencyCheck", "TrustRepository", "Reinstall",
-    "NoPathUpdate", "Quiet", "AuthenticodeCheck", "Prerelease", "IncludeXml", "AsNupkg", "SkipValidate",
+    "Force",
+    "AllowClobber",
+    "SkipPublisherCheck",
+    "AllowPrerelease",
+    "AcceptLicense",
+    "PassThru",
+    "WhatIf",
+    "Confirm",
+    "Verbose",
+    "Debug",
+    "NoClobber",
+    "SkipDependencies",
+    "IncludeDependencies",
+    "ForceBootstrap",
+    "AllVersions",
+    "AllowPrereleaseVersions",
+    "SkipDependencyCheck",
+    "TrustRepository",
+    "Reinstall",
+    "NoPathUpdate",
+    "Quiet",
+    "AuthenticodeCheck",
+    "Prerelease",
+    "IncludeXml",
+    "AsNupkg",
+    "SkipValidate",
 ]);
 
 fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     let name = inv.name();
     let psresource = match name.as_str() {
-        "install-module" | "install-package" | "install-script" | "save-module" | "save-script" => false,
+        "install-module" | "install-package" | "install-script" | "save-module" | "save-script" => {
+            false
+        }
         "install-psresource" | "save-psresource" => true,
         _ => return out,
     };
@@ -42,8 +68,15 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     // Names: positional words and -Name values; comma-separated lists.
     let mut names: Vec<(Range<usize>, String)> = Vec::new();
     let name_values = args.values(&["Name"]);
-    let positional = args.operands.iter().map(|w| (w.range.clone(), w.text.as_str()));
-    for (range, text) in name_values.iter().map(|v| (v.range.clone(), v.text)).chain(positional) {
+    let positional = args
+        .operands
+        .iter()
+        .map(|w| (w.range.clone(), w.text.as_str()));
+    for (range, text) in name_values
+        .iter()
+        .map(|v| (v.range.clone(), v.text))
+        .chain(positional)
+    {
         for n in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             names.push((range.clone(), n.to_string()));
         }
@@ -51,7 +84,10 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     if names.is_empty() {
         return out; // piped input (`Find-Module x | Install-Module`) or -InputObject
     }
-    if names.iter().any(|(_, n)| n.contains('$') || n.contains('(') || is_path_or_url(n)) {
+    if names
+        .iter()
+        .any(|(_, n)| n.contains('$') || n.contains('(') || is_path_or_url(n))
+    {
         return out;
     }
     let lower = |s: &str| s.to_ascii_lowercase();
@@ -63,7 +99,10 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
         return out;
     }
     let list: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
-    let first = names.first().map(|(r, _)| r.clone()).unwrap_or(inv.name_word.range.clone());
+    let first = names
+        .first()
+        .map(|(r, _)| r.clone())
+        .unwrap_or(inv.name_word.range.clone());
     let cmd = format!("{} {}", inv.name_word.text, list.join(","));
     if psresource {
         let version = args.opt_prefix("Version", 1).and_then(|o| o.value.as_ref());
@@ -110,7 +149,10 @@ mod tests {
 
     fn run(line: &str) -> Vec<(String, String)> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, m)| (line[r].to_string(), m)).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, m)| (line[r].to_string(), m))
+            .collect()
     }
 
     #[test]
@@ -119,17 +161,31 @@ mod tests {
         assert_eq!(r.len(), 1);
         assert_eq!(r[0].0, "SqlServer");
         assert!(r[0].1.contains("no -RequiredVersion"));
-        assert_eq!(run("Install-Module -Name Az.Accounts -Scope AllUsers -Force")[0].0, "Az.Accounts");
-        assert_eq!(run("Save-Module -Name Pester -Path C:\\mods")[0].0, "Pester");
+        assert_eq!(
+            run("Install-Module -Name Az.Accounts -Scope AllUsers -Force")[0].0,
+            "Az.Accounts"
+        );
+        assert_eq!(
+            run("Save-Module -Name Pester -Path C:\\mods")[0].0,
+            "Pester"
+        );
         assert_eq!(run("Install-Script -Name Install-VSCode -Force").len(), 1);
-        assert_eq!(run("Install-Package -Name Newtonsoft.Json -ProviderName NuGet").len(), 1);
+        assert_eq!(
+            run("Install-Package -Name Newtonsoft.Json -ProviderName NuGet").len(),
+            1
+        );
     }
 
     #[test]
     fn ranges_fire_with_range_message() {
         let r = run("Install-Module Pester -MinimumVersion 5.0 -Force");
         assert_eq!(r.len(), 1);
-        assert!(r[0].1.contains("only bounds the version with -MinimumVersion"), "{}", r[0].1);
+        assert!(
+            r[0].1
+                .contains("only bounds the version with -MinimumVersion"),
+            "{}",
+            r[0].1
+        );
         let r = run("Install-PSResource -Name Pester -Version '[5.0,6.0)'");
         assert!(r[0].1.contains("range"));
     }
@@ -144,6 +200,8 @@ mod tests {
         assert!(run("Install-Module $modules -Force").is_empty());
         assert!(run("Install-Package C:\\install\\agent.msi -Force").is_empty());
         assert!(run("Install-Module -Force").is_empty());
-        assert!(run("Install-PackageProvider -Name NuGet -MinimumVersion 2.8.5.201 -Force").is_empty());
+        assert!(
+            run("Install-PackageProvider -Name NuGet -MinimumVersion 2.8.5.201 -Force").is_empty()
+        );
     }
 }

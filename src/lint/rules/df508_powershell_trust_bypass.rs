@@ -17,9 +17,27 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 }
 
 const SPEC: OptSpec = OptSpec::powershell(&[
-    "Force", "AllowClobber", "SkipPublisherCheck", "AllowPrerelease", "AcceptLicense", "PassThru", "WhatIf",
-    "Confirm", "Verbose", "Debug", "NoClobber", "SkipDependencies", "Trusted", "Default", "ForceBootstrap",
-    "TrustRepository", "Reinstall", "Quiet", "AuthenticodeCheck", "Prerelease", "IncludeDependencies",
+    "Force",
+    "AllowClobber",
+    "SkipPublisherCheck",
+    "AllowPrerelease",
+    "AcceptLicense",
+    "PassThru",
+    "WhatIf",
+    "Confirm",
+    "Verbose",
+    "Debug",
+    "NoClobber",
+    "SkipDependencies",
+    "Trusted",
+    "Default",
+    "ForceBootstrap",
+    "TrustRepository",
+    "Reinstall",
+    "Quiet",
+    "AuthenticodeCheck",
+    "Prerelease",
+    "IncludeDependencies",
 ]);
 
 fn switch_on(value: Option<&str>) -> bool {
@@ -35,7 +53,9 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     }
     let args = parse_args(inv.args, &SPEC);
     for o in &args.options {
-        if o.name.eq_ignore_ascii_case("SkipPublisherCheck") && switch_on(o.value.as_ref().map(|v| v.text)) {
+        if o.name.eq_ignore_ascii_case("SkipPublisherCheck")
+            && switch_on(o.value.as_ref().map(|v| v.text))
+        {
             out.push((
                 o.word.range.clone(),
                 format!(
@@ -53,7 +73,9 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     match name.as_str() {
         "set-psrepository" | "register-psrepository" => {
             if let Some(v) = args.value(&["InstallationPolicy"])
-                && v.text.trim_matches(|c| c == '\'' || c == '"').eq_ignore_ascii_case("trusted")
+                && v.text
+                    .trim_matches(|c| c == '\'' || c == '"')
+                    .eq_ignore_ascii_case("trusted")
             {
                 out.push((
                     v.range.clone(),
@@ -64,7 +86,10 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
                 ));
             }
         }
-        "set-psresourcerepository" | "register-psresourcerepository" | "set-packagesource" | "register-packagesource" => {
+        "set-psresourcerepository"
+        | "register-psresourcerepository"
+        | "set-packagesource"
+        | "register-packagesource" => {
             if let Some(o) = args.opt(&["Trusted"])
                 && switch_on(o.value.as_ref().map(|v| v.text))
             {
@@ -89,16 +114,34 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn fires() {
-        assert_eq!(run("Install-Module Pester -RequiredVersion 5.6.1 -SkipPublisherCheck -Force"), vec!["-SkipPublisherCheck"]);
-        assert_eq!(run("Set-PSRepository -Name PSGallery -InstallationPolicy Trusted"), vec!["Trusted"]);
-        assert_eq!(run("Set-PSRepository PSGallery -InstallationPolicy 'Trusted'"), vec!["'Trusted'"]);
-        assert_eq!(run("Register-PSResourceRepository -Name corp -Uri https://x -Trusted"), vec!["-Trusted"]);
-        assert_eq!(run("Set-PackageSource -Name nuget.org -Trusted"), vec!["-Trusted"]);
+        assert_eq!(
+            run("Install-Module Pester -RequiredVersion 5.6.1 -SkipPublisherCheck -Force"),
+            vec!["-SkipPublisherCheck"]
+        );
+        assert_eq!(
+            run("Set-PSRepository -Name PSGallery -InstallationPolicy Trusted"),
+            vec!["Trusted"]
+        );
+        assert_eq!(
+            run("Set-PSRepository PSGallery -InstallationPolicy 'Trusted'"),
+            vec!["'Trusted'"]
+        );
+        assert_eq!(
+            run("Register-PSResourceRepository -Name corp -Uri https://x -Trusted"),
+            vec!["-Trusted"]
+        );
+        assert_eq!(
+            run("Set-PackageSource -Name nuget.org -Trusted"),
+            vec!["-Trusted"]
+        );
     }
 
     #[test]

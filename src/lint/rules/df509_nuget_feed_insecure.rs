@@ -11,7 +11,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::lint::helpers::packages::{
-    Invocation, copied_heredocs, dotnet, invocations, is_plain_http, nuget, run_data_heredocs, span_at, split_sources,
+    Invocation, copied_heredocs, dotnet, invocations, is_plain_http, nuget, run_data_heredocs,
+    span_at, split_sources,
 };
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
@@ -62,7 +63,9 @@ fn mentions_nuget_config(text: &str) -> bool {
 }
 
 fn config_values(text: &str) -> Vec<(Range<usize>, String)> {
-    let Some(re) = CONFIG_VALUE.as_ref() else { return Vec::new() };
+    let Some(re) = CONFIG_VALUE.as_ref() else {
+        return Vec::new();
+    };
     re.captures_iter(text)
         .filter_map(|c| c.get(1))
         .filter(|m| is_plain_http(m.as_str()))
@@ -77,7 +80,9 @@ fn config_message(url: &str) -> String {
 }
 
 fn message(cmd: &str, url: &str) -> String {
-    format!("`{cmd}` restores from the plain-HTTP feed `{url}`: packages can be read and replaced in transit; use an https:// feed")
+    format!(
+        "`{cmd}` restores from the plain-HTTP feed `{url}`: packages can be read and replaced in transit; use an https:// feed"
+    )
 }
 
 fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
@@ -94,7 +99,8 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
         }
         for v in d.args.values(&["p", "property"]) {
             if let Some((k, val)) = v.text.split_once('=')
-                && (k.eq_ignore_ascii_case("RestoreSources") || k.eq_ignore_ascii_case("RestoreAdditionalProjectSources"))
+                && (k.eq_ignore_ascii_case("RestoreSources")
+                    || k.eq_ignore_ascii_case("RestoreAdditionalProjectSources"))
             {
                 push(v.range.clone(), &cmd, val);
             }
@@ -107,7 +113,9 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
         // MSBuild-style `/p:RestoreSources=…` words are operands for the parser.
         for w in &d.args.operands {
             let t = w.text.as_str();
-            if let Some(rest) = t.strip_prefix("/p:").or_else(|| t.strip_prefix("/property:"))
+            if let Some(rest) = t
+                .strip_prefix("/p:")
+                .or_else(|| t.strip_prefix("/property:"))
                 && let Some((k, val)) = rest.split_once('=')
                 && k.to_ascii_lowercase().starts_with("restore")
                 && k.to_ascii_lowercase().ends_with("sources")
@@ -133,19 +141,46 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn commands() {
-        assert_eq!(run("dotnet restore -s http://feed.corp/nuget"), vec!["http://feed.corp/nuget"]);
-        assert_eq!(run("dotnet restore --source=http://feed.corp/nuget"), vec!["http://feed.corp/nuget"]);
-        assert_eq!(run("dotnet tool install -g x --version 1.0.0 --add-source http://f/v3"), vec!["http://f/v3"]);
-        assert_eq!(run("dotnet nuget add source http://feed.corp/v3/index.json -n corp"), vec!["http://feed.corp/v3/index.json"]);
-        assert_eq!(run("dotnet build -p:RestoreSources=https://a;http://b"), vec!["RestoreSources=https://a;http://b"]);
-        assert_eq!(run("dotnet publish /p:RestoreSources=http://b"), vec!["/p:RestoreSources=http://b"]);
-        assert_eq!(run("nuget sources add -Name corp -Source http://feed.corp/nuget"), vec!["http://feed.corp/nuget"]);
-        assert_eq!(run("nuget.exe restore App.sln -Source http://feed.corp/nuget"), vec!["http://feed.corp/nuget"]);
+        assert_eq!(
+            run("dotnet restore -s http://feed.corp/nuget"),
+            vec!["http://feed.corp/nuget"]
+        );
+        assert_eq!(
+            run("dotnet restore --source=http://feed.corp/nuget"),
+            vec!["http://feed.corp/nuget"]
+        );
+        assert_eq!(
+            run("dotnet tool install -g x --version 1.0.0 --add-source http://f/v3"),
+            vec!["http://f/v3"]
+        );
+        assert_eq!(
+            run("dotnet nuget add source http://feed.corp/v3/index.json -n corp"),
+            vec!["http://feed.corp/v3/index.json"]
+        );
+        assert_eq!(
+            run("dotnet build -p:RestoreSources=https://a;http://b"),
+            vec!["RestoreSources=https://a;http://b"]
+        );
+        assert_eq!(
+            run("dotnet publish /p:RestoreSources=http://b"),
+            vec!["/p:RestoreSources=http://b"]
+        );
+        assert_eq!(
+            run("nuget sources add -Name corp -Source http://feed.corp/nuget"),
+            vec!["http://feed.corp/nuget"]
+        );
+        assert_eq!(
+            run("nuget.exe restore App.sln -Source http://feed.corp/nuget"),
+            vec!["http://feed.corp/nuget"]
+        );
         assert!(run("dotnet restore -s https://api.nuget.org/v3/index.json").is_empty());
         assert!(run("dotnet restore -s ./packages").is_empty());
         assert!(run("dotnet test -s test.runsettings").is_empty());
@@ -157,7 +192,10 @@ mod tests {
         let v = config_values(t);
         assert_eq!(v.len(), 1);
         assert_eq!(&t[v[0].0.clone()], "http://feed.corp/nuget");
-        assert!(config_values(r#"<add key="nuget" value="https://api.nuget.org/v3/index.json" />"#).is_empty());
+        assert!(
+            config_values(r#"<add key="nuget" value="https://api.nuget.org/v3/index.json" />"#)
+                .is_empty()
+        );
         assert_eq!(config_values(r#"value=\"http://x.corp/n\""#).len(), 1);
         assert_eq!(config_values("value=`\"http://x.corp/n`\"").len(), 1);
     }

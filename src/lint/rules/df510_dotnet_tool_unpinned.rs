@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, Pin, dotnet, invocations, is_path_or_url, nuget, nuget_version_pin};
+use crate::lint::helpers::packages::{
+    Invocation, Pin, dotnet, invocations, is_path_or_url, nuget, nuget_version_pin,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -38,7 +40,9 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
             "add package" | "package add" => (&["v", "version"], "--version"),
             _ => return out,
         };
-        let Some(id) = d.args.operands.first() else { return out };
+        let Some(id) = d.args.operands.first() else {
+            return out;
+        };
         if id.text.contains('$') || is_path_or_url(&id.text) {
             return out;
         }
@@ -57,12 +61,23 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
         if n.verb != "install" {
             return out;
         }
-        let Some(id) = n.args.operands.first() else { return out };
+        let Some(id) = n.args.operands.first() else {
+            return out;
+        };
         let l = id.text.to_ascii_lowercase();
-        if l.ends_with(".config") || id.text.contains('$') || id.text.contains('%') || is_path_or_url(&id.text) {
+        if l.ends_with(".config")
+            || id.text.contains('$')
+            || id.text.contains('%')
+            || is_path_or_url(&id.text)
+        {
             return out;
         }
-        if let Some(msg) = judge("nuget install", &id.text, n.args.value(&["version"]).map(|v| v.text), "-Version") {
+        if let Some(msg) = judge(
+            "nuget install",
+            &id.text,
+            n.args.value(&["version"]).map(|v| v.text),
+            "-Version",
+        ) {
             out.push((id.range.clone(), msg));
         }
     }
@@ -76,18 +91,36 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn unpinned() {
         assert_eq!(run("dotnet tool install -g dotnet-ef"), vec!["dotnet-ef"]);
-        assert_eq!(run("dotnet tool install --global dotnet-ef --add-source ./nupkg"), vec!["dotnet-ef"]);
-        assert_eq!(run("dotnet tool update --tool-path /tools dotnet-dump"), vec!["dotnet-dump"]);
-        assert_eq!(run("dotnet tool install --local dotnet-format"), vec!["dotnet-format"]);
-        assert_eq!(run("dotnet tool install -g dotnet-ef --version 9.*"), vec!["dotnet-ef"]);
+        assert_eq!(
+            run("dotnet tool install --global dotnet-ef --add-source ./nupkg"),
+            vec!["dotnet-ef"]
+        );
+        assert_eq!(
+            run("dotnet tool update --tool-path /tools dotnet-dump"),
+            vec!["dotnet-dump"]
+        );
+        assert_eq!(
+            run("dotnet tool install --local dotnet-format"),
+            vec!["dotnet-format"]
+        );
+        assert_eq!(
+            run("dotnet tool install -g dotnet-ef --version 9.*"),
+            vec!["dotnet-ef"]
+        );
         assert_eq!(run("dotnet add package Serilog"), vec!["Serilog"]);
-        assert_eq!(run("nuget install NUnit.ConsoleRunner -OutputDirectory C:\\tools"), vec!["NUnit.ConsoleRunner"]);
+        assert_eq!(
+            run("nuget install NUnit.ConsoleRunner -OutputDirectory C:\\tools"),
+            vec!["NUnit.ConsoleRunner"]
+        );
     }
 
     #[test]
@@ -98,7 +131,10 @@ mod tests {
         assert!(run("dotnet tool restore").is_empty());
         assert!(run("dotnet add package Serilog -v 4.0.0").is_empty());
         assert!(run("dotnet restore").is_empty());
-        assert!(run("nuget install NUnit.ConsoleRunner -Version 3.18.3 -OutputDirectory C:\\tools").is_empty());
+        assert!(
+            run("nuget install NUnit.ConsoleRunner -Version 3.18.3 -OutputDirectory C:\\tools")
+                .is_empty()
+        );
         assert!(run("nuget install packages.config -OutputDirectory packages").is_empty());
     }
 }

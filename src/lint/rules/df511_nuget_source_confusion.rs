@@ -6,11 +6,16 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, OptValue, dotnet, invocations, nuget, split_sources};
+use crate::lint::helpers::packages::{
+    Invocation, OptValue, dotnet, invocations, nuget, split_sources,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
-    let mapped = cx.text().to_ascii_lowercase().contains("packagesourcemapping");
+    let mapped = cx
+        .text()
+        .to_ascii_lowercase()
+        .contains("packagesourcemapping");
     for (s, inv) in invocations(cx.run_scripts()) {
         for (range, msg) in inspect(&inv, mapped) {
             out.emit(s.span(range), msg);
@@ -19,8 +24,19 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 }
 
 const RESTORING: &[&str] = &[
-    "restore", "build", "publish", "pack", "run", "tool install", "tool update", "add package", "package add",
-    "new install", "workload install", "workload update", "workload restore",
+    "restore",
+    "build",
+    "publish",
+    "pack",
+    "run",
+    "tool install",
+    "tool update",
+    "add package",
+    "package add",
+    "new install",
+    "workload install",
+    "workload update",
+    "workload restore",
 ];
 
 fn sources_finding(cmd: &str, values: &[OptValue<'_>]) -> Option<(Range<usize>, String)> {
@@ -65,11 +81,12 @@ fn inspect(inv: &Invocation<'_>, mapped: bool) -> Vec<(Range<usize>, String)> {
         }
         return out;
     }
-    if let Some(n) = nuget(inv) {
-        if !mapped && matches!(n.verb.as_str(), "restore" | "install" | "update") {
-            let values = n.args.values(&["source", "fallbacksource"]);
-            out.extend(sources_finding(&format!("nuget {}", n.verb), &values));
-        }
+    if let Some(n) = nuget(inv)
+        && !mapped
+        && matches!(n.verb.as_str(), "restore" | "install" | "update")
+    {
+        let values = n.args.values(&["source", "fallbacksource"]);
+        out.extend(sources_finding(&format!("nuget {}", n.verb), &values));
     }
     out
 }
@@ -81,21 +98,48 @@ mod tests {
 
     fn run(line: &str, mapped: bool) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap(), mapped).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap(), mapped)
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     #[test]
     fn fires() {
-        assert_eq!(run("dotnet restore --ignore-failed-sources", false), vec!["--ignore-failed-sources"]);
-        assert_eq!(run("dotnet restore --ignore-failed-sources", true), vec!["--ignore-failed-sources"]);
-        assert_eq!(run("dotnet restore -s https://api.nuget.org/v3/index.json -s https://corp/v3", false), vec!["https://corp/v3"]);
-        assert_eq!(run("nuget restore App.sln -Source \"https://a/v3;https://b/v3\"", false), vec!["\"https://a/v3;https://b/v3\""]);
+        assert_eq!(
+            run("dotnet restore --ignore-failed-sources", false),
+            vec!["--ignore-failed-sources"]
+        );
+        assert_eq!(
+            run("dotnet restore --ignore-failed-sources", true),
+            vec!["--ignore-failed-sources"]
+        );
+        assert_eq!(
+            run(
+                "dotnet restore -s https://api.nuget.org/v3/index.json -s https://corp/v3",
+                false
+            ),
+            vec!["https://corp/v3"]
+        );
+        assert_eq!(
+            run(
+                "nuget restore App.sln -Source \"https://a/v3;https://b/v3\"",
+                false
+            ),
+            vec!["\"https://a/v3;https://b/v3\""]
+        );
     }
 
     #[test]
     fn quiet() {
         assert!(run("dotnet restore -s https://corp/v3", false).is_empty());
-        assert!(run("dotnet restore -s https://corp/v3 -s https://corp/v3/", false).is_empty());
+        assert!(
+            run(
+                "dotnet restore -s https://corp/v3 -s https://corp/v3/",
+                false
+            )
+            .is_empty()
+        );
         assert!(run("dotnet restore -s https://a/v3 -s https://b/v3", true).is_empty());
         assert!(run("dotnet test -s a.runsettings -s b.runsettings", false).is_empty());
     }

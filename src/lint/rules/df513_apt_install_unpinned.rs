@@ -5,7 +5,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Family, Invocation, apt_pin, floating, invocations, pkg_command, unpinned_message};
+use crate::lint::helpers::packages::{
+    Family, Invocation, apt_pin, floating, invocations, pkg_command, unpinned_message,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -24,7 +26,10 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     let floats = floating(p.packages(), apt_pin);
     let (first, _) = floats.first()?;
     let example = format!("`{}=<version>`", first.text.split('/').next().unwrap_or(""));
-    Some((first.range.clone(), unpinned_message(&format!("{} install", p.tool), &floats, &example)))
+    Some((
+        first.range.clone(),
+        unpinned_message(&format!("{} install", p.tool), &floats, &example),
+    ))
 }
 
 #[cfg(test)]
@@ -39,12 +44,27 @@ mod tests {
 
     #[test]
     fn fires_once_per_command() {
-        let (at, msg) = run("apt-get install -y --no-install-recommends ca-certificates=20230311 curl git").unwrap();
+        let (at, msg) =
+            run("apt-get install -y --no-install-recommends ca-certificates=20230311 curl git")
+                .unwrap();
         assert_eq!(at, "curl");
         assert!(msg.contains("`curl` and `git`"), "{msg}");
-        assert_eq!(run("apt-get -t bookworm-backports install -y golang").unwrap().0, "golang");
-        assert_eq!(run("apt install -y curl/bookworm-backports").unwrap().0, "curl/bookworm-backports");
-        assert_eq!(run("DEBIAN_FRONTEND=noninteractive apt-get -qq install -y curl").unwrap().0, "curl");
+        assert_eq!(
+            run("apt-get -t bookworm-backports install -y golang")
+                .unwrap()
+                .0,
+            "golang"
+        );
+        assert_eq!(
+            run("apt install -y curl/bookworm-backports").unwrap().0,
+            "curl/bookworm-backports"
+        );
+        assert_eq!(
+            run("DEBIAN_FRONTEND=noninteractive apt-get -qq install -y curl")
+                .unwrap()
+                .0,
+            "curl"
+        );
     }
 
     #[test]

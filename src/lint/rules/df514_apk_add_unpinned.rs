@@ -5,7 +5,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Family, Invocation, apk_pin, floating, invocations, pkg_command, unpinned_message};
+use crate::lint::helpers::packages::{
+    Family, Invocation, apk_pin, floating, invocations, pkg_command, unpinned_message,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -24,7 +26,14 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     let floats = floating(p.packages(), apk_pin);
     let (first, _) = floats.first()?;
     let name = first.text.split(['=', '<', '>', '~']).next().unwrap_or("");
-    Some((first.range.clone(), unpinned_message("apk add", &floats, &format!("`{name}=<version>` or `{name}~<major.minor>`"))))
+    Some((
+        first.range.clone(),
+        unpinned_message(
+            "apk add",
+            &floats,
+            &format!("`{name}=<version>` or `{name}~<major.minor>`"),
+        ),
+    ))
 }
 
 #[cfg(test)]
@@ -40,8 +49,15 @@ mod tests {
     #[test]
     fn cases() {
         assert_eq!(run("apk add --no-cache curl").as_deref(), Some("curl"));
-        assert_eq!(run("apk --no-cache add --virtual .build-deps gcc=13.2.1_git20240309-r0 make").as_deref(), Some("make"));
-        assert_eq!(run("apk add -t .deps 'openssl>3'").as_deref(), Some("'openssl>3'"));
+        assert_eq!(
+            run("apk --no-cache add --virtual .build-deps gcc=13.2.1_git20240309-r0 make")
+                .as_deref(),
+            Some("make")
+        );
+        assert_eq!(
+            run("apk add -t .deps 'openssl>3'").as_deref(),
+            Some("'openssl>3'")
+        );
         assert!(run("apk add --no-cache curl=8.11.0-r2 git~2.47").is_none());
         assert!(run("apk add --allow-untrusted /tmp/pkg-1.0-r0.apk").is_none());
         assert!(run("apk update").is_none());

@@ -5,7 +5,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Family, Invocation, floating, invocations, pkg_command, rpm_pin, unpinned_message};
+use crate::lint::helpers::packages::{
+    Family, Invocation, floating, invocations, pkg_command, rpm_pin, unpinned_message,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -24,8 +26,15 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     let floats = floating(p.packages(), rpm_pin);
     let (first, _) = floats.first()?;
     let name = first.text.split(['=', '<', '>', ' ']).next().unwrap_or("");
-    let example = if p.family == Family::Zypper { format!("`{name}=<version>`") } else { format!("`{name}-<version>-<release>`") };
-    Some((first.range.clone(), unpinned_message(&format!("{} install", p.tool), &floats, &example)))
+    let example = if p.family == Family::Zypper {
+        format!("`{name}=<version>`")
+    } else {
+        format!("`{name}-<version>-<release>`")
+    };
+    Some((
+        first.range.clone(),
+        unpinned_message(&format!("{} install", p.tool), &floats, &example),
+    ))
 }
 
 #[cfg(test)]
@@ -41,10 +50,22 @@ mod tests {
     #[test]
     fn cases() {
         assert_eq!(run("dnf install -y git").as_deref(), Some("git"));
-        assert_eq!(run("yum -y install --setopt=tsflags=nodocs git-2.43.5 java-17-openjdk").as_deref(), Some("java-17-openjdk"));
-        assert_eq!(run("microdnf install -y --nodocs shadow-utils").as_deref(), Some("shadow-utils"));
-        assert_eq!(run("tdnf install -y ca-certificates").as_deref(), Some("ca-certificates"));
-        assert_eq!(run("zypper --non-interactive in -y curl").as_deref(), Some("curl"));
+        assert_eq!(
+            run("yum -y install --setopt=tsflags=nodocs git-2.43.5 java-17-openjdk").as_deref(),
+            Some("java-17-openjdk")
+        );
+        assert_eq!(
+            run("microdnf install -y --nodocs shadow-utils").as_deref(),
+            Some("shadow-utils")
+        );
+        assert_eq!(
+            run("tdnf install -y ca-certificates").as_deref(),
+            Some("ca-certificates")
+        );
+        assert_eq!(
+            run("zypper --non-interactive in -y curl").as_deref(),
+            Some("curl")
+        );
         assert!(run("dnf install -y git-2.43.5-1.el9 @development-tools").is_none());
         assert!(run("zypper in -y curl=8.6.0").is_none());
         assert!(run("dnf install -y https://dl.fedoraproject.org/pub/epel/epel-release-latest-9.noarch.rpm").is_none());

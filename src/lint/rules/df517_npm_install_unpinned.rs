@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, OptSpec, Pin, invocations, npm_pin, parse_args, unpinned_message};
+use crate::lint::helpers::packages::{
+    Invocation, OptSpec, Pin, invocations, npm_pin, parse_args, unpinned_message,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -18,12 +20,39 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 }
 
 const NPM_OPTS: OptSpec = OptSpec::posix(&[
-    "prefix", "registry", "cache", "userconfig", "globalconfig", "loglevel", "omit", "include", "w", "workspace",
-    "tag", "location", "install-strategy", "before", "C", "dir", "modules-folder", "cwd", "network-timeout",
-    "mutex", "global-folder", "cache-folder", "filter", "F", "reporter", "node-options", "script-shell",
+    "prefix",
+    "registry",
+    "cache",
+    "userconfig",
+    "globalconfig",
+    "loglevel",
+    "omit",
+    "include",
+    "w",
+    "workspace",
+    "tag",
+    "location",
+    "install-strategy",
+    "before",
+    "C",
+    "dir",
+    "modules-folder",
+    "cwd",
+    "network-timeout",
+    "mutex",
+    "global-folder",
+    "cache-folder",
+    "filter",
+    "F",
+    "reporter",
+    "node-options",
+    "script-shell",
 ]);
 
-const NPM_INSTALL: &[&str] = &["install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall", "add"];
+const NPM_INSTALL: &[&str] = &[
+    "install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
+    "add",
+];
 
 fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     let tool = inv.name();
@@ -35,10 +64,14 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     let first = ops.first()?;
     let sub = first.text.to_ascii_lowercase();
     let global = args.has(&["g", "global"])
-        || args.value(&["location"]).is_some_and(|v| v.text == "global")
+        || args
+            .value(&["location"])
+            .is_some_and(|v| v.text == "global")
         || (tool == "yarn" && sub == "global");
     let (verb, packages) = match (tool.as_str(), sub.as_str()) {
-        ("npm", s) if NPM_INSTALL.contains(&s) => (format!("npm {}", first.text), ops.get(1..).unwrap_or(&[])),
+        ("npm", s) if NPM_INSTALL.contains(&s) => {
+            (format!("npm {}", first.text), ops.get(1..).unwrap_or(&[]))
+        }
         ("yarn", "global") => {
             let add = ops.get(1)?;
             if add.text != "add" {
@@ -47,7 +80,9 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
             ("yarn global add".to_string(), ops.get(2..).unwrap_or(&[]))
         }
         ("yarn", "add") => ("yarn add".to_string(), ops.get(1..).unwrap_or(&[])),
-        ("pnpm", "add" | "install" | "i") => (format!("pnpm {}", first.text), ops.get(1..).unwrap_or(&[])),
+        ("pnpm", "add" | "install" | "i") => {
+            (format!("pnpm {}", first.text), ops.get(1..).unwrap_or(&[]))
+        }
         _ => return None,
     };
     if packages.is_empty() {
@@ -61,7 +96,11 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
         }
         return None;
     }
-    let floats: Vec<_> = packages.iter().map(|w| (*w, npm_pin(&w.text))).filter(|(_, p)| p.floats()).collect();
+    let floats: Vec<_> = packages
+        .iter()
+        .map(|w| (*w, npm_pin(&w.text)))
+        .filter(|(_, p)| p.floats())
+        .collect();
     let (w, _) = floats.first()?;
     let name = {
         let t = w.text.as_str();
@@ -70,9 +109,15 @@ fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
             None => t,
         }
     };
-    let cmd = if global && !verb.contains("global") { format!("{verb} -g") } else { verb };
+    let cmd = if global && !verb.contains("global") {
+        format!("{verb} -g")
+    } else {
+        verb
+    };
     let mut msg = unpinned_message(&cmd, &floats, &format!("`{name}@<x.y.z>`"));
-    if floats.iter().any(|(w, p)| *p == Pin::Unpinned && w.text.contains('@') && w.text.rfind('@').is_some_and(|i| i > 0)) {
+    if floats.iter().any(|(w, p)| {
+        *p == Pin::Unpinned && w.text.contains('@') && w.text.rfind('@').is_some_and(|i| i > 0)
+    }) {
         msg.push_str("; dist-tags such as `@latest` move");
     }
     Some((w.range.clone(), msg))
@@ -91,9 +136,20 @@ mod tests {
     #[test]
     fn globals_and_names() {
         assert_eq!(run("npm i -g typescript").unwrap().0, "typescript");
-        assert_eq!(run("npm install --global npm@latest").unwrap().0, "npm@latest");
-        assert!(run("npm install --global npm@latest").unwrap().1.contains("dist-tags"));
-        assert_eq!(run("npm install -g @angular/cli@^18").unwrap().0, "@angular/cli@^18");
+        assert_eq!(
+            run("npm install --global npm@latest").unwrap().0,
+            "npm@latest"
+        );
+        assert!(
+            run("npm install --global npm@latest")
+                .unwrap()
+                .1
+                .contains("dist-tags")
+        );
+        assert_eq!(
+            run("npm install -g @angular/cli@^18").unwrap().0,
+            "@angular/cli@^18"
+        );
         assert_eq!(run("yarn global add pm2").unwrap().0, "pm2");
         assert_eq!(run("pnpm add -g tsx").unwrap().0, "tsx");
         assert_eq!(run("npm install --location=global pm2").unwrap().0, "pm2");

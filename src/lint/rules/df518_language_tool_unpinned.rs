@@ -14,7 +14,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, OptSpec, Values, invocations, is_exact_semver, is_path_or_url, parse_args};
+use crate::lint::helpers::packages::{
+    Invocation, OptSpec, Values, invocations, is_exact_semver, is_path_or_url, parse_args,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -27,24 +29,82 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 
 const GO_OPTS: OptSpec = OptSpec {
     values: Values::Listed(&[
-        "ldflags", "gcflags", "asmflags", "gccgoflags", "tags", "mod", "modfile", "p", "buildmode", "compiler",
-        "installsuffix", "overlay", "pkgdir", "toolexec", "pgo", "C", "o", "buildvcs", "covermode", "coverpkg",
+        "ldflags",
+        "gcflags",
+        "asmflags",
+        "gccgoflags",
+        "tags",
+        "mod",
+        "modfile",
+        "p",
+        "buildmode",
+        "compiler",
+        "installsuffix",
+        "overlay",
+        "pkgdir",
+        "toolexec",
+        "pgo",
+        "C",
+        "o",
+        "buildvcs",
+        "covermode",
+        "coverpkg",
     ]),
     short_clusters: false,
     case_insensitive: false,
 };
 
 const GEM_OPTS: OptSpec = OptSpec::posix(&[
-    "v", "version", "i", "install-dir", "n", "bindir", "document", "s", "source", "p", "http-proxy", "platform",
-    "P", "trust-policy", "g", "file", "build-root", "config-file", "without", "target-rbconfig",
+    "v",
+    "version",
+    "i",
+    "install-dir",
+    "n",
+    "bindir",
+    "document",
+    "s",
+    "source",
+    "p",
+    "http-proxy",
+    "platform",
+    "P",
+    "trust-policy",
+    "g",
+    "file",
+    "build-root",
+    "config-file",
+    "without",
+    "target-rbconfig",
 ]);
 
 const CARGO_OPTS: OptSpec = OptSpec::posix(&[
-    "version", "vers", "git", "branch", "tag", "rev", "path", "root", "index", "registry", "features", "F", "j",
-    "jobs", "target", "target-dir", "profile", "bin", "example", "Z", "config", "color",
+    "version",
+    "vers",
+    "git",
+    "branch",
+    "tag",
+    "rev",
+    "path",
+    "root",
+    "index",
+    "registry",
+    "features",
+    "F",
+    "j",
+    "jobs",
+    "target",
+    "target-dir",
+    "profile",
+    "bin",
+    "example",
+    "Z",
+    "config",
+    "color",
 ]);
 
-const MOVING: &[&str] = &["latest", "master", "main", "head", "upgrade", "patch", "develop", "trunk", ""];
+const MOVING: &[&str] = &[
+    "latest", "master", "main", "head", "upgrade", "patch", "develop", "trunk", "",
+];
 
 fn go(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     let args = parse_args(inv.args, &GO_OPTS);
@@ -57,7 +117,12 @@ fn go(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     }
     for w in args.operands.iter().skip(1) {
         let t = w.text.as_str();
-        if t.contains('$') || is_path_or_url(t) || t.starts_with("./") || t == "." || t.starts_with("..") {
+        if t.contains('$')
+            || is_path_or_url(t)
+            || t.starts_with("./")
+            || t == "."
+            || t.starts_with("..")
+        {
             continue;
         }
         match t.rsplit_once('@') {
@@ -73,7 +138,9 @@ fn go(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
             None if sub == "get" && t.split('/').next().is_some_and(|h| h.contains('.')) => {
                 return Some((
                     w.range.clone(),
-                    format!("`go get {t}` without @version fetches the newest version at build time: pin it (`{t}@v1.2.3`)"),
+                    format!(
+                        "`go get {t}` without @version fetches the newest version at build time: pin it (`{t}@v1.2.3`)"
+                    ),
                 ));
             }
             None => {}
@@ -101,25 +168,34 @@ fn gem(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
                 .operands
                 .iter()
                 .skip(1)
-                .filter(|w| !w.text.contains('$') && !is_path_or_url(&w.text) && !w.text.ends_with(".gem"))
+                .filter(|w| {
+                    !w.text.contains('$') && !is_path_or_url(&w.text) && !w.text.ends_with(".gem")
+                })
                 .collect();
             let first = gems.first()?;
             if let Some(v) = version {
                 let t = v.text.trim();
                 let exact = t.trim_start_matches('=').trim();
-                if t.contains('$') || (!t.contains(['~', '>', '<', '!', ',']) && !exact.is_empty()) {
+                if t.contains('$') || (!t.contains(['~', '>', '<', '!', ',']) && !exact.is_empty())
+                {
                     return None;
                 }
                 return Some((
                     v.range.clone(),
-                    format!("`gem install {} -v '{t}'` is a version range: the newest match is installed at build time; give one exact version", first.text),
+                    format!(
+                        "`gem install {} -v '{t}'` is a version range: the newest match is installed at build time; give one exact version",
+                        first.text
+                    ),
                 ));
             }
             let unpinned: Vec<_> = gems.iter().filter(|w| !w.text.contains(':')).collect();
             let w = unpinned.first()?;
             Some((
                 w.range.clone(),
-                format!("`gem install {}` has no version: the newest release is installed at build time; pin it (`-v 1.2.3` or `{}:1.2.3`)", w.text, w.text),
+                format!(
+                    "`gem install {}` has no version: the newest release is installed at build time; pin it (`-v 1.2.3` or `{}:1.2.3`)",
+                    w.text, w.text
+                ),
             ))
         }
         _ => None,
@@ -135,15 +211,26 @@ fn cargo(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
     if args.has(&["path"]) {
         return None;
     }
-    let locked = if args.has(&["locked"]) { "" } else { " and add --locked" };
+    let locked = if args.has(&["locked"]) {
+        ""
+    } else {
+        " and add --locked"
+    };
     if let Some(git) = args.value(&["git"]) {
         if args.has(&["tag", "rev"]) {
             return None;
         }
-        let what = args.value(&["branch"]).map_or("the default branch".to_string(), |b| format!("branch `{}`", b.text));
+        let what = args
+            .value(&["branch"])
+            .map_or("the default branch".to_string(), |b| {
+                format!("branch `{}`", b.text)
+            });
         return Some((
             git.range.clone(),
-            format!("`cargo install --git {}` builds {what} as it is at build time: pin `--tag` or `--rev <commit>`{locked}", git.text),
+            format!(
+                "`cargo install --git {}` builds {what} as it is at build time: pin `--tag` or `--rev <commit>`{locked}",
+                git.text
+            ),
         ));
     }
     let krate = args.operands.get(1)?;
@@ -160,11 +247,15 @@ fn cargo(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
         Some(v) if is_exact_semver(v) => None,
         Some(v) => Some((
             krate.range.clone(),
-            format!("`cargo install {name}` with version requirement `{v}` takes the newest match at build time: give an exact `MAJOR.MINOR.PATCH`{locked}"),
+            format!(
+                "`cargo install {name}` with version requirement `{v}` takes the newest match at build time: give an exact `MAJOR.MINOR.PATCH`{locked}"
+            ),
         )),
         None => Some((
             krate.range.clone(),
-            format!("`cargo install {name}` has no --version: the newest release is built at build time; pin it (`{name}@1.2.3`){locked}"),
+            format!(
+                "`cargo install {name}` has no --version: the newest release is built at build time; pin it (`{name}@1.2.3`){locked}"
+            ),
         )),
     }
 }
@@ -190,9 +281,18 @@ mod tests {
 
     #[test]
     fn go_cases() {
-        assert_eq!(run("go install github.com/go-delve/delve/cmd/dlv@latest").as_deref(), Some("github.com/go-delve/delve/cmd/dlv@latest"));
-        assert_eq!(run("go install -ldflags '-s' golang.org/x/tools/gopls@master").as_deref(), Some("golang.org/x/tools/gopls@master"));
-        assert_eq!(run("go get github.com/golang/dep/cmd/dep").as_deref(), Some("github.com/golang/dep/cmd/dep"));
+        assert_eq!(
+            run("go install github.com/go-delve/delve/cmd/dlv@latest").as_deref(),
+            Some("github.com/go-delve/delve/cmd/dlv@latest")
+        );
+        assert_eq!(
+            run("go install -ldflags '-s' golang.org/x/tools/gopls@master").as_deref(),
+            Some("golang.org/x/tools/gopls@master")
+        );
+        assert_eq!(
+            run("go get github.com/golang/dep/cmd/dep").as_deref(),
+            Some("github.com/golang/dep/cmd/dep")
+        );
         assert!(run("go install github.com/go-delve/delve/cmd/dlv@v1.23.1").is_none());
         assert!(run("go install ./cmd/server").is_none());
         assert!(run("go install github.com/x/y").is_none());
@@ -203,7 +303,10 @@ mod tests {
     #[test]
     fn gem_cases() {
         assert_eq!(run("gem install bundler").as_deref(), Some("bundler"));
-        assert_eq!(run("gem install -N rails -v '~>7.1'").as_deref(), Some("'~>7.1'"));
+        assert_eq!(
+            run("gem install -N rails -v '~>7.1'").as_deref(),
+            Some("'~>7.1'")
+        );
         assert_eq!(run("gem update --system").as_deref(), Some("update"));
         assert!(run("gem install bundler -v 2.5.23").is_none());
         assert!(run("gem install bundler:2.5.23").is_none());
@@ -214,10 +317,22 @@ mod tests {
 
     #[test]
     fn cargo_cases() {
-        assert_eq!(run("cargo install cargo-audit").as_deref(), Some("cargo-audit"));
-        assert_eq!(run("cargo install --locked cargo-audit").as_deref(), Some("cargo-audit"));
-        assert_eq!(run("cargo install cargo-audit --version ^0.21").as_deref(), Some("cargo-audit"));
-        assert_eq!(run("cargo install --git https://github.com/o/r tool").as_deref(), Some("https://github.com/o/r"));
+        assert_eq!(
+            run("cargo install cargo-audit").as_deref(),
+            Some("cargo-audit")
+        );
+        assert_eq!(
+            run("cargo install --locked cargo-audit").as_deref(),
+            Some("cargo-audit")
+        );
+        assert_eq!(
+            run("cargo install cargo-audit --version ^0.21").as_deref(),
+            Some("cargo-audit")
+        );
+        assert_eq!(
+            run("cargo install --git https://github.com/o/r tool").as_deref(),
+            Some("https://github.com/o/r")
+        );
         assert!(run("cargo install --locked cargo-audit --version 0.21.0").is_none());
         assert!(run("cargo install --locked cargo-audit@0.21.0").is_none());
         assert!(run("cargo install --git https://github.com/o/r --tag v1.0.0 tool").is_none());

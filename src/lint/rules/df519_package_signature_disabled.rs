@@ -16,8 +16,8 @@ use regex::Regex;
 
 use crate::dockerfile::InstructionKind;
 use crate::lint::helpers::packages::{
-    Family, Invocation, OptSpec, copied_heredocs, invocations, parse_args, pip_install, pkg_command, run_data_heredocs,
-    span_at,
+    Family, Invocation, OptSpec, copied_heredocs, invocations, parse_args, pip_install,
+    pkg_command, run_data_heredocs, span_at,
 };
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
@@ -107,14 +107,27 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
 }
 
-const RPM_OPTS: OptSpec = OptSpec::posix(&["root", "dbpath", "define", "D", "macros", "rcfile", "prefix", "relocate", "excludepath"]);
+const RPM_OPTS: OptSpec = OptSpec::posix(&[
+    "root",
+    "dbpath",
+    "define",
+    "D",
+    "macros",
+    "rcfile",
+    "prefix",
+    "relocate",
+    "excludepath",
+]);
 
 fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     if let Some(p) = pkg_command(inv) {
         for o in &p.args.options {
             let bad = match p.family {
-                Family::Apt => matches!(o.name, "allow-unauthenticated" | "force-yes" | "allow-insecure-repositories"),
+                Family::Apt => matches!(
+                    o.name,
+                    "allow-unauthenticated" | "force-yes" | "allow-insecure-repositories"
+                ),
                 Family::Apk => o.name == "allow-untrusted",
                 Family::Dnf => o.name == "nogpgcheck" || o.name == "no-gpgchecks",
                 Family::Zypper => matches!(o.name, "no-gpg-checks" | "no-gpg-check"),
@@ -128,13 +141,21 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
                     ),
                 ));
             }
-            if p.family == Family::Apt && (o.name == "o" || o.name == "option")
+            if p.family == Family::Apt
+                && (o.name == "o" || o.name == "option")
                 && let Some(v) = &o.value
             {
                 let (k, val) = v.text.split_once('=').unwrap_or((v.text, ""));
-                let on = matches!(val.trim_matches('"').to_ascii_lowercase().as_str(), "true" | "1" | "yes");
+                let on = matches!(
+                    val.trim_matches('"').to_ascii_lowercase().as_str(),
+                    "true" | "1" | "yes"
+                );
                 let k = k.to_ascii_lowercase();
-                if on && (k == "apt::get::allowunauthenticated" || k == "acquire::allowinsecurerepositories" || k == "acquire::allowdowngradetoinsecurerepositories") {
+                if on
+                    && (k == "apt::get::allowunauthenticated"
+                        || k == "acquire::allowinsecurerepositories"
+                        || k == "acquire::allowdowngradetoinsecurerepositories")
+                {
                     out.push((
                         v.range.clone(),
                         format!("`{} -o {}` disables APT signature checks: remove it and import the repository key", p.tool, v.text),
@@ -178,23 +199,47 @@ mod tests {
 
     fn run(line: &str) -> Vec<String> {
         let c = cmd(line);
-        inspect(&invocation(&c).unwrap()).into_iter().map(|(r, _)| line[r].to_string()).collect()
+        inspect(&invocation(&c).unwrap())
+            .into_iter()
+            .map(|(r, _)| line[r].to_string())
+            .collect()
     }
 
     fn text(t: &str) -> Vec<String> {
-        text_findings(t).into_iter().map(|(r, _)| t[r].to_string()).collect()
+        text_findings(t)
+            .into_iter()
+            .map(|(r, _)| t[r].to_string())
+            .collect()
     }
 
     #[test]
     fn options() {
-        assert_eq!(run("apt-get install -y --allow-unauthenticated curl"), vec!["--allow-unauthenticated"]);
-        assert_eq!(run("apt-get install -y --force-yes curl"), vec!["--force-yes"]);
-        assert_eq!(run("apt-get -o APT::Get::AllowUnauthenticated=true install -y curl"), vec!["APT::Get::AllowUnauthenticated=true"]);
-        assert_eq!(run("apk add --allow-untrusted /tmp/x.apk"), vec!["--allow-untrusted"]);
+        assert_eq!(
+            run("apt-get install -y --allow-unauthenticated curl"),
+            vec!["--allow-unauthenticated"]
+        );
+        assert_eq!(
+            run("apt-get install -y --force-yes curl"),
+            vec!["--force-yes"]
+        );
+        assert_eq!(
+            run("apt-get -o APT::Get::AllowUnauthenticated=true install -y curl"),
+            vec!["APT::Get::AllowUnauthenticated=true"]
+        );
+        assert_eq!(
+            run("apk add --allow-untrusted /tmp/x.apk"),
+            vec!["--allow-untrusted"]
+        );
         assert_eq!(run("dnf install -y --nogpgcheck x"), vec!["--nogpgcheck"]);
-        assert_eq!(run("zypper --no-gpg-checks in -y x"), vec!["--no-gpg-checks"]);
+        assert_eq!(
+            run("zypper --no-gpg-checks in -y x"),
+            vec!["--no-gpg-checks"]
+        );
         assert_eq!(run("rpm -ivh --nosignature x.rpm"), vec!["--nosignature"]);
-        assert_eq!(run("pip install --trusted-host pypi.corp -i http://pypi.corp/simple x==1"), vec!["--trusted-host"]);
+        assert_eq!(
+            run("pip install --trusted-host pypi.corp -i http://pypi.corp/simple x==1"),
+            vec!["--trusted-host"]
+        );
         assert!(run("apt-get install -y curl").is_empty());
         assert!(run("apt-get -o Dpkg::Options::=--force-confold install -y curl").is_empty());
         assert!(run("rpm --import https://x/key.asc").is_empty());
@@ -202,12 +247,32 @@ mod tests {
 
     #[test]
     fn texts() {
-        assert_eq!(text("echo 'deb [trusted=yes] http://repo.corp/ bookworm main' > /etc/apt/sources.list.d/corp.list"), vec!["[trusted=yes]"]);
-        assert_eq!(text("echo 'deb [arch=amd64 trusted=yes] http://r/ x main'"), vec!["[arch=amd64 trusted=yes]"]);
-        assert_eq!(text("printf '[corp]\\nbaseurl=http://x\\ngpgcheck=0\\n' > /etc/yum.repos.d/corp.repo"), vec!["gpgcheck=0"]);
-        assert_eq!(text("[corp]\ngpgcheck = 0\nsslverify=false\n"), vec!["gpgcheck = 0", "sslverify=false"]);
-        assert_eq!(text("sed -i 's/gpgcheck=1/gpgcheck=0/' /etc/yum.repos.d/x.repo"), vec!["gpgcheck=0"]);
-        assert_eq!(text("dnf install -y --setopt=corp.gpgcheck=0 x"), vec!["gpgcheck=0"]);
+        assert_eq!(
+            text(
+                "echo 'deb [trusted=yes] http://repo.corp/ bookworm main' > /etc/apt/sources.list.d/corp.list"
+            ),
+            vec!["[trusted=yes]"]
+        );
+        assert_eq!(
+            text("echo 'deb [arch=amd64 trusted=yes] http://r/ x main'"),
+            vec!["[arch=amd64 trusted=yes]"]
+        );
+        assert_eq!(
+            text("printf '[corp]\\nbaseurl=http://x\\ngpgcheck=0\\n' > /etc/yum.repos.d/corp.repo"),
+            vec!["gpgcheck=0"]
+        );
+        assert_eq!(
+            text("[corp]\ngpgcheck = 0\nsslverify=false\n"),
+            vec!["gpgcheck = 0", "sslverify=false"]
+        );
+        assert_eq!(
+            text("sed -i 's/gpgcheck=1/gpgcheck=0/' /etc/yum.repos.d/x.repo"),
+            vec!["gpgcheck=0"]
+        );
+        assert_eq!(
+            text("dnf install -y --setopt=corp.gpgcheck=0 x"),
+            vec!["gpgcheck=0"]
+        );
         assert!(text("repo_gpgcheck=0\nlocalpkg_gpgcheck=0\ngpgcheck=1").is_empty());
         assert!(text("deb [signed-by=/etc/apt/keyrings/x.gpg] https://r/ x main").is_empty());
         assert_eq!(text("Types: deb\nTrusted: yes\n"), vec!["Trusted: yes"]);

@@ -14,8 +14,12 @@ use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for s in cx.run_scripts() {
-        let cmds: Vec<PkgCmd<'_>> =
-            s.script.commands.iter().filter_map(|c| invocation(c).and_then(|i| pkg_command(&i))).collect();
+        let cmds: Vec<PkgCmd<'_>> = s
+            .script
+            .commands
+            .iter()
+            .filter_map(|c| invocation(c).and_then(|i| pkg_command(&i)))
+            .collect();
         for (range, msg) in inspect(&cmds) {
             out.emit(s.span(range), msg);
         }
@@ -26,11 +30,28 @@ fn uses_index(family: Family, sub: &str) -> bool {
     match family {
         Family::Apt => matches!(
             sub,
-            "install" | "upgrade" | "dist-upgrade" | "full-upgrade" | "build-dep" | "satisfy" | "reinstall" | "source"
-                | "download" | "policy" | "madison" | "show" | "search"
+            "install"
+                | "upgrade"
+                | "dist-upgrade"
+                | "full-upgrade"
+                | "build-dep"
+                | "satisfy"
+                | "reinstall"
+                | "source"
+                | "download"
+                | "policy"
+                | "madison"
+                | "show"
+                | "search"
         ),
-        Family::Apk => matches!(sub, "add" | "upgrade" | "fix" | "fetch" | "search" | "policy"),
-        Family::Zypper => matches!(sub, "install" | "update" | "patch" | "dist-upgrade" | "source-install" | "si"),
+        Family::Apk => matches!(
+            sub,
+            "add" | "upgrade" | "fix" | "fetch" | "search" | "policy"
+        ),
+        Family::Zypper => matches!(
+            sub,
+            "install" | "update" | "patch" | "dist-upgrade" | "source-install" | "si"
+        ),
         Family::Dnf => true,
     }
 }
@@ -43,7 +64,11 @@ fn inspect(cmds: &[PkgCmd<'_>]) -> Vec<(Range<usize>, String)> {
             Family::Zypper => c.sub == "refresh",
             Family::Dnf => false,
         };
-        if refresh && !cmds.iter().any(|o| o.family == c.family && uses_index(o.family, &o.sub)) {
+        if refresh
+            && !cmds
+                .iter()
+                .any(|o| o.family == c.family && uses_index(o.family, &o.sub))
+        {
             out.push((
                 c.sub_word.range.clone(),
                 format!(
@@ -85,8 +110,14 @@ mod tests {
 
     fn run(text: &str) -> Vec<String> {
         let cmds = script(text);
-        let pk: Vec<PkgCmd<'_>> = cmds.iter().filter_map(|c| invocation(c).and_then(|i| pkg_command(&i))).collect();
-        inspect(&pk).into_iter().map(|(r, _)| text[r].to_string()).collect()
+        let pk: Vec<PkgCmd<'_>> = cmds
+            .iter()
+            .filter_map(|c| invocation(c).and_then(|i| pkg_command(&i)))
+            .collect();
+        inspect(&pk)
+            .into_iter()
+            .map(|(r, _)| text[r].to_string())
+            .collect()
     }
 
     #[test]
@@ -104,9 +135,17 @@ mod tests {
 
     #[test]
     fn dist_upgrade() {
-        assert_eq!(run("apt-get update && apt-get dist-upgrade -y"), vec!["dist-upgrade"]);
-        assert_eq!(run("apt-get update && apt full-upgrade -y"), vec!["full-upgrade"]);
+        assert_eq!(
+            run("apt-get update && apt-get dist-upgrade -y"),
+            vec!["dist-upgrade"]
+        );
+        assert_eq!(
+            run("apt-get update && apt full-upgrade -y"),
+            vec!["full-upgrade"]
+        );
         assert_eq!(run("zypper -n dup"), vec!["dup"]);
-        assert!(run("apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*").is_empty());
+        assert!(
+            run("apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*").is_empty()
+        );
     }
 }

@@ -20,8 +20,8 @@
 use std::ops::Range;
 
 use crate::lint::helpers::packages::{
-    Family, Invocation, cache_mount_covers, choco, env_set_at, invocation, pip_install, pkg_command, script_shipped,
-    shipped_stages,
+    Family, Invocation, cache_mount_covers, choco, env_set_at, invocation, pip_install,
+    pkg_command, script_shipped, shipped_stages,
 };
 use crate::lint::{Emitter, LintContext};
 
@@ -34,7 +34,8 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         let invs: Vec<Invocation<'_>> = s.script.commands.iter().filter_map(invocation).collect();
         let facts = Facts {
             apt_lists_mounted: cache_mount_covers(s.inst, "/var/lib/apt/lists"),
-            apk_cache_mounted: cache_mount_covers(s.inst, "/var/cache/apk") || cache_mount_covers(s.inst, "/etc/apk/cache"),
+            apk_cache_mounted: cache_mount_covers(s.inst, "/var/cache/apk")
+                || cache_mount_covers(s.inst, "/etc/apk/cache"),
             pip_cache_off: cache_mount_covers(s.inst, "/root/.cache/pip")
                 || s.text.text.contains("PIP_NO_CACHE_DIR")
                 || env_set_at(cx, s.instruction, "PIP_NO_CACHE_DIR"),
@@ -55,22 +56,38 @@ struct Facts {
 fn removed_paths(invs: &[Invocation<'_>]) -> Vec<String> {
     invs.iter()
         .filter(|i| {
-            matches!(i.name().as_str(), "rm" | "remove-item" | "ri" | "del" | "erase" | "rd" | "rmdir")
+            matches!(
+                i.name().as_str(),
+                "rm" | "remove-item" | "ri" | "del" | "erase" | "rd" | "rmdir"
+            )
         })
-        .flat_map(|i| i.args.iter().map(|w| w.text.replace('\\', "/").to_ascii_lowercase()))
+        .flat_map(|i| {
+            i.args
+                .iter()
+                .map(|w| w.text.replace('\\', "/").to_ascii_lowercase())
+        })
         .collect()
 }
 
 fn inspect(invs: &[Invocation<'_>], facts: &Facts) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     let removed = removed_paths(invs);
-    let removes = |pred: &dyn Fn(&str) -> bool| removed.iter().any(|p| pred(p.trim_matches(|c| c == '"' || c == '\'')));
+    let removes = |pred: &dyn Fn(&str) -> bool| {
+        removed
+            .iter()
+            .any(|p| pred(p.trim_matches(|c| c == '"' || c == '\'')))
+    };
 
     // apt
     let apt_clean = facts.apt_lists_mounted
-        || removes(&|p| p.starts_with("/var/lib/apt/lists") || p == "/var/lib/apt" || p == "/var/lib/apt/");
+        || removes(&|p| {
+            p.starts_with("/var/lib/apt/lists") || p == "/var/lib/apt" || p == "/var/lib/apt/"
+        });
     if !apt_clean
-        && let Some(p) = invs.iter().filter_map(pkg_command).find(|p| p.family == Family::Apt && p.sub == "update")
+        && let Some(p) = invs
+            .iter()
+            .filter_map(pkg_command)
+            .find(|p| p.family == Family::Apt && p.sub == "update")
     {
         out.push((
             p.sub_word.range.clone(),
@@ -85,7 +102,9 @@ fn inspect(invs: &[Invocation<'_>], facts: &Facts) -> Vec<(Range<usize>, String)
     let apk_clean = facts.apk_cache_mounted || removes(&|p| p.starts_with("/var/cache/apk"));
     if !apk_clean
         && let Some(p) = invs.iter().filter_map(pkg_command).find(|p| {
-            p.family == Family::Apk && matches!(p.sub.as_str(), "add" | "update" | "upgrade") && !p.args.has(&["no-cache"])
+            p.family == Family::Apk
+                && matches!(p.sub.as_str(), "add" | "update" | "upgrade")
+                && !p.args.has(&["no-cache"])
         })
     {
         out.push((
@@ -96,10 +115,16 @@ fn inspect(invs: &[Invocation<'_>], facts: &Facts) -> Vec<(Range<usize>, String)
 
     // pip
     let pip_purged = invs.iter().any(|i| {
-        crate::lint::helpers::packages::pip_args(i)
-            .is_some_and(|a| a.first().is_some_and(|w| w.text == "cache") && a.get(1).is_some_and(|w| w.text == "purge" || w.text == "remove"))
-    }) || removes(&|p| p.contains(".cache/pip") || p.ends_with("/root/.cache") || p.ends_with("/root/.cache/"));
-    if !facts.pip_cache_off && !pip_purged
+        crate::lint::helpers::packages::pip_args(i).is_some_and(|a| {
+            a.first().is_some_and(|w| w.text == "cache")
+                && a.get(1)
+                    .is_some_and(|w| w.text == "purge" || w.text == "remove")
+        })
+    }) || removes(&|p| {
+        p.contains(".cache/pip") || p.ends_with("/root/.cache") || p.ends_with("/root/.cache/")
+    });
+    if !facts.pip_cache_off
+        && !pip_purged
         && let Some((sub, _)) = invs
             .iter()
             .filter(|i| i.name() != "uv")
@@ -113,14 +138,23 @@ fn inspect(invs: &[Invocation<'_>], facts: &Facts) -> Vec<(Range<usize>, String)
     }
 
     // Chocolatey (conservative)
-    let choco_clean = invs.iter().any(|i| {
-        choco(i).is_some_and(|c| {
-            (c.sub == "cache" && c.args.operands.first().is_some_and(|w| w.text.eq_ignore_ascii_case("remove")))
-                || c.args.has(&["cache-location", "cachelocation", "c", "cache"])
-        })
-    }) || removes(&|p| p.contains("temp") || p.contains("tmp") || p.contains("chocolatey"));
+    let choco_clean =
+        invs.iter().any(|i| {
+            choco(i).is_some_and(|c| {
+                (c.sub == "cache"
+                    && c.args
+                        .operands
+                        .first()
+                        .is_some_and(|w| w.text.eq_ignore_ascii_case("remove")))
+                    || c.args
+                        .has(&["cache-location", "cachelocation", "c", "cache"])
+            })
+        }) || removes(&|p| p.contains("temp") || p.contains("tmp") || p.contains("chocolatey"));
     if !choco_clean
-        && let Some(c) = invs.iter().filter_map(choco).find(|c| c.installs() && !c.args.operands.is_empty())
+        && let Some(c) = invs
+            .iter()
+            .filter_map(choco)
+            .find(|c| c.installs() && !c.args.operands.is_empty())
     {
         out.push((
             c.sub_word.range.clone(),
@@ -138,7 +172,10 @@ mod tests {
     fn run_with(text: &str, facts: Facts) -> Vec<String> {
         let cmds = script(text);
         let invs: Vec<Invocation<'_>> = cmds.iter().filter_map(invocation).collect();
-        inspect(&invs, &facts).into_iter().map(|(r, _)| text[r].to_string()).collect()
+        inspect(&invs, &facts)
+            .into_iter()
+            .map(|(r, _)| text[r].to_string())
+            .collect()
     }
 
     fn run(text: &str) -> Vec<String> {
@@ -147,11 +184,29 @@ mod tests {
 
     #[test]
     fn apt() {
-        assert_eq!(run("apt-get update && apt-get install -y curl"), vec!["update"]);
-        assert_eq!(run("apt-get update && apt-get install -y curl && apt-get clean"), vec!["update"]);
-        assert!(run("apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*").is_empty());
+        assert_eq!(
+            run("apt-get update && apt-get install -y curl"),
+            vec!["update"]
+        );
+        assert_eq!(
+            run("apt-get update && apt-get install -y curl && apt-get clean"),
+            vec!["update"]
+        );
+        assert!(
+            run("apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*")
+                .is_empty()
+        );
         assert!(run("apt-get install -y curl").is_empty());
-        assert!(run_with("apt-get update && apt-get install -y curl", Facts { apt_lists_mounted: true, ..Facts::default() }).is_empty());
+        assert!(
+            run_with(
+                "apt-get update && apt-get install -y curl",
+                Facts {
+                    apt_lists_mounted: true,
+                    ..Facts::default()
+                }
+            )
+            .is_empty()
+        );
     }
 
     #[test]
@@ -168,14 +223,29 @@ mod tests {
         assert!(run("pip install --no-cache-dir -r requirements.txt").is_empty());
         assert!(run("pip install -r requirements.txt && pip cache purge").is_empty());
         assert!(run("pip install -r r.txt && rm -rf /root/.cache/pip").is_empty());
-        assert!(run_with("pip install x", Facts { pip_cache_off: true, ..Facts::default() }).is_empty());
+        assert!(
+            run_with(
+                "pip install x",
+                Facts {
+                    pip_cache_off: true,
+                    ..Facts::default()
+                }
+            )
+            .is_empty()
+        );
     }
 
     #[test]
     fn choco() {
-        assert_eq!(run("choco install -y git --version 2.47.1"), vec!["install"]);
+        assert_eq!(
+            run("choco install -y git --version 2.47.1"),
+            vec!["install"]
+        );
         assert!(run("choco install -y git --version 2.47.1 ; choco cache remove").is_empty());
-        assert!(run("choco install -y git ; Remove-Item $env:TEMP\\chocolatey -Recurse -Force").is_empty());
+        assert!(
+            run("choco install -y git ; Remove-Item $env:TEMP\\chocolatey -Recurse -Force")
+                .is_empty()
+        );
         assert!(run("choco install -y git --cache-location C:\\choco-cache ; Remove-Item C:\\choco-cache -Recurse").is_empty());
         assert!(run("choco feature enable -n allowGlobalConfirmation").is_empty());
     }

@@ -6,7 +6,9 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{Invocation, OptSpec, invocation, parse_args, split_subcommand};
+use crate::lint::helpers::packages::{
+    Invocation, OptSpec, invocation, parse_args, split_subcommand,
+};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -18,19 +20,61 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
 }
 
-const GIT_GLOBAL: OptSpec = OptSpec::posix(&["C", "c", "git-dir", "work-tree", "namespace", "config-env", "exec-path"]);
-
-const CLONE_OPTS: OptSpec = OptSpec::posix(&[
-    "b", "branch", "depth", "o", "origin", "u", "upload-pack", "c", "config", "reference", "reference-if-able",
-    "separate-git-dir", "shallow-since", "shallow-exclude", "j", "jobs", "filter", "template", "server-option",
-    "bundle-uri", "revision",
+const GIT_GLOBAL: OptSpec = OptSpec::posix(&[
+    "C",
+    "c",
+    "git-dir",
+    "work-tree",
+    "namespace",
+    "config-env",
+    "exec-path",
 ]);
 
-const CHECKOUT_OPTS: OptSpec = OptSpec::posix(&["b", "B", "c", "C", "orphan", "conflict", "pathspec-from-file", "depth", "j", "jobs", "upload-pack", "o", "recurse-submodules"]);
+const CLONE_OPTS: OptSpec = OptSpec::posix(&[
+    "b",
+    "branch",
+    "depth",
+    "o",
+    "origin",
+    "u",
+    "upload-pack",
+    "c",
+    "config",
+    "reference",
+    "reference-if-able",
+    "separate-git-dir",
+    "shallow-since",
+    "shallow-exclude",
+    "j",
+    "jobs",
+    "filter",
+    "template",
+    "server-option",
+    "bundle-uri",
+    "revision",
+]);
+
+const CHECKOUT_OPTS: OptSpec = OptSpec::posix(&[
+    "b",
+    "B",
+    "c",
+    "C",
+    "orphan",
+    "conflict",
+    "pathspec-from-file",
+    "depth",
+    "j",
+    "jobs",
+    "upload-pack",
+    "o",
+    "recurse-submodules",
+]);
 
 /// A ref that names one fixed snapshot: a commit hash, a version-looking tag or a variable.
 fn fixed_ref(r: &str) -> bool {
-    let r = r.trim_start_matches("refs/tags/").trim_start_matches("tags/");
+    let r = r
+        .trim_start_matches("refs/tags/")
+        .trim_start_matches("tags/");
     if r.contains('$') || r.contains('%') {
         return true;
     }
@@ -39,7 +83,8 @@ fn fixed_ref(r: &str) -> bool {
     }
     // Contains `<digits>.<digits>`: v1.2.3, 1.2, openssl-3.0.13, release-8.0 (ambiguous, accepted).
     let b = r.as_bytes();
-    b.windows(3).any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
+    b.windows(3)
+        .any(|w| w[0].is_ascii_digit() && w[1] == b'.' && w[2].is_ascii_digit())
 }
 
 fn git_sub<'a>(inv: &Invocation<'a>) -> Option<(String, &'a [crate::dockerfile::shell::ShWord])> {
@@ -65,12 +110,16 @@ fn inspect(invs: &[Invocation<'_>]) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
     let mut pinned_later = None;
     for (i, inv) in invs.iter().enumerate() {
-        let Some((sub, rest)) = git_sub(inv) else { continue };
+        let Some((sub, rest)) = git_sub(inv) else {
+            continue;
+        };
         if sub != "clone" {
             continue;
         }
         let args = parse_args(rest, &CLONE_OPTS);
-        let Some(url) = args.operands.first() else { continue };
+        let Some(url) = args.operands.first() else {
+            continue;
+        };
         if args.has(&["revision"]) {
             continue;
         }
@@ -105,16 +154,34 @@ mod tests {
     fn run(text: &str) -> Vec<String> {
         let cmds = script(text);
         let invs: Vec<Invocation<'_>> = cmds.iter().filter_map(invocation).collect();
-        inspect(&invs).into_iter().map(|(r, _)| text[r].to_string()).collect()
+        inspect(&invs)
+            .into_iter()
+            .map(|(r, _)| text[r].to_string())
+            .collect()
     }
 
     #[test]
     fn moving() {
-        assert_eq!(run("git clone https://github.com/o/r.git /src"), vec!["https://github.com/o/r.git"]);
-        assert_eq!(run("git clone --depth 1 -b main https://github.com/o/r"), vec!["main"]);
-        assert_eq!(run("git clone --branch=develop https://github.com/o/r"), vec!["develop"]);
-        assert_eq!(run("git clone -b 7.x https://git.drupalcode.org/project/x.git"), vec!["7.x"]);
-        assert_eq!(run("git clone https://github.com/o/r && cd r && git checkout main"), vec!["https://github.com/o/r"]);
+        assert_eq!(
+            run("git clone https://github.com/o/r.git /src"),
+            vec!["https://github.com/o/r.git"]
+        );
+        assert_eq!(
+            run("git clone --depth 1 -b main https://github.com/o/r"),
+            vec!["main"]
+        );
+        assert_eq!(
+            run("git clone --branch=develop https://github.com/o/r"),
+            vec!["develop"]
+        );
+        assert_eq!(
+            run("git clone -b 7.x https://git.drupalcode.org/project/x.git"),
+            vec!["7.x"]
+        );
+        assert_eq!(
+            run("git clone https://github.com/o/r && cd r && git checkout main"),
+            vec!["https://github.com/o/r"]
+        );
     }
 
     #[test]
@@ -123,7 +190,10 @@ mod tests {
         assert!(run("git clone -b openssl-3.0.13 https://github.com/openssl/openssl").is_empty());
         assert!(run("git clone -b $REF https://github.com/o/r").is_empty());
         assert!(run("git clone https://github.com/o/r && git -C r checkout 0123456789abcdef0123456789abcdef01234567").is_empty());
-        assert!(run("git clone https://github.com/o/r /src && cd /src && git reset --hard ${COMMIT}").is_empty());
+        assert!(
+            run("git clone https://github.com/o/r /src && cd /src && git reset --hard ${COMMIT}")
+                .is_empty()
+        );
         assert!(run("git clone --filter=blob:none https://github.com/o/r && git -C r fetch origin 0a1b2c3d4e5f && git -C r checkout FETCH_HEAD").is_empty());
         assert!(run("git clone --revision=0123456789abcdef https://github.com/o/r").is_empty());
         assert!(run("git -C /src pull").is_empty());
