@@ -1378,6 +1378,20 @@ pub fn is_plain_http(url: &str) -> bool {
     !(host.is_empty() || host == "localhost" || host.starts_with("127.") || host == "[")
 }
 
+/// The URL with any `user:password@` userinfo replaced by `***@`, for messages (feed and clone URLs
+/// often embed tokens).
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{}***{}", &url[..scheme_end + 3], &rest[at..]),
+        None => url.to_string(),
+    }
+}
+
 /// A UNC path (`\\server\share\…` or `//server/share/…` as written on Windows).
 pub fn is_unc(path: &str) -> bool {
     let p = path.trim().trim_matches(|c| c == '"' || c == '\'');
@@ -1830,6 +1844,12 @@ mod tests {
         assert!(is_unc("\\\\server\\share\\x.msi"));
         assert!(!is_unc("C:\\x.msi"));
         assert!(is_remote_url("https://x/y.msi"));
+        assert_eq!(
+            redact_url("https://deploy:ghp_x@github.com/o/r.git"),
+            "https://***@github.com/o/r.git"
+        );
+        assert_eq!(redact_url("http://feed.corp/a@b"), "http://feed.corp/a@b");
+        assert_eq!(redact_url("not a url"), "not a url");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::lint::helpers::packages::{
-    Invocation, OptSpec, choco, invocations, is_plain_http, parse_args, split_sources,
+    Invocation, OptSpec, choco, invocations, is_plain_http, parse_args, redact_url, split_sources,
 };
 use crate::lint::{Emitter, LintContext};
 
@@ -43,6 +43,7 @@ const PS_SWITCHES: OptSpec = OptSpec::powershell(&[
 ]);
 
 fn message(cmd: &str, url: &str) -> String {
+    let url = redact_url(url);
     format!(
         "`{cmd}` uses the plain-HTTP package source `{url}`: packages and their metadata can be read and replaced in transit; use an https:// feed"
     )
@@ -56,7 +57,12 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
             | "info" => c.args.values(&["s", "source"]),
             _ => Vec::new(),
         };
-        let cmd = format!("choco {}", c.sub);
+        let cmd = match c.args.operands.first() {
+            Some(action) if c.sub == "source" || c.sub == "sources" => {
+                format!("choco {} {}", c.sub, action.text)
+            }
+            _ => format!("choco {}", c.sub),
+        };
         for v in values {
             for src in split_sources(v.text) {
                 if is_plain_http(src) {

@@ -11,8 +11,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::lint::helpers::packages::{
-    Invocation, copied_heredocs, dotnet, invocations, is_plain_http, nuget, run_data_heredocs,
-    span_at, split_sources,
+    Invocation, copied_heredocs, dotnet, invocations, is_plain_http, nuget, redact_url,
+    run_data_heredocs, span_at, split_sources,
 };
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
@@ -74,12 +74,14 @@ fn config_values(text: &str) -> Vec<(Range<usize>, String)> {
 }
 
 fn config_message(url: &str) -> String {
+    let url = redact_url(url);
     format!(
         "nuget.config package source `{url}` is plain HTTP: packages restored from it can be read and replaced in transit; use an https:// feed"
     )
 }
 
 fn message(cmd: &str, url: &str) -> String {
+    let url = redact_url(url);
     format!(
         "`{cmd}` restores from the plain-HTTP feed `{url}`: packages can be read and replaced in transit; use an https:// feed"
     )

@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use crate::dockerfile::shell::{Dialect, program_name};
 use crate::lint::helpers::packages::{
-    Invocation, OptSpec, invocations, is_remote_url, is_unc, parse_args,
+    Invocation, OptSpec, invocations, is_remote_url, is_unc, parse_args, redact_url,
 };
 use crate::lint::{Emitter, LintContext};
 

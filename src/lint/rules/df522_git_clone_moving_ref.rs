@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::lint::helpers::packages::{
-    Invocation, OptSpec, invocation, parse_args, split_subcommand,
+    Invocation, OptSpec, invocation, parse_args, redact_url, split_subcommand,
 };
 use crate::lint::{Emitter, LintContext};
 
@@ -137,7 +137,7 @@ fn inspect(invs: &[Invocation<'_>]) -> Vec<(Range<usize>, String)> {
             ),
             None => format!(
                 "`git clone {}` checks out the default branch as it is at build time: clone a tag (`--branch v1.2.3`) or check out a commit (`git checkout <sha>`)",
-                url.text
+                redact_url(&url.text)
             ),
         };
         let range = branch.map_or(url.range.clone(), |b| b.range.clone());
