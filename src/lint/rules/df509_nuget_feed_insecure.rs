@@ -39,9 +39,6 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 emit(out, s.span(range), config_message(&url));
             }
         }
-        if s.script.commands.is_empty() && !mentions_nuget_config(&s.text.text) {
-            continue;
-        }
         for body in run_data_heredocs(s) {
             if mentions_nuget_config(&body.text) || mentions_nuget_config(&s.text.text) {
                 for (range, url) in config_values(&body.text) {

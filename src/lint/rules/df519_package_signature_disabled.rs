@@ -41,6 +41,10 @@ static TEXT_PATTERNS: LazyLock<Vec<(Option<Regex>, &'static str)>> = LazyLock::n
             "`sslverify=0` turns off TLS certificate checks for the repository: keep sslverify=1 and add the CA to the trust store",
         ),
         (
+            r"(?P<hit>PIP_TRUSTED_HOST)[ \t]*=[ \t]*[^\s;&|]",
+            "`PIP_TRUSTED_HOST` makes pip accept the listed hosts over plain HTTP or with invalid certificates: serve the index over valid HTTPS instead",
+        ),
+        (
             r#"(?i)(?P<hit>APT::Get::AllowUnauthenticated\s*"?(?:true|1|yes))"#,
             "APT configured with `AllowUnauthenticated`: unsigned packages install silently; remove the setting",
         ),
@@ -60,7 +64,15 @@ fn text_findings(text: &str) -> Vec<(Range<usize>, &'static str)> {
         let Some(re) = re else { continue };
         for c in re.captures_iter(text) {
             if let Some(m) = c.name("hit") {
-                out.push((m.range(), *msg));
+                // `git -c http.sslVerify=false` is git's TLS setting (the TLS rules' domain).
+                let before = text.get(..m.start()).unwrap_or("");
+                let git_http = before.len() >= 5
+                    && before
+                        .get(before.len() - 5..)
+                        .is_some_and(|b| b.eq_ignore_ascii_case("http."));
+                if !git_http {
+                    out.push((m.range(), *msg));
+                }
             }
         }
     }
@@ -276,5 +288,10 @@ mod tests {
         assert!(text("repo_gpgcheck=0\nlocalpkg_gpgcheck=0\ngpgcheck=1").is_empty());
         assert!(text("deb [signed-by=/etc/apt/keyrings/x.gpg] https://r/ x main").is_empty());
         assert_eq!(text("Types: deb\nTrusted: yes\n"), vec!["Trusted: yes"]);
+        assert!(text("git -c http.sslVerify=false clone https://x/r").is_empty());
+        assert_eq!(
+            text("export PIP_TRUSTED_HOST=pypi.corp && pip install x==1"),
+            vec!["PIP_TRUSTED_HOST"]
+        );
     }
 }
