@@ -47,6 +47,7 @@ fn message(what: &str, target: &str) -> String {
     } else {
         "a URL"
     };
+    let target = redact_url(target);
     format!(
         "{what} runs `{target}` straight from {kind}: nothing verifies what gets installed; download it, check its SHA-256 (Get-FileHash) or Authenticode signature, then install the local file"
     )
