@@ -1961,6 +1961,28 @@ mod tests {
         assert_eq!(list_for_message(&v(6)), "`p0`, `p1`, `p2`, `p3` and 2 more");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn parsing_never_panics(line in "[ -~\u{e9}\u{1F600}]{0,60}") {
+            let c = cmd(&line);
+            if let Some(inv) = invocation(&c) {
+                for spec in [&APT, &CHOCO_INSTALL_OPTS, &DOTNET_OPTS, &PIP_OPTS, &OptSpec::powershell(&[])] {
+                    let p = parse_args(inv.args, spec);
+                    for o in &p.options {
+                        if let Some(v) = &o.value {
+                            let _ = line.get(v.range.clone());
+                        }
+                    }
+                }
+                let _ = (choco(&inv), dotnet(&inv), nuget(&inv), pkg_command(&inv), pip_install(&inv));
+            }
+            for w in line.split(' ') {
+                let _ = (apt_pin(w), apk_pin(w), rpm_pin(w), pip_pin(w), npm_pin(w), nuget_version_pin(w));
+                let _ = (redact_url(w), is_plain_http(w), is_unc(w), split_sources(w));
+            }
+        }
+    }
+
     #[test]
     fn never_panics_on_odd_words() {
         for w in [
