@@ -14,7 +14,13 @@ const WINDOWS_BASES: &[&str] = &[
     "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022",
     "mcr.microsoft.com/windows/servercore:ltsc2019",
 ];
-const LINUX_BASES: &[&str] = &["debian:bookworm-slim", "python:3.12-slim", "alpine:3.20", "node:22-bookworm", "golang:1.23"];
+const LINUX_BASES: &[&str] = &[
+    "debian:bookworm-slim",
+    "python:3.12-slim",
+    "alpine:3.20",
+    "node:22-bookworm",
+    "golang:1.23",
+];
 
 fn windows_file(i: usize) -> String {
     let base = WINDOWS_BASES[i % WINDOWS_BASES.len()];
@@ -77,7 +83,10 @@ ENTRYPOINT ["/app"]
 }
 
 fn main() {
-    let n = std::env::args().skip(1).find_map(|a| a.parse::<usize>().ok()).unwrap_or(400);
+    let n = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse::<usize>().ok())
+        .unwrap_or(400);
     let files: Vec<SourceFile> = (0..n)
         .map(|i| {
             if i % 2 == 0 {
@@ -89,7 +98,11 @@ fn main() {
         .collect();
     let bytes: usize = files.iter().map(|f| f.text.len()).sum();
     let config = Config::default();
-    let opts = ScanOptions::new(Date::new(2026, 11, 22).unwrap_or(Date { year: 2026, month: 11, day: 22 }));
+    let opts = ScanOptions::new(Date::new(2026, 11, 22).unwrap_or(Date {
+        year: 2026,
+        month: 11,
+        day: 22,
+    }));
     // Warm-up, then measure several rounds and keep the best.
     let warm = scan(&files, &config, &opts);
     let mut best = Duration::MAX;

@@ -17,7 +17,11 @@ use portcullis::report;
 use portcullis::source::{Date, SourceFile};
 
 #[derive(Parser)]
-#[command(name = "portcullis", version, about = "Security gate for container builds: Windows-aware Dockerfile linting with SARIF output")]
+#[command(
+    name = "portcullis",
+    version,
+    about = "Security gate for container builds: Windows-aware Dockerfile linting with SARIF output"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -143,10 +147,18 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Scan { paths, out } => {
-            let paths = if paths.is_empty() { vec![PathBuf::from(".")] } else { paths };
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            };
             scan(&paths, &out, None)
         }
-        Command::Lint { files, stdin_path, out } => scan(&files, &out, Some(stdin_path)),
+        Command::Lint {
+            files,
+            stdin_path,
+            out,
+        } => scan(&files, &out, Some(stdin_path)),
         Command::Rules { id, json } => rules(id.as_deref(), json),
         Command::Init { dir, force } => init(&dir, force),
     }
@@ -155,18 +167,24 @@ fn run(cli: Cli) -> Result<u8> {
 fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {
     let lint_mode = stdin_path.is_some();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let first = paths.iter().find(|p| p.as_os_str() != "-").cloned().unwrap_or_else(|| cwd.clone());
+    let first = paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| cwd.clone());
     let base = native::repo_root(if first.exists() { &first } else { &cwd });
 
     let mut config = if out.no_config {
         Config::default()
     } else if let Some(path) = &out.config {
-        native::load_config(path, &path.to_string_lossy()).map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
+        native::load_config(path, &path.to_string_lossy())
+            .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
     } else {
         match native::discover_config(if first.exists() { &first } else { &cwd }, &base) {
             Some(path) => {
                 let display = native::relative_path(&path, &base);
-                native::load_config(&path, &display).map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
+                native::load_config(&path, &display)
+                    .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
             }
             None => Config::default(),
         }
@@ -190,7 +208,9 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
     for p in paths {
         if p.as_os_str() == "-" {
             let mut text = String::new();
-            std::io::stdin().read_to_string(&mut text).context("cannot read standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read standard input")?;
             let path = stdin_path.clone().unwrap_or_else(|| "Dockerfile".into());
             forced.push(portcullis::source::normalize_path(&path));
             files.push(SourceFile::new(path, text));
@@ -218,7 +238,11 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
     if progress {
         eprint!("portcullis: scanning {} files…   \r", files.len());
     }
-    let opts = ScanOptions { today, dockerignore_known, forced_dockerfiles: forced };
+    let opts = ScanOptions {
+        today,
+        dockerignore_known,
+        forced_dockerfiles: forced,
+    };
     let mut report = engine::scan(&files, &config, &opts);
     if progress {
         eprint!("{:60}\r", "");
@@ -234,7 +258,10 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
         });
     }
     write_outputs(&report, out)?;
-    let io_errors = report.diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let io_errors = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
     Ok(if report.exit_code() == 1 {
         1
     } else if io_errors {
@@ -248,14 +275,24 @@ fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     }
 }
 
 fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
-    let formats = if out.format.is_empty() { vec![Format::Text] } else { out.format.clone() };
+    let formats = if out.format.is_empty() {
+        vec![Format::Text]
+    } else {
+        out.format.clone()
+    };
     if out.output.len() > formats.len() {
-        bail!("{} --output given for {} --format", out.output.len(), formats.len());
+        bail!(
+            "{} --output given for {} --format",
+            out.output.len(),
+            formats.len()
+        );
     }
     for (i, format) in formats.iter().enumerate() {
         let target = out.output.get(i);
@@ -265,7 +302,10 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
             Format::Json => report::json::render(report),
             Format::Sarif => report::sarif::render(
                 report,
-                &report::sarif::SarifOptions { automation_id: out.category.clone(), tool_version: engine::TOOL_VERSION },
+                &report::sarif::SarifOptions {
+                    automation_id: out.category.clone(),
+                    tool_version: engine::TOOL_VERSION,
+                },
             ),
             Format::Github => report::github::render(report),
             Format::Azure => report::azure::render(report),
@@ -274,7 +314,9 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
             Some(path) => write_file(path, &rendered)?,
             None => {
                 let mut stdout = std::io::stdout().lock();
-                stdout.write_all(rendered.as_bytes()).context("cannot write to standard output")?;
+                stdout
+                    .write_all(rendered.as_bytes())
+                    .context("cannot write to standard output")?;
                 stdout.flush().ok();
             }
         }
@@ -310,7 +352,15 @@ fn rules(id: Option<&str>, json: bool) -> Result<u8> {
                     portcullis::lint::OsScope::Windows => "windows",
                     portcullis::lint::OsScope::Both => "both",
                 };
-                writeln!(stdout, "{}  {:<7} {:<7} {}  ({})", m.id, m.severity.as_str(), os, m.title, m.name)?;
+                writeln!(
+                    stdout,
+                    "{}  {:<7} {:<7} {}  ({})",
+                    m.id,
+                    m.severity.as_str(),
+                    os,
+                    m.title,
+                    m.name
+                )?;
             }
         }
     }
@@ -320,7 +370,10 @@ fn rules(id: Option<&str>, json: bool) -> Result<u8> {
 fn init(dir: &Path, force: bool) -> Result<u8> {
     let path = dir.join(".portcullis.yaml");
     if path.exists() && !force {
-        bail!("{} already exists (use --force to overwrite)", path.display());
+        bail!(
+            "{} already exists (use --force to overwrite)",
+            path.display()
+        );
     }
     write_file(&path, config::starter_config())?;
     println!("wrote {}", path.display());

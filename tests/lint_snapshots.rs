@@ -31,9 +31,17 @@ fn realistic_dockerfiles() {
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 10, "expected the realistic fixture set, found {}", cases.len());
+    assert!(
+        cases.len() >= 10,
+        "expected the realistic fixture set, found {}",
+        cases.len()
+    );
     for case in cases {
-        let name = case.file_name().expect("name").to_string_lossy().into_owned();
+        let name = case
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let out = scan_case(&case);
         insta::assert_snapshot!(name.clone(), out);
     }

@@ -49,10 +49,16 @@ impl ImageUse {
 
 /// Variables visible to FROM: global ARG defaults overridden by build args, plus the automatic
 /// platform ARGs BuildKit always defines.
-fn global_env(model: &StageModel, build_args: &BTreeMap<String, String>) -> BTreeMap<String, Option<String>> {
+fn global_env(
+    model: &StageModel,
+    build_args: &BTreeMap<String, String>,
+) -> BTreeMap<String, Option<String>> {
     let mut env = BTreeMap::new();
     for a in &model.global_args {
-        let v = build_args.get(&a.name).cloned().or_else(|| a.default.clone());
+        let v = build_args
+            .get(&a.name)
+            .cloned()
+            .or_else(|| a.default.clone());
         env.insert(a.name.clone(), v);
     }
     env
@@ -91,7 +97,11 @@ fn is_stage_ref(model: &StageModel, name: &str, before_stage: Option<usize>) -> 
 }
 
 /// Collects every external image reference of a parsed Dockerfile.
-pub fn collect(df: &Dockerfile, model: &StageModel, build_args: &BTreeMap<String, String>) -> Vec<ImageUse> {
+pub fn collect(
+    df: &Dockerfile,
+    model: &StageModel,
+    build_args: &BTreeMap<String, String>,
+) -> Vec<ImageUse> {
     let env = global_env(model, build_args);
     let mut out = Vec::new();
     for stage in &model.stages {
@@ -102,14 +112,19 @@ pub fn collect(df: &Dockerfile, model: &StageModel, build_args: &BTreeMap<String
             Some(b) => (Some(b.clone()), Vec::new()),
             None => resolve(&stage.base_raw, df.escape, &env),
         };
-        if expanded.as_deref().is_some_and(|b| b.eq_ignore_ascii_case("scratch")) {
+        if expanded
+            .as_deref()
+            .is_some_and(|b| b.eq_ignore_ascii_case("scratch"))
+        {
             continue;
         }
         // An expanded base that names an earlier stage is a stage reference, not an image.
-        if let Some(b) = &expanded {
-            if model.stage_by_name(b).is_some_and(|s| s.index < stage.index) {
-                continue;
-            }
+        if let Some(b) = &expanded
+            && model
+                .stage_by_name(b)
+                .is_some_and(|s| s.index < stage.index)
+        {
+            continue;
         }
         let reference = expanded.as_deref().map(ImageRef::parse);
         out.push(ImageUse {
@@ -130,10 +145,10 @@ pub fn collect(df: &Dockerfile, model: &StageModel, build_args: &BTreeMap<String
                 return;
             }
             let (expanded, unresolved) = resolve(raw, df.escape, &env);
-            if let Some(e) = &expanded {
-                if is_stage_ref(model, e, stage) || e.eq_ignore_ascii_case("scratch") {
-                    return;
-                }
+            if let Some(e) = &expanded
+                && (is_stage_ref(model, e, stage) || e.eq_ignore_ascii_case("scratch"))
+            {
+                return;
             }
             let reference = expanded.as_deref().map(ImageRef::parse);
             out.push(ImageUse {
@@ -157,21 +172,24 @@ pub fn collect(df: &Dockerfile, model: &StageModel, build_args: &BTreeMap<String
             }
             InstructionKind::Run => {
                 for f in inst.flags_named("mount") {
-                    let (Some(v), Some(sp)) = (&f.value, f.value_span) else { continue };
+                    let (Some(v), Some(sp)) = (&f.value, f.value_span) else {
+                        continue;
+                    };
                     let mut offset = 0;
                     for field in v.split(',') {
                         let here = offset;
                         offset += field.len() + 1;
-                        if let Some((k, val)) = field.split_once('=') {
-                            if k.trim().eq_ignore_ascii_case("from") && !val.is_empty() {
-                                let start = sp.start + here + k.len() + 1;
-                                let span = if sp.end - sp.start == v.len() {
-                                    Span::new(start, start + val.len())
-                                } else {
-                                    sp
-                                };
-                                push(UseKind::MountFrom, val, span);
-                            }
+                        if let Some((k, val)) = field.split_once('=')
+                            && k.trim().eq_ignore_ascii_case("from")
+                            && !val.is_empty()
+                        {
+                            let start = sp.start + here + k.len() + 1;
+                            let span = if sp.end - sp.start == v.len() {
+                                Span::new(start, start + val.len())
+                            } else {
+                                sp
+                            };
+                            push(UseKind::MountFrom, val, span);
                         }
                     }
                 }

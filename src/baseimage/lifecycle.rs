@@ -145,18 +145,20 @@ fn tag_parts(tag: &str) -> impl Iterator<Item = String> + '_ {
 impl BaseImageData {
     pub fn deprecated(&self, image: &ImageRef) -> Option<&Deprecated> {
         let name = image.name();
-        self.deprecated_repositories.iter().find(|d| d.repository == name)
+        self.deprecated_repositories
+            .iter()
+            .find(|d| d.repository == name)
     }
 
     /// Whether the repository is a Windows base OS image (servercore, nanoserver, server, windows).
     pub fn is_windows_base(&self, image: &ImageRef) -> bool {
         let name = image.name();
-        self.windows.repositories.iter().any(|r| *r == name)
+        self.windows.repositories.contains(&name)
     }
 
     pub fn is_insider(&self, image: &ImageRef) -> bool {
         let name = image.name();
-        self.windows.insider_repositories.iter().any(|r| *r == name)
+        self.windows.insider_repositories.contains(&name)
     }
 
     /// The Windows line a tag names (`ltsc2022`, `4.8.1-windowsservercore-ltsc2019`,
@@ -170,15 +172,18 @@ impl BaseImageData {
             }
         }
         let parts: Vec<String> = tag_parts(tag).collect();
-        self.windows
-            .lines
-            .iter()
-            .find(|l| l.tags.iter().any(|t| parts.iter().any(|p| p == &t.to_ascii_lowercase())))
+        self.windows.lines.iter().find(|l| {
+            l.tags
+                .iter()
+                .any(|t| parts.iter().any(|p| p == &t.to_ascii_lowercase()))
+        })
     }
 
     pub fn windows_line(&self, name: &str) -> Option<&WindowsLine> {
         let n = name.to_ascii_lowercase();
-        self.windows.lines.iter().find(|l| l.name.to_ascii_lowercase() == n || l.tags.iter().any(|t| t.to_ascii_lowercase() == n))
+        self.windows.lines.iter().find(|l| {
+            l.name.to_ascii_lowercase() == n || l.tags.iter().any(|t| t.to_ascii_lowercase() == n)
+        })
     }
 
     /// The .NET release of an image tag (`8.0`, `8.0.11-nanoserver-ltsc2022`, `6.0-alpine`).
@@ -194,11 +199,14 @@ impl BaseImageData {
 
 fn release_for<'a>(table: &'a ReleaseTable, image: &ImageRef) -> Option<&'a Release> {
     let name = image.name();
-    if !table.repositories.iter().any(|r| *r == name) {
+    if !table.repositories.contains(&name) {
         return None;
     }
     let tag = image.tag.as_deref()?;
-    let version: String = tag.chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();
+    let version: String = tag
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
     let version = version.trim_end_matches('.');
     // Longest release version that is the tag's version or a dotted prefix of it.
     table
@@ -220,9 +228,22 @@ mod tests {
     fn embedded_data_is_valid() {
         let d = data().expect("embedded base-images.yaml parses");
         assert_eq!(d.version, 1);
-        assert!(d.windows.lines.iter().all(|l| l.release <= l.mainstream_end && l.mainstream_end <= l.extended_end));
-        assert!(d.deprecated_repositories.iter().all(|r| ImageRef::parse(&r.repository).is_ok()));
-        assert!(d.deprecated_repositories.iter().all(|r| ImageRef::parse(&r.replacement).is_ok()));
+        assert!(
+            d.windows
+                .lines
+                .iter()
+                .all(|l| l.release <= l.mainstream_end && l.mainstream_end <= l.extended_end)
+        );
+        assert!(
+            d.deprecated_repositories
+                .iter()
+                .all(|r| ImageRef::parse(&r.repository).is_ok())
+        );
+        assert!(
+            d.deprecated_repositories
+                .iter()
+                .all(|r| ImageRef::parse(&r.replacement).is_ok())
+        );
     }
 
     #[test]
@@ -230,7 +251,10 @@ mod tests {
         let d = data().expect("data");
         let name = |t: &str| d.windows_line_for_tag(t).map(|l| l.name.clone());
         assert_eq!(name("ltsc2022").as_deref(), Some("ltsc2022"));
-        assert_eq!(name("4.8.1-windowsservercore-ltsc2019").as_deref(), Some("ltsc2019"));
+        assert_eq!(
+            name("4.8.1-windowsservercore-ltsc2019").as_deref(),
+            Some("ltsc2019")
+        );
         assert_eq!(name("1809").as_deref(), Some("ltsc2019"));
         assert_eq!(name("10.0.20348.2227").as_deref(), Some("ltsc2022"));
         assert_eq!(name("20H2").as_deref(), Some("20H2"));
@@ -254,27 +278,57 @@ mod tests {
     fn dotnet_releases() {
         let d = data().expect("data");
         let v = |s: &str| d.dotnet_release(&img(s)).map(|r| r.version.clone());
-        assert_eq!(v("mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022").as_deref(), Some("8.0"));
-        assert_eq!(v("mcr.microsoft.com/dotnet/sdk:6.0.428").as_deref(), Some("6.0"));
-        assert_eq!(v("mcr.microsoft.com/dotnet/core/sdk:3.1").as_deref(), Some("3.1"));
-        assert_eq!(v("mcr.microsoft.com/dotnet/sdk:10.0-preview"), Some("10.0".into()));
+        assert_eq!(
+            v("mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022").as_deref(),
+            Some("8.0")
+        );
+        assert_eq!(
+            v("mcr.microsoft.com/dotnet/sdk:6.0.428").as_deref(),
+            Some("6.0")
+        );
+        assert_eq!(
+            v("mcr.microsoft.com/dotnet/core/sdk:3.1").as_deref(),
+            Some("3.1")
+        );
+        assert_eq!(
+            v("mcr.microsoft.com/dotnet/sdk:10.0-preview"),
+            Some("10.0".into())
+        );
         assert_eq!(v("mcr.microsoft.com/dotnet/sdk:latest"), None);
         assert_eq!(v("node:8.0"), None);
-        let f = |s: &str| d.dotnet_framework_release(&img(s)).map(|r| r.version.clone());
-        assert_eq!(f("mcr.microsoft.com/dotnet/framework/aspnet:4.6.1").as_deref(), Some("4.6.1"));
-        assert_eq!(f("mcr.microsoft.com/dotnet/framework/sdk:4.6.2-windowsservercore-ltsc2016").as_deref(), Some("4.6.2"));
-        assert_eq!(f("mcr.microsoft.com/dotnet/framework/sdk:4.8.1-windowsservercore-ltsc2022"), None);
+        let f = |s: &str| {
+            d.dotnet_framework_release(&img(s))
+                .map(|r| r.version.clone())
+        };
+        assert_eq!(
+            f("mcr.microsoft.com/dotnet/framework/aspnet:4.6.1").as_deref(),
+            Some("4.6.1")
+        );
+        assert_eq!(
+            f("mcr.microsoft.com/dotnet/framework/sdk:4.6.2-windowsservercore-ltsc2016").as_deref(),
+            Some("4.6.2")
+        );
+        assert_eq!(
+            f("mcr.microsoft.com/dotnet/framework/sdk:4.8.1-windowsservercore-ltsc2022"),
+            None
+        );
     }
 
     #[test]
     fn deprecated_and_insider() {
         let d = data().expect("data");
         assert_eq!(
-            d.deprecated(&img("microsoft/aspnet:4.7.2")).map(|x| x.replacement.as_str()),
+            d.deprecated(&img("microsoft/aspnet:4.7.2"))
+                .map(|x| x.replacement.as_str()),
             Some("mcr.microsoft.com/dotnet/framework/aspnet")
         );
-        assert!(d.deprecated(&img("mcr.microsoft.com/dotnet/framework/aspnet:4.8")).is_none());
-        assert!(d.is_insider(&img("mcr.microsoft.com/windows/servercore/insider:10.0.26100.1")));
+        assert!(
+            d.deprecated(&img("mcr.microsoft.com/dotnet/framework/aspnet:4.8"))
+                .is_none()
+        );
+        assert!(d.is_insider(&img(
+            "mcr.microsoft.com/windows/servercore/insider:10.0.26100.1"
+        )));
         assert!(d.is_windows_base(&img("mcr.microsoft.com/windows/servercore:ltsc2022")));
     }
 }

@@ -1,4 +1,4 @@
-pub mod reference;
+pub mod images;
 pub mod lifecycle;
 pub mod policy;
-pub mod images;
+pub mod reference;

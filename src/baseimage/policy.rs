@@ -32,7 +32,10 @@ pub struct Pattern {
 
 impl PartialEq for Pattern {
     fn eq(&self, o: &Self) -> bool {
-        self.registry == o.registry && self.repository == o.repository && self.tag == o.tag && self.reason == o.reason
+        self.registry == o.registry
+            && self.repository == o.repository
+            && self.tag == o.tag
+            && self.reason == o.reason
     }
 }
 
@@ -48,12 +51,18 @@ fn glob(p: &str, case_insensitive: bool) -> Result<GlobMatcher, String> {
 impl Pattern {
     pub fn compile(d: &PatternData) -> Result<Self, String> {
         let registry = match d.registry.as_str() {
-            "index.docker.io" | "registry-1.docker.io" | "hub.docker.com" => "docker.io".to_string(),
+            "index.docker.io" | "registry-1.docker.io" | "hub.docker.com" => {
+                "docker.io".to_string()
+            }
             r => r.to_ascii_lowercase(),
         };
         Ok(Pattern {
             registry_m: glob(&registry, true)?,
-            repository_m: d.repository.as_deref().map(|r| glob(r, false)).transpose()?,
+            repository_m: d
+                .repository
+                .as_deref()
+                .map(|r| glob(r, false))
+                .transpose()?,
             tag_m: d.tag.as_deref().map(|t| glob(t, false)).transpose()?,
             registry,
             repository: d.repository.clone(),
@@ -70,7 +79,10 @@ impl Pattern {
             // Docker Hub official images may be written with or without `library/`.
             let ok = m.is_match(&image.repository)
                 || (image.registry == "docker.io"
-                    && image.repository.strip_prefix("library/").is_some_and(|r| m.is_match(r)));
+                    && image
+                        .repository
+                        .strip_prefix("library/")
+                        .is_some_and(|r| m.is_match(r)));
             if !ok {
                 return false;
             }
@@ -213,13 +225,33 @@ mod tests {
     #[test]
     fn embedded_policy_trusts_mcr_and_official_images_only() {
         let p = ImagePolicy::embedded();
-        assert!(matches!(p.verdict(&img("mcr.microsoft.com/windows/servercore:ltsc2022")), Verdict::Allowed(_)));
+        assert!(matches!(
+            p.verdict(&img("mcr.microsoft.com/windows/servercore:ltsc2022")),
+            Verdict::Allowed(_)
+        ));
         assert!(matches!(p.verdict(&img("node:22")), Verdict::Allowed(_)));
-        assert!(matches!(p.verdict(&img("docker.io/library/python:3.12")), Verdict::Allowed(_)));
-        assert!(matches!(p.verdict(&img("randomuser/windowsservercore")), Verdict::NotAllowed));
-        assert!(matches!(p.verdict(&img("microsoft/aspnet:4.7.2")), Verdict::NotAllowed));
-        assert!(matches!(p.verdict(&img("ghcr.io/owner/image:1")), Verdict::NotAllowed));
-        assert!(matches!(p.verdict(&img("mcr.microsoft.com.evil.example/windows/servercore:ltsc2022")), Verdict::NotAllowed));
+        assert!(matches!(
+            p.verdict(&img("docker.io/library/python:3.12")),
+            Verdict::Allowed(_)
+        ));
+        assert!(matches!(
+            p.verdict(&img("randomuser/windowsservercore")),
+            Verdict::NotAllowed
+        ));
+        assert!(matches!(
+            p.verdict(&img("microsoft/aspnet:4.7.2")),
+            Verdict::NotAllowed
+        ));
+        assert!(matches!(
+            p.verdict(&img("ghcr.io/owner/image:1")),
+            Verdict::NotAllowed
+        ));
+        assert!(matches!(
+            p.verdict(&img(
+                "mcr.microsoft.com.evil.example/windows/servercore:ltsc2022"
+            )),
+            Verdict::NotAllowed
+        ));
         assert!(p.require_tag && !p.require_digest && !p.allow_latest);
     }
 
@@ -239,14 +271,38 @@ mod tests {
         };
         let p = ImagePolicy::from_data(&d).expect("valid policy");
         assert_eq!(p.scope, Scope::Final);
-        assert!(matches!(p.verdict(&img("myacr.azurecr.io/base:1")), Verdict::Allowed(_)));
-        assert!(matches!(p.verdict(&img("evil.io/x.azurecr.io:1")), Verdict::NotAllowed));
-        assert!(matches!(p.verdict(&img("ubuntu:18.04")), Verdict::Denied(_)));
-        assert!(matches!(p.verdict(&img("ubuntu:24.04")), Verdict::Allowed(_)));
-        assert!(matches!(p.verdict(&img("ghcr.io/acme/team/app:v1.2")), Verdict::Allowed(_)));
-        assert!(matches!(p.verdict(&img("ghcr.io/acme/team/app:dev")), Verdict::NotAllowed));
-        assert!(matches!(p.verdict(&img("ghcr.io/other/app:v1")), Verdict::NotAllowed));
-        assert!(matches!(p.verdict(&img("user/library:v1")), Verdict::NotAllowed));
+        assert!(matches!(
+            p.verdict(&img("myacr.azurecr.io/base:1")),
+            Verdict::Allowed(_)
+        ));
+        assert!(matches!(
+            p.verdict(&img("evil.io/x.azurecr.io:1")),
+            Verdict::NotAllowed
+        ));
+        assert!(matches!(
+            p.verdict(&img("ubuntu:18.04")),
+            Verdict::Denied(_)
+        ));
+        assert!(matches!(
+            p.verdict(&img("ubuntu:24.04")),
+            Verdict::Allowed(_)
+        ));
+        assert!(matches!(
+            p.verdict(&img("ghcr.io/acme/team/app:v1.2")),
+            Verdict::Allowed(_)
+        ));
+        assert!(matches!(
+            p.verdict(&img("ghcr.io/acme/team/app:dev")),
+            Verdict::NotAllowed
+        ));
+        assert!(matches!(
+            p.verdict(&img("ghcr.io/other/app:v1")),
+            Verdict::NotAllowed
+        ));
+        assert!(matches!(
+            p.verdict(&img("user/library:v1")),
+            Verdict::NotAllowed
+        ));
     }
 
     #[test]

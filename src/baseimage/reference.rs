@@ -40,7 +40,9 @@ pub enum RefError {
     InvalidPathComponent(String),
     #[error("invalid registry host `{0}`")]
     InvalidDomain(String),
-    #[error("invalid tag `{0}`: tags are up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`")]
+    #[error(
+        "invalid tag `{0}`: tags are up to 128 letters, digits, `_`, `.` and `-`, not starting with `.` or `-`"
+    )]
     InvalidTag(String),
     #[error("invalid digest `{0}`: expected algorithm:hex, e.g. sha256 with 64 hex characters")]
     InvalidDigest(String),
@@ -93,7 +95,13 @@ impl ImageRef {
         } else {
             path.to_string()
         };
-        Ok(ImageRef { registry, repository, tag, digest, explicit_registry: explicit })
+        Ok(ImageRef {
+            registry,
+            repository,
+            tag,
+            digest,
+            explicit_registry: explicit,
+        })
     }
 
     /// `registry/repository` (e.g. `docker.io/library/node`).
@@ -104,7 +112,10 @@ impl ImageRef {
     /// The familiar short form Docker prints (`node`, `user/app`, `mcr.microsoft.com/x`).
     pub fn familiar_name(&self) -> String {
         if self.registry == DOCKER_HUB {
-            self.repository.strip_prefix("library/").unwrap_or(&self.repository).to_string()
+            self.repository
+                .strip_prefix("library/")
+                .unwrap_or(&self.repository)
+                .to_string()
         } else {
             self.name()
         }
@@ -199,10 +210,10 @@ fn validate_domain(d: &str) -> Result<(), RefError> {
             None => (d, None),
         }
     };
-    if let Some(p) = port {
-        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad());
-        }
+    if let Some(p) = port
+        && (p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Err(bad());
     }
     if d.starts_with('[') {
         return Ok(());
@@ -256,7 +267,9 @@ fn validate_path_component(comp: &str, name: &str) -> Result<(), RefError> {
             }
             _ => return Err(bad()),
         }
-        let next_ok = b.get(i).is_some_and(|n| n.is_ascii_lowercase() || n.is_ascii_digit());
+        let next_ok = b
+            .get(i)
+            .is_some_and(|n| n.is_ascii_lowercase() || n.is_ascii_digit());
         if !next_ok || start == 0 {
             return Err(bad());
         }
@@ -271,7 +284,11 @@ fn validate_tag(t: &str) -> Result<(), RefError> {
         && b.len() <= 128
         && word(b[0])
         && b.iter().all(|&c| word(c) || c == b'.' || c == b'-');
-    if ok { Ok(()) } else { Err(RefError::InvalidTag(t.to_string())) }
+    if ok {
+        Ok(())
+    } else {
+        Err(RefError::InvalidTag(t.to_string()))
+    }
 }
 
 fn validate_digest(d: &str) -> Result<(), RefError> {
@@ -320,31 +337,76 @@ mod tests {
         let table: &[(&str, &str)] = &[
             ("node", "docker.io/library/node:latest"),
             ("node:22", "docker.io/library/node:22"),
-            ("node:22.11-windowsservercore-ltsc2022", "docker.io/library/node:22.11-windowsservercore-ltsc2022"),
+            (
+                "node:22.11-windowsservercore-ltsc2022",
+                "docker.io/library/node:22.11-windowsservercore-ltsc2022",
+            ),
             ("library/node", "docker.io/library/node:latest"),
             ("docker.io/node", "docker.io/library/node:latest"),
             ("docker.io/library/node:20", "docker.io/library/node:20"),
-            ("index.docker.io/library/node", "docker.io/library/node:latest"),
-            ("registry-1.docker.io/library/node", "docker.io/library/node:latest"),
-            ("randomuser/windowsservercore", "docker.io/randomuser/windowsservercore:latest"),
+            (
+                "index.docker.io/library/node",
+                "docker.io/library/node:latest",
+            ),
+            (
+                "registry-1.docker.io/library/node",
+                "docker.io/library/node:latest",
+            ),
+            (
+                "randomuser/windowsservercore",
+                "docker.io/randomuser/windowsservercore:latest",
+            ),
             ("microsoft/aspnet:4.7.2", "docker.io/microsoft/aspnet:4.7.2"),
-            ("mcr.microsoft.com/windows/servercore:ltsc2022", "mcr.microsoft.com/windows/servercore:ltsc2022"),
-            ("mcr.microsoft.com/windows/servercore", "mcr.microsoft.com/windows/servercore:latest"),
-            ("mcr.microsoft.com/windows/servercore/insider:10.0.26100.1", "mcr.microsoft.com/windows/servercore/insider:10.0.26100.1"),
-            ("mcr.microsoft.com/dotnet/framework/aspnet:4.8.1-windowsservercore-ltsc2022", "mcr.microsoft.com/dotnet/framework/aspnet:4.8.1-windowsservercore-ltsc2022"),
-            ("mcr.microsoft.com/dotnet/sdk:8.0", "mcr.microsoft.com/dotnet/sdk:8.0"),
+            (
+                "mcr.microsoft.com/windows/servercore:ltsc2022",
+                "mcr.microsoft.com/windows/servercore:ltsc2022",
+            ),
+            (
+                "mcr.microsoft.com/windows/servercore",
+                "mcr.microsoft.com/windows/servercore:latest",
+            ),
+            (
+                "mcr.microsoft.com/windows/servercore/insider:10.0.26100.1",
+                "mcr.microsoft.com/windows/servercore/insider:10.0.26100.1",
+            ),
+            (
+                "mcr.microsoft.com/dotnet/framework/aspnet:4.8.1-windowsservercore-ltsc2022",
+                "mcr.microsoft.com/dotnet/framework/aspnet:4.8.1-windowsservercore-ltsc2022",
+            ),
+            (
+                "mcr.microsoft.com/dotnet/sdk:8.0",
+                "mcr.microsoft.com/dotnet/sdk:8.0",
+            ),
             ("myacr.azurecr.io/base:1", "myacr.azurecr.io/base:1"),
-            ("123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.2.3", "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.2.3"),
-            ("gcr.io/distroless/static-debian12:nonroot", "gcr.io/distroless/static-debian12:nonroot"),
-            ("ghcr.io/owner/repo/sub/image:tag", "ghcr.io/owner/repo/sub/image:tag"),
+            (
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.2.3",
+                "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:v1.2.3",
+            ),
+            (
+                "gcr.io/distroless/static-debian12:nonroot",
+                "gcr.io/distroless/static-debian12:nonroot",
+            ),
+            (
+                "ghcr.io/owner/repo/sub/image:tag",
+                "ghcr.io/owner/repo/sub/image:tag",
+            ),
             ("localhost/app", "localhost/app:latest"),
             ("localhost:5000/app:dev", "localhost:5000/app:dev"),
             ("10.0.0.5:5000/base:1", "10.0.0.5:5000/base:1"),
             ("127.0.0.1/app", "127.0.0.1/app:latest"),
             ("[::1]:5000/app:1", "[::1]:5000/app:1"),
-            ("registry.example.com:443/team/app", "registry.example.com:443/team/app:latest"),
-            ("Registry.Example.com/app", "registry.example.com/app:latest"),
-            ("my-registry.local:5000/a_b/c__d/e-f/g.h:1", "my-registry.local:5000/a_b/c__d/e-f/g.h:1"),
+            (
+                "registry.example.com:443/team/app",
+                "registry.example.com:443/team/app:latest",
+            ),
+            (
+                "Registry.Example.com/app",
+                "registry.example.com/app:latest",
+            ),
+            (
+                "my-registry.local:5000/a_b/c__d/e-f/g.h:1",
+                "my-registry.local:5000/a_b/c__d/e-f/g.h:1",
+            ),
             ("a---b/c", "docker.io/a---b/c:latest"),
             ("node:Latest", "docker.io/library/node:Latest"),
             ("node:_x", "docker.io/library/node:_x"),
@@ -363,19 +425,34 @@ mod tests {
 
     #[test]
     fn invalid_references() {
-        let cases: &[(&str, fn(&RefError) -> bool)] = &[
+        type Check = fn(&RefError) -> bool;
+        let cases: &[(&str, Check)] = &[
             ("", |e| matches!(e, RefError::Empty)),
             (":tag", |e| matches!(e, RefError::Empty)),
             ("Node", |e| matches!(e, RefError::Uppercase(_))),
-            ("docker.io/Library/node", |e| matches!(e, RefError::Uppercase(_))),
-            ("mcr.microsoft.com/Windows/ServerCore:ltsc2022", |e| matches!(e, RefError::Uppercase(_))),
+            ("docker.io/Library/node", |e| {
+                matches!(e, RefError::Uppercase(_))
+            }),
+            ("mcr.microsoft.com/Windows/ServerCore:ltsc2022", |e| {
+                matches!(e, RefError::Uppercase(_))
+            }),
             ("node:", |e| matches!(e, RefError::InvalidTag(_))),
             ("node:-x", |e| matches!(e, RefError::InvalidTag(_))),
             ("node:.x", |e| matches!(e, RefError::InvalidTag(_))),
             ("node:a+b", |e| matches!(e, RefError::InvalidTag(_))),
-            ("node:a/b", |e| matches!(e, RefError::InvalidPathComponent(_) | RefError::InvalidDomain(_))),
-            ("node@sha256:abc", |e| matches!(e, RefError::InvalidDigest(_))),
-            ("node@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef", |e| matches!(e, RefError::InvalidDigest(_))),
+            ("node:a/b", |e| {
+                matches!(
+                    e,
+                    RefError::InvalidPathComponent(_) | RefError::InvalidDomain(_)
+                )
+            }),
+            ("node@sha256:abc", |e| {
+                matches!(e, RefError::InvalidDigest(_))
+            }),
+            (
+                "node@sha256:0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef",
+                |e| matches!(e, RefError::InvalidDigest(_)),
+            ),
             ("node@md5", |e| matches!(e, RefError::InvalidDigest(_))),
             ("node@", |e| matches!(e, RefError::InvalidDigest(_))),
             ("-node", |e| matches!(e, RefError::InvalidPathComponent(_))),
@@ -385,15 +462,30 @@ mod tests {
             ("a___b", |e| matches!(e, RefError::InvalidPathComponent(_))),
             ("a//b", |e| matches!(e, RefError::InvalidPathComponent(_))),
             ("host:port/app", |e| matches!(e, RefError::InvalidDomain(_))),
-            ("localhost:/app", |e| matches!(e, RefError::InvalidDomain(_))),
-            ("-bad.example.com/app", |e| matches!(e, RefError::InvalidDomain(_))),
+            ("localhost:/app", |e| {
+                matches!(e, RefError::InvalidDomain(_))
+            }),
+            ("-bad.example.com/app", |e| {
+                matches!(e, RefError::InvalidDomain(_))
+            }),
             ("[zz]:5000/app", |e| matches!(e, RefError::InvalidDomain(_))),
             ("node latest", |e| matches!(e, RefError::Whitespace)),
             ("${BASE}", |e| matches!(e, RefError::Variable(_))),
-            ("mcr.microsoft.com/dotnet/sdk:$VERSION", |e| matches!(e, RefError::Variable(_))),
-            ("a/b@sha256:0123", |e| matches!(e, RefError::InvalidDigest(_))),
+            ("mcr.microsoft.com/dotnet/sdk:$VERSION", |e| {
+                matches!(e, RefError::Variable(_))
+            }),
+            ("a/b@sha256:0123", |e| {
+                matches!(e, RefError::InvalidDigest(_))
+            }),
             ("ex ample/app", |e| matches!(e, RefError::Whitespace)),
-            ("example.com/app:tag:tag", |e| matches!(e, RefError::InvalidTag(_) | RefError::InvalidDomain(_) | RefError::InvalidPathComponent(_))),
+            ("example.com/app:tag:tag", |e| {
+                matches!(
+                    e,
+                    RefError::InvalidTag(_)
+                        | RefError::InvalidDomain(_)
+                        | RefError::InvalidPathComponent(_)
+                )
+            }),
         ];
         for (input, check) in cases {
             let e = err(input);
@@ -412,15 +504,39 @@ mod tests {
         assert_eq!(r.familiar_name(), "node");
         assert_eq!(r.effective_tag(), Some("latest"));
         assert!(!r.explicit_registry);
-        let r = ImageRef::parse(&format!("mcr.microsoft.com/windows/servercore@{D}")).expect("valid");
+        let r =
+            ImageRef::parse(&format!("mcr.microsoft.com/windows/servercore@{D}")).expect("valid");
         assert_eq!(r.effective_tag(), None);
         assert_eq!(r.familiar_name(), "mcr.microsoft.com/windows/servercore");
         assert!(!r.is_docker_official());
-        assert!(ImageRef::parse("10.0.0.5:5000/base:1").expect("valid").is_insecure_registry());
-        assert!(ImageRef::parse("localhost/app").expect("valid").is_insecure_registry());
-        assert!(ImageRef::parse("[::1]:5000/app").expect("valid").is_insecure_registry());
-        assert!(ImageRef::parse("registry:5000/app").expect("valid").is_insecure_registry());
-        assert!(!ImageRef::parse("myacr.azurecr.io/base:1").expect("valid").is_insecure_registry());
-        assert_eq!(ImageRef::parse("[::1]:5000/app").expect("valid").host(), "::1");
+        assert!(
+            ImageRef::parse("10.0.0.5:5000/base:1")
+                .expect("valid")
+                .is_insecure_registry()
+        );
+        assert!(
+            ImageRef::parse("localhost/app")
+                .expect("valid")
+                .is_insecure_registry()
+        );
+        assert!(
+            ImageRef::parse("[::1]:5000/app")
+                .expect("valid")
+                .is_insecure_registry()
+        );
+        assert!(
+            ImageRef::parse("registry:5000/app")
+                .expect("valid")
+                .is_insecure_registry()
+        );
+        assert!(
+            !ImageRef::parse("myacr.azurecr.io/base:1")
+                .expect("valid")
+                .is_insecure_registry()
+        );
+        assert_eq!(
+            ImageRef::parse("[::1]:5000/app").expect("valid").host(),
+            "::1"
+        );
     }
 }

@@ -15,7 +15,10 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
 
 /// Today's date from the system clock, or `PORTCULLIS_TODAY` (YYYY-MM-DD) when set.
 pub fn today() -> Date {
-    if let Some(d) = std::env::var("PORTCULLIS_TODAY").ok().and_then(|v| Date::parse(&v)) {
+    if let Some(d) = std::env::var("PORTCULLIS_TODAY")
+        .ok()
+        .and_then(|v| Date::parse(&v))
+    {
         return d;
     }
     let secs = std::time::SystemTime::now()
@@ -29,7 +32,11 @@ pub fn today() -> Date {
 /// `start` holding `.git`, else `start` itself.
 pub fn repo_root(start: &Path) -> PathBuf {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-    let dir = if start.is_file() { start.parent().map(Path::to_path_buf).unwrap_or_default() } else { start.clone() };
+    let dir = if start.is_file() {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        start.clone()
+    };
     let mut cur = Some(dir.as_path());
     while let Some(d) = cur {
         if d.join(".git").exists() {
@@ -52,7 +59,11 @@ pub fn relative_path(p: &Path, base: &Path) -> String {
 /// Finds `.portcullis.yaml` / `.portcullis.yml` from `start` upward, stopping after `stop`.
 pub fn discover_config(start: &Path, stop: &Path) -> Option<PathBuf> {
     let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
-    let mut cur = Some(if start.is_file() { start.parent()?.to_path_buf() } else { start });
+    let mut cur = Some(if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    });
     while let Some(d) = cur {
         for name in [".portcullis.yaml", ".portcullis.yml"] {
             let c = d.join(name);
@@ -89,7 +100,11 @@ pub fn load_config(path: &Path, display: &str) -> Result<Config, ConfigLoadError
 
 /// Reads one file as text. Invalid UTF-8 is replaced (and reported); oversized files are
 /// skipped with a diagnostic.
-pub fn read_source(path: &Path, rel: &str, max_size: u64) -> Result<(SourceFile, Option<Diagnostic>), Diagnostic> {
+pub fn read_source(
+    path: &Path,
+    rel: &str,
+    max_size: u64,
+) -> Result<(SourceFile, Option<Diagnostic>), Diagnostic> {
     let io_err = |e: std::io::Error| Diagnostic {
         severity: Severity::Error,
         path: Some(rel.to_string()),
@@ -98,7 +113,9 @@ pub fn read_source(path: &Path, rel: &str, max_size: u64) -> Result<(SourceFile,
     };
     let file = std::fs::File::open(path).map_err(io_err)?;
     let mut bytes = Vec::new();
-    file.take(max_size + 1).read_to_end(&mut bytes).map_err(io_err)?;
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
     if bytes.len() as u64 > max_size {
         return Err(Diagnostic {
             severity: Severity::Error,
@@ -115,7 +132,8 @@ pub fn read_source(path: &Path, rel: &str, max_size: u64) -> Result<(SourceFile,
                 severity: Severity::Warning,
                 path: Some(rel.to_string()),
                 line: None,
-                message: "file is not valid UTF-8; invalid bytes were replaced before scanning".into(),
+                message: "file is not valid UTF-8; invalid bytes were replaced before scanning"
+                    .into(),
             };
             Ok((SourceFile::new(rel, text), Some(d)))
         }
@@ -155,7 +173,13 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
             continue;
         }
         let mut builder = ignore::WalkBuilder::new(root);
-        builder.hidden(false).git_ignore(true).git_exclude(true).git_global(false).parents(true).require_git(false);
+        builder
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .parents(true)
+            .require_git(false);
         builder.filter_entry(|e| e.file_name() != ".git");
         for entry in builder.build() {
             let entry = match entry {
