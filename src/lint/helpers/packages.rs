@@ -304,6 +304,26 @@ pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
                     word: w,
                     value: Some(value),
                 });
+            } else if let Some(next) = args.get(i).filter(|n| {
+                // PowerShell `-Switch:$false` reaches us split into `-Switch` and `$false`
+                // (separated by the colon): a boolean right after an option is its value.
+                !spec.short_clusters
+                    && n.range.start <= w.range.end + 1
+                    && (n.text.eq_ignore_ascii_case("$false")
+                        || n.text.eq_ignore_ascii_case("$true"))
+            }) {
+                i += 1;
+                let name = body.strip_suffix(':').unwrap_or(body);
+                let value = OptValue {
+                    text: next.text.as_str(),
+                    word: next,
+                    range: next.range.clone(),
+                };
+                out.options.push(Opt {
+                    name,
+                    word: w,
+                    value: Some(value),
+                });
             } else if spec.takes_value(body) {
                 let value = args.get(i).map(|v| OptValue {
                     text: v.text.as_str(),
@@ -1723,6 +1743,12 @@ mod tests {
             ),
             vec!["SqlServer"]
         );
+        // The shell splits `-Force:$false` into adjacent words.
+        let mut c = cmd("Install-Module Az -Force $false -AllowClobber");
+        c.words[3].range = c.words[2].range.end + 1..c.words[2].range.end + 7;
+        let p = parse_args(&c.words[1..], &PS);
+        assert_eq!(p.value(&["force"]).unwrap().text, "$false");
+        assert_eq!(p.operands.len(), 1);
         let c = cmd("Install-Module Az -RequiredV 1.2 -Force:$true");
         let p = parse_args(&c.words[1..], &PS);
         assert!(p.opt_prefix("RequiredVersion", 3).is_some());
