@@ -33,7 +33,8 @@ impl Invocation<'_> {
 const MAX_WRAPPERS: usize = 16;
 
 /// Unwraps `sudo [-u user] [-E] cmd`, `env [-i] [A=B] cmd`, `command cmd`, `exec cmd`, `time cmd`,
-/// `nice [-n N] cmd`, `nohup cmd` to the real command. `None` for an empty command.
+/// `nice [-n N] cmd`, `nohup cmd` and cmd's `call cmd` to the real command. `None` for an empty
+/// command.
 pub fn invocation(cmd: &Command) -> Option<Invocation<'_>> {
     let mut words: &[ShWord] = &cmd.words;
     for _ in 0..MAX_WRAPPERS {
@@ -57,7 +58,9 @@ pub fn invocation(cmd: &Command) -> Option<Invocation<'_>> {
                 i
             }
             "nice" => skip_wrapper_options(rest, &["n", "adjustment"]),
-            "command" | "exec" | "time" | "nohup" | "stdbuf" => skip_wrapper_options(rest, &[]),
+            "command" | "exec" | "time" | "nohup" | "stdbuf" | "call" => {
+                skip_wrapper_options(rest, &[])
+            }
             _ => {
                 return Some(Invocation {
                     cmd,
@@ -1720,6 +1723,8 @@ mod tests {
         let inv = invocation(&c).unwrap();
         assert_eq!(inv.name(), "apt-get");
         assert_eq!(inv.args.len(), 2);
+        let c = cmd("call C:\\ProgramData\\chocolatey\\bin\\choco.exe install -y git");
+        assert_eq!(invocation(&c).unwrap().name(), "choco");
     }
 
     #[test]
