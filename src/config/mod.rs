@@ -209,7 +209,7 @@ pub fn starter_config() -> &'static str {
     STARTER
 }
 
-const STARTER: &str = r#"# Portcullis configuration (https://example.invalid/portcullis/portcullis).
+const STARTER: &str = r#"# Portcullis configuration.
 # Portcullis looks for this file in the scan root and its parent directories.
 version: 1
 
