@@ -1,0 +1,6 @@
+//! Shared matching helpers for rules (command lookup, URLs, secrets, downloads, packages).
+
+pub mod general;
+pub mod packages;
+pub mod secrets_downloads;
+pub mod windows;

@@ -1,0 +1,1 @@
+//! Helpers for rules (see mod.rs).

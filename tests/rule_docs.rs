@@ -1,0 +1,135 @@
+//! Every example in every rule document runs as a test: a `bad` example must fire at its marked
+//! lines (```` ```dockerfile bad lines=3 ````), a `good` example must not fire.
+#![allow(clippy::disallowed_methods)]
+
+use std::path::Path;
+
+use portcullis::config::Config;
+use portcullis::engine::{enabled_rules, lint_file};
+use portcullis::lint::FileContext;
+use portcullis::lint::meta::parse_rule_doc;
+use portcullis::lint::registry;
+use portcullis::{Date, SourceFile};
+
+fn docs() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(root).expect("rules/ exists") {
+        let entry = entry.expect("dir entry");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with("DF") && name.ends_with(".md") {
+            out.push((
+                name,
+                std::fs::read_to_string(entry.path()).expect("readable"),
+            ));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn every_rule_doc_example_holds() {
+    let today = Date::new(2026, 11, 22).expect("valid date");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (name, text) in docs() {
+        let doc = match parse_rule_doc(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                failures.push(format!("rules/{name}: {e}"));
+                continue;
+            }
+        };
+        let id = doc.front.id.clone();
+        if registry::find(&id).is_none() {
+            failures.push(format!(
+                "rules/{name}: {id} is not in the registry (run `cargo xtask generate`)"
+            ));
+            continue;
+        }
+        let bad = doc.examples.iter().filter(|e| e.bad).count();
+        let good = doc.examples.len() - bad;
+        if bad == 0 || good == 0 {
+            failures.push(format!(
+                "rules/{name}: needs at least one bad and one good example ({bad} bad, {good} good)"
+            ));
+        }
+        for ex in &doc.examples {
+            checked += 1;
+            let attr = |k: &str| {
+                ex.attrs
+                    .iter()
+                    .find(|(a, _)| a == k)
+                    .map(|(_, v)| v.as_str())
+            };
+            let path = attr("path").unwrap_or("Dockerfile");
+            let ctx = FileContext {
+                has_dockerignore: match attr("dockerignore") {
+                    Some("false") => Some(false),
+                    Some("unknown") => None,
+                    _ => Some(true),
+                },
+            };
+            let config = Config {
+                target: attr("target").map(str::to_string),
+                ..Config::default()
+            };
+            let file = SourceFile::new(path, ex.code.clone());
+            let rules = enabled_rules(&config);
+            let (findings, _) = lint_file(&file, &config, &rules, &ctx, today);
+            let hits: Vec<usize> = findings
+                .iter()
+                .filter(|f| f.rule == id && !f.is_suppressed())
+                .map(|f| f.location.region.start.line)
+                .collect();
+            let all: Vec<String> = findings
+                .iter()
+                .map(|f| {
+                    format!(
+                        "  {}:{} {} {}",
+                        f.location.region.start.line,
+                        f.location.region.start.column,
+                        f.rule,
+                        f.message
+                    )
+                })
+                .collect();
+            let problem = if ex.bad {
+                let mut want = ex.lines.clone();
+                want.sort_unstable();
+                want.dedup();
+                let mut got = hits.clone();
+                got.sort_unstable();
+                got.dedup();
+                if hits.is_empty() {
+                    Some("bad example did not fire".to_string())
+                } else if !want.is_empty() && want != got {
+                    Some(format!(
+                        "bad example fired at lines {got:?}, expected {want:?}"
+                    ))
+                } else {
+                    None
+                }
+            } else if !hits.is_empty() {
+                Some(format!("good example fired at lines {hits:?}"))
+            } else {
+                None
+            };
+            if let Some(p) = problem {
+                failures.push(format!(
+                    "rules/{name}:{}: {p}\n--- example ---\n{}--- all findings ---\n{}",
+                    ex.doc_line,
+                    ex.code,
+                    all.join("\n")
+                ));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} examples failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
