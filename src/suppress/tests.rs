@@ -470,3 +470,33 @@ fn entries_expose_scope_ids_and_regions() {
     );
     assert_eq!(e[0].region, Some(at(text, "RUN a")));
 }
+
+#[test]
+fn stage_extent_comes_from_the_stage_model() {
+    use crate::dockerfile::stages::{Os, OsEvidence, Stage};
+    let text = "FROM alpine AS a\n# portcullis ignore-stage=DF1 reason=r\nRUN one\nRUN two\nFROM alpine AS b\nRUN three\n";
+    let (df, mut m) = model(text);
+    let stage = |index: usize, from: usize, end: usize| Stage {
+        index,
+        name: None,
+        name_span: None,
+        from,
+        end,
+        base_raw: "alpine".into(),
+        base_span: Span::default(),
+        base: Some("alpine".into()),
+        parent_stage: None,
+        platform: None,
+        os: Os::Linux,
+        os_evidence: OsEvidence::Default,
+    };
+    // A model that (unlike FROM counting) ends the first stage after `RUN one`.
+    m.stages = vec![stage(0, 0, 2), stage(1, 2, 5)];
+    m.stage_of = vec![Some(0), Some(0), Some(1), Some(1), Some(1)];
+    let mut s = Suppressions::collect(&df, &m);
+    assert_eq!(
+        sup(&mut s, &df, text, "DF1", at(text, "RUN one")).as_deref(),
+        Some("r")
+    );
+    assert_eq!(sup(&mut s, &df, text, "DF1", at(text, "RUN two")), None);
+}
