@@ -122,6 +122,42 @@ impl PathMatcher {
     }
 }
 
+/// How many compiled pattern lists [`matches_cached`] keeps (the exclude list plus a few
+/// ignores' `paths`).
+const CACHE_SIZE: usize = 16;
+
+thread_local! {
+    static CACHE: std::cell::RefCell<Vec<(Vec<String>, PathMatcher)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// [`PathMatcher::lenient`]`(patterns).is_match(path)`, reusing compiled matchers for pattern
+/// lists seen recently (compiling a glob set costs far more than matching with it).
+pub(crate) fn matches_cached(patterns: &[String], path: &str) -> bool {
+    if patterns.is_empty() {
+        return false;
+    }
+    CACHE.with(|cell| {
+        let Ok(mut cache) = cell.try_borrow_mut() else {
+            return PathMatcher::lenient(patterns).is_match(path);
+        };
+        if let Some(pos) = cache.iter().position(|(p, _)| p.as_slice() == patterns) {
+            // Most recently used last.
+            let entry = cache.remove(pos);
+            let hit = entry.1.is_match(path);
+            cache.push(entry);
+            return hit;
+        }
+        let matcher = PathMatcher::lenient(patterns);
+        let hit = matcher.is_match(path);
+        if cache.len() >= CACHE_SIZE {
+            cache.remove(0);
+        }
+        cache.push((patterns.to_vec(), matcher));
+        hit
+    })
+}
+
 /// Turns one gitignore-style pattern into globset globs. Returns (negated, globs).
 fn expand(pattern: &str) -> Result<(bool, Vec<String>), String> {
     let trimmed = pattern.trim();
@@ -265,6 +301,26 @@ mod tests {
         assert!(PathMatcher::new(&["!"]).is_err());
         assert!(PathMatcher::new(&["../x"]).is_err());
         assert!(PathMatcher::new(&["{a,b"]).is_err());
+    }
+
+    #[test]
+    fn cached_matching_agrees_with_fresh_compilation() {
+        let lists: Vec<Vec<String>> = (0..40)
+            .map(|i| vec![format!("dir{i}"), "!dir3/keep/**".to_string()])
+            .collect();
+        for round in 0..2 {
+            for (i, list) in lists.iter().enumerate() {
+                let hit = format!("x/dir{i}/Dockerfile");
+                let miss = format!("x/other{i}/Dockerfile");
+                assert!(matches_cached(list, &hit), "round {round} list {i}");
+                assert!(!matches_cached(list, &miss), "round {round} list {i}");
+                assert_eq!(
+                    matches_cached(list, "dir3/keep/Dockerfile"),
+                    PathMatcher::lenient(list).is_match("dir3/keep/Dockerfile")
+                );
+            }
+        }
+        assert!(!matches_cached(&[], "a"));
     }
 
     #[test]

@@ -50,7 +50,7 @@ impl Ignore {
 
     /// Whether this ignore applies to `path` (no `paths` = every file).
     pub fn covers_path(&self, path: &str) -> bool {
-        self.paths.is_empty() || PathMatcher::lenient(&self.paths).is_match(path)
+        self.paths.is_empty() || glob::matches_cached(&self.paths, path)
     }
 
     /// Active on `today`: no `until`, or `today` is on or before it.
@@ -103,7 +103,7 @@ impl Config {
 
     /// Whether `path` (repository-relative) is excluded from scanning.
     pub fn is_excluded(&self, path: &str) -> bool {
-        !self.exclude.is_empty() && self.exclude_matcher().is_match(path)
+        glob::matches_cached(&self.exclude, path)
     }
 
     /// The first ignore that applies to (rule, path) on `today`; expired ones don't apply.
