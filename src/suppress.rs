@@ -310,18 +310,14 @@ fn parse_directive(text: &str) -> Result<Directive, String> {
             let r = value.trim();
             reason = (!r.is_empty()).then(|| r.to_string());
         } else {
-            let hint = match lower.as_str() {
-                k if k.starts_with("ignore") || k.starts_with("ign") => {
-                    " (did you mean ignore=, ignore-stage= or ignore-file=?)"
-                }
-                k if k.starts_with("reas") || k == "because" || k == "why" => {
-                    " (did you mean reason=?)"
-                }
-                _ => "",
+            let advice = if lower.starts_with("ign") {
+                "did you mean ignore=, ignore-stage= or ignore-file=?"
+            } else if lower.starts_with("reas") || lower == "because" || lower == "why" {
+                "did you mean reason=\"...\"?"
+            } else {
+                "use ignore=, ignore-stage= or ignore-file= with reason=\"...\""
             };
-            return Err(format!(
-                "unknown suppression keyword `{key}=`{hint}; use ignore=, ignore-stage= or ignore-file= with reason=\"...\""
-            ));
+            return Err(format!("unknown suppression keyword `{key}=`; {advice}"));
         }
     }
     let Some((scope, list)) = scope else {

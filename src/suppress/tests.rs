@@ -124,6 +124,10 @@ fn malformed_directives_say_why() {
             "portcullis ignore-files=DF1 reason=x",
             "did you mean ignore=",
         ),
+        (
+            "portcullis skip=DF1 reason=x",
+            "unknown suppression keyword `skip=`; use ignore=, ignore-stage= or ignore-file=",
+        ),
         ("portcullis ignore=DF 501 reason=x", "unexpected `501`"),
         (
             "portcullis ignore=DF-501 reason=x",
@@ -152,7 +156,10 @@ fn malformed_directives_say_why() {
             "portcullis ignore=DF1 because it is fine",
             "unexpected `because`",
         ),
-        ("portcullis ignore=DF1 why=\"x\"", "did you mean reason="),
+        (
+            "portcullis ignore=DF1 why=\"x\"",
+            "did you mean reason=\"...\"?",
+        ),
     ];
     for (text, want) in cases {
         match parse_comment(text) {
