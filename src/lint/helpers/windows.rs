@@ -764,11 +764,12 @@ fn split_commands(text: &str, range: Range<usize>, dialect: WinDialect) -> Vec<(
         k += 1;
     }
     let end = end_of(chars.len());
-    end_word!(end);
+    if let Some(s) = cur_start.take() {
+        words.push(Tok { text: cur, range: s..end, quoted: cur_quoted });
+    }
     if !words.is_empty() {
         out.push((words, conn));
     }
-    let _ = word_depth;
     out
 }
 
@@ -1052,6 +1053,220 @@ pub fn ps_cmds(a: &Analysis) -> impl Iterator<Item = &WinCmd> {
     a.cmds.iter().filter(|c| a.dialect_of(c).is_some_and(WinDialect::is_ps))
 }
 
+// ---------------------------------------------------------------------------------------------
+// TLS, Invoke-Expression, JSON escapes
+// ---------------------------------------------------------------------------------------------
+
+/// Protocol bits of `[Net.SecurityProtocolType]`.
+const LEGACY_BITS: i64 = 48 | 192 | 768;
+const MODERN_BITS: i64 = 3072 | 12288;
+
+/// Classifies the protocol names / numbers mentioned in `rhs`: (legacy, modern) present.
+pub fn protocol_mentions(rhs: &str) -> (bool, bool) {
+    let lower = rhs.to_ascii_lowercase();
+    let mut legacy = false;
+    let mut modern = false;
+    for tok in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
+        match tok {
+            "ssl2" | "ssl3" | "tls" | "tls1" | "tls10" | "tls11" => legacy = true,
+            "tls12" | "tls13" => modern = true,
+            _ if !tok.is_empty() && tok.bytes().all(|b| b.is_ascii_digit()) => {
+                if let Ok(n) = tok.parse::<i64>() {
+                    legacy |= n & LEGACY_BITS != 0;
+                    modern |= n & MODERN_BITS != 0;
+                }
+            }
+            _ => {}
+        }
+    }
+    (legacy, modern)
+}
+
+/// Assignments to `[Net.ServicePointManager]::SecurityProtocol` that allow only legacy
+/// protocols (SSL 3, TLS 1.0, TLS 1.1) and neither TLS 1.2 nor 1.3. Returns the range from
+/// `SecurityProtocol` to the end of the assigned expression. Removals (`-band -bnot`) and
+/// upgrades (`= Tls12`, `-bor Tls12`, `3072`) are not reported.
+pub fn tls_downgrades(text: &str) -> Vec<Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let key = "securityprotocol";
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = lower.get(from..).and_then(|s| s.find(key)) {
+        let at = from + i;
+        from = at + key.len();
+        if lower.as_bytes().get(from).is_some_and(|b| b.is_ascii_alphanumeric()) {
+            continue;
+        }
+        let rest = lower.get(from..).unwrap_or("");
+        let trimmed = rest.trim_start();
+        let Some(after_eq) = trimmed.strip_prefix('=') else { continue };
+        if after_eq.starts_with('=') {
+            continue;
+        }
+        let rhs_start = from + (rest.len() - trimmed.len()) + 1;
+        let mut depth = 0i32;
+        let mut end = lower.len();
+        for (k, c) in lower.get(rhs_start..).unwrap_or("").char_indices() {
+            match c {
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' => {
+                    if depth == 0 {
+                        end = rhs_start + k;
+                        break;
+                    }
+                    depth -= 1;
+                }
+                ';' | '\n' | '"' | '|' if depth == 0 => {
+                    end = rhs_start + k;
+                    break;
+                }
+                _ => {}
+            }
+        }
+        let rhs = lower.get(rhs_start..end).unwrap_or("");
+        if rhs.contains("-bnot") || rhs.contains("-bxor") {
+            continue;
+        }
+        let (legacy, modern) = protocol_mentions(rhs);
+        if legacy && !modern {
+            let trimmed_end = rhs_start + rhs.trim_end().len();
+            out.push(at..trimmed_end);
+        }
+    }
+    out
+}
+
+/// Where a PowerShell script runs downloaded text as code: `iex (<download>)`,
+/// `<download> | iex`, `Invoke-Expression (iwr …).Content`, `[scriptblock]::Create(<download>)`.
+/// Returns the ranges of the `iex` / `Invoke-Expression` / `[scriptblock]::Create` words.
+pub fn iex_downloads(text: &str) -> Vec<Range<usize>> {
+    let lower = text.to_ascii_lowercase();
+    let mut hits: Vec<Range<usize>> = Vec::new();
+    let mut words: Vec<(usize, usize)> = Vec::new();
+    for w in ["iex", "invoke-expression"] {
+        for at in find_word(&lower, w) {
+            words.push((at, at + w.len()));
+        }
+    }
+    let mut from = 0;
+    while let Some(i) = lower.get(from..).and_then(|s| s.find("[scriptblock]::create")) {
+        let at = from + i;
+        words.push((at, at + "[scriptblock]::create".len()));
+        from = at + 1;
+    }
+    words.sort_unstable();
+    for (start, end) in words {
+        // Argument: a balanced (...) group, or text up to the next separator.
+        let after = lower.get(end..).unwrap_or("");
+        let lead = after.len() - after.trim_start().len();
+        let arg_start = end + lead;
+        let arg = balanced_or_statement(&lower, arg_start);
+        // Pipeline input: the statement before `|`.
+        let before = lower.get(..start).unwrap_or("").trim_end();
+        let piped = if let Some(b) = before.strip_suffix('|') {
+            if b.ends_with('|') { "" } else { statement_tail(b) }
+        } else {
+            ""
+        };
+        if mentions_download(arg) || mentions_download(piped) {
+            hits.push(start..end);
+        }
+    }
+    hits
+}
+
+/// From `start`: the balanced parenthesized group if one starts there, else the text up to the
+/// next statement separator.
+fn balanced_or_statement(lower: &str, start: usize) -> &str {
+    let rest = lower.get(start..).unwrap_or("");
+    let mut depth = 0i32;
+    for (k, c) in rest.char_indices() {
+        match c {
+            '(' | '{' | '[' => depth += 1,
+            ')' | '}' | ']' => {
+                depth -= 1;
+                if depth <= 0 {
+                    let cut = if depth == 0 { k + 1 } else { k };
+                    // Keep a member access like `(...).Content`.
+                    let tail = rest.get(cut..).unwrap_or("");
+                    let member: usize = tail
+                        .char_indices()
+                        .take_while(|(_, c)| c.is_ascii_alphanumeric() || *c == '.' || *c == '_')
+                        .last()
+                        .map_or(0, |(i, c)| i + c.len_utf8());
+                    return rest.get(..cut + member).unwrap_or(rest);
+                }
+            }
+            ';' | '\n' | '|' | '"' if depth == 0 => return rest.get(..k).unwrap_or(rest),
+            _ => {}
+        }
+    }
+    rest
+}
+
+/// The last statement of `before` (text after the last top-level `;`, newline, `{`, `(` or `"`).
+fn statement_tail(before: &str) -> &str {
+    let mut depth = 0i32;
+    for (k, c) in before.char_indices().rev() {
+        match c {
+            ')' | '}' | ']' => depth += 1,
+            '(' | '{' | '[' => {
+                if depth == 0 {
+                    return before.get(k + 1..).unwrap_or("");
+                }
+                depth -= 1;
+            }
+            ';' | '\n' | '"' if depth == 0 => return before.get(k + 1..).unwrap_or(""),
+            _ => {}
+        }
+    }
+    before
+}
+
+/// In a raw JSON string (as written, with quotes), the first escape `\t` `\n` `\b` `\f` `\r`
+/// that sits in a Windows path (after a drive `X:` or a path character, in a string that looks
+/// like a path). Returns (byte offset of the backslash in `raw`, escape letter).
+pub fn path_control_escape(raw: &str) -> Option<(usize, char)> {
+    let b = raw.as_bytes();
+    let looks_path = {
+        let has_drive = b.windows(3).any(|w| {
+            matches!(w, [d, b':', b'\\'] if d.is_ascii_alphabetic())
+        });
+        has_drive || raw.contains("\\\\")
+    };
+    let mut k = 0;
+    while k < b.len() {
+        if b.get(k) == Some(&b'\\') {
+            let code = b.get(k + 1).copied();
+            if let Some(c) = code {
+                if matches!(c, b't' | b'n' | b'b' | b'f' | b'r') {
+                    let prev = if k == 0 { None } else { b.get(k - 1).copied() };
+                    let next = b.get(k + 2).copied();
+                    let prev_ok = prev.is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, b':' | b'.' | b'_' | b'-' | b')' | b'%'));
+                    let next_ok = next.is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, b'.' | b'_' | b'-' | b'\\'));
+                    if (prev == Some(b':') || looks_path) && prev_ok && next_ok {
+                        return Some((k, c as char));
+                    }
+                }
+            }
+            k += 2;
+            continue;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Windows RUN scripts with their command analysis.
+pub fn windows_scripts<'a, 'b>(
+    cx: &'b crate::lint::LintContext<'a>,
+) -> impl Iterator<Item = (&'b ShellScript<'a>, Analysis)> + 'b {
+    cx.run_scripts()
+        .iter()
+        .filter(|s| s.os == crate::dockerfile::stages::Os::Windows)
+        .map(|s| (s, analyze(s)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1214,6 +1429,70 @@ mod tests {
         assert!(mentions_download("(New-Object System.Net.WebClient).DownloadString('https://x')"));
         assert!(mentions_download("irm https://get.example/x.ps1"));
         assert!(!mentions_download("Get-Content C:\\x.ps1"));
+    }
+
+
+    #[test]
+    fn tls() {
+        let up = [
+            "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12",
+            "[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -bor [Net.SecurityProtocolType]::Tls12",
+            "[System.Net.ServicePointManager]::SecurityProtocol = 'Tls,Tls11,Tls12'",
+            "[Net.ServicePointManager]::SecurityProtocol = 3072",
+            "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls13 -bor [Net.SecurityProtocolType]::Tls12",
+            "[Net.ServicePointManager]::SecurityProtocol = [Net.ServicePointManager]::SecurityProtocol -band -bnot [Net.SecurityProtocolType]::Ssl3",
+            "Write-Host ([Net.ServicePointManager]::SecurityProtocol)",
+            "if ([Net.ServicePointManager]::SecurityProtocol -eq 'Tls') { }",
+            "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::SystemDefault",
+        ];
+        for t in up {
+            assert!(tls_downgrades(t).is_empty(), "{t}");
+        }
+        let down = [
+            "[Net.ServicePointManager]::SecurityProtocol = 'Tls'",
+            "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls11; iwr $u",
+            "[Net.ServicePointManager]::SecurityProtocol=[Net.SecurityProtocolType]::Ssl3 -bor [Net.SecurityProtocolType]::Tls",
+            "[Net.ServicePointManager]::SecurityProtocol = 192",
+        ];
+        for t in down {
+            let r = tls_downgrades(t);
+            assert_eq!(r.len(), 1, "{t}");
+            assert!(!t[r[0].clone()].contains(';'), "{t}");
+        }
+    }
+
+    #[test]
+    fn iex() {
+        let bad = [
+            "iex ((New-Object System.Net.WebClient).DownloadString('https://community.chocolatey.org/install.ps1'))",
+            "Set-ExecutionPolicy Bypass -Scope Process -Force; iex ((New-Object Net.WebClient).DownloadString($u))",
+            "iwr https://x/i.ps1 -UseBasicParsing | iex",
+            "irm https://get.example.com | Invoke-Expression",
+            "Invoke-Expression (Invoke-WebRequest -Uri $u -UseBasicParsing).Content",
+            "& ([scriptblock]::Create((irm https://x/y.ps1)))",
+            "powershell -Command \"iex ((New-Object Net.WebClient).DownloadString('https://x'))\"",
+        ];
+        for t in bad {
+            assert_eq!(iex_downloads(t).len(), 1, "{t}");
+        }
+        let good = [
+            "iex $env:TEMP\\setup.ps1",
+            "Invoke-WebRequest $u -OutFile x.ps1; if ((Get-FileHash x.ps1).Hash -ne $h) { exit 1 }; & .\\x.ps1",
+            "Get-Content C:\\x.ps1 | iex",
+            "iwr $u -OutFile a.zip; iex 'Write-Host done'",
+        ];
+        for t in good {
+            assert!(iex_downloads(t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(path_control_escape(r#""C:\tools\new.ps1""#), Some((3, 't')));
+        assert!(path_control_escape(r#""C:\\tools\\new.ps1""#).is_none());
+        assert!(path_control_escape(r#""printf 'a\tb'""#).is_none());
+        assert!(path_control_escape(r#""C:/tools/new.ps1""#).is_none());
+        assert_eq!(path_control_escape(r#""C:\\app\\bin\release""#).map(|x| x.1), Some('r'));
     }
 
     #[test]
