@@ -143,8 +143,11 @@ pub fn image_build(reference: &str) -> Option<WinBuild> {
         }
         if let Some(rest) = tok.strip_prefix("10.0.") {
             let num: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            // `10.0.17763.1234` — but not a .NET version such as `10.0.1`.
             if let Ok(b) = num.parse::<u32>() {
-                return Some(WinBuild { build: b, name: build_name(b) });
+                if b >= 10240 {
+                    return Some(WinBuild { build: b, name: build_name(b) });
+                }
             }
         }
     }
@@ -844,6 +847,95 @@ pub fn sets_progress_silent(text: &str) -> bool {
     assigns_pref(text, "progresspreference", &["silentlycontinue", "ignore"])
 }
 
+/// Number of top-level PowerShell statements in `text` (separated by `;` or newlines outside
+/// quotes, brackets and blocks), not counting empty ones and assignments of a plain literal
+/// (`$ProgressPreference = 'SilentlyContinue'`), which cannot fail.
+pub fn ps_statement_count(text: &str) -> usize {
+    let mut count = 0;
+    let mut seg = String::new();
+    let mut depth = 0i32;
+    let mut chars = text.chars().peekable();
+    let mut flush = |seg: &mut String| {
+        let t = seg.trim();
+        if !t.is_empty() && !is_literal_assignment(t) {
+            count += 1;
+        }
+        seg.clear();
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                seg.push(c);
+                while let Some(d) = chars.next() {
+                    seg.push(d);
+                    if c == '"' && d == '`' {
+                        if let Some(e) = chars.next() {
+                            seg.push(e);
+                        }
+                        continue;
+                    }
+                    if d == c {
+                        break;
+                    }
+                }
+            }
+            '`' => {
+                // Escape / line continuation.
+                if let Some(e) = chars.next() {
+                    seg.push(if e == '\n' || e == '\r' { ' ' } else { e });
+                }
+            }
+            '#' if seg.trim().is_empty() || seg.ends_with(char::is_whitespace) => {
+                for d in chars.by_ref() {
+                    if d == '\n' {
+                        break;
+                    }
+                }
+                if depth == 0 {
+                    flush(&mut seg);
+                }
+            }
+            '(' | '{' | '[' => {
+                depth += 1;
+                seg.push(c);
+            }
+            ')' | '}' | ']' => {
+                depth -= 1;
+                seg.push(c);
+            }
+            ';' | '\n' if depth <= 0 => flush(&mut seg),
+            _ => seg.push(c),
+        }
+    }
+    flush(&mut seg);
+    count
+}
+
+fn is_literal_assignment(stmt: &str) -> bool {
+    // `[Net.ServicePointManager]::SecurityProtocol = ...`: setting a static property.
+    if stmt.starts_with('[') && stmt.contains("]::") && stmt.contains('=') && !stmt.contains('(') {
+        return true;
+    }
+    let Some(rest) = stmt.strip_prefix('$') else { return false };
+    let Some((_, value)) = rest.split_once('=') else { return false };
+    let v = value.trim();
+    let inner = v.get(1..v.len().saturating_sub(1)).unwrap_or("");
+    let quoted = v.len() >= 2
+        && ((v.starts_with('\'') && v.ends_with('\'') && !inner.contains('\''))
+            || (v.starts_with('"') && v.ends_with('"') && !inner.contains('"') && !v.contains("$(")));
+    let bare = !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '.' | '_' | ':'));
+    let lower = v.to_ascii_lowercase();
+    // An expression of variables, literals and operators (`$env:PATH + ';C:\go\bin'`): no call,
+    // no pipeline, no cmdlet name.
+    let expression = !v.is_empty()
+        && !v.contains('(')
+        && !v.contains('|')
+        && !v.split_whitespace().any(|t| {
+            t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t.contains('-')
+        });
+    quoted || bare || expression || (lower.starts_with('[') && lower.contains("]::") && !lower.contains('('))
+}
+
 /// Names (lowercase) of commands that download over HTTP in PowerShell / Windows.
 pub fn is_ps_download_cmdlet(name: &str) -> bool {
     matches!(name, "invoke-webrequest" | "iwr" | "invoke-restmethod" | "irm" | "start-bitstransfer")
@@ -1296,6 +1388,7 @@ mod tests {
         assert_eq!(image_build("mcr.microsoft.com/windows/servercore:10.0.20348.2340").map(|b| b.build), Some(20348));
         assert_eq!(image_build("mcr.microsoft.com/windows/servercore:ltsc2025-amd64").map(|b| b.build), Some(26100));
         assert_eq!(image_build("mcr.microsoft.com/dotnet/framework/sdk:4.8"), None);
+        assert_eq!(image_build("mcr.microsoft.com/dotnet/aspnet:10.0.1-nanoserver-ltsc2025").map(|b| b.build), Some(26100));
         assert!(image_has_pwsh("mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022"));
         assert!(image_has_pwsh("mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022"));
         assert!(!image_has_pwsh("mcr.microsoft.com/windows/nanoserver:ltsc2022"));
@@ -1493,6 +1586,21 @@ mod tests {
         assert!(path_control_escape(r#""printf 'a\tb'""#).is_none());
         assert!(path_control_escape(r#""C:/tools/new.ps1""#).is_none());
         assert_eq!(path_control_escape(r#""C:\\app\\bin\release""#).map(|x| x.1), Some('r'));
+    }
+
+
+    #[test]
+    fn statement_counts() {
+        assert_eq!(ps_statement_count("if ($err = dir $Env:TEMP | Get-Content) { throw $err }"), 1);
+        assert_eq!(ps_statement_count("$ProgressPreference = 'SilentlyContinue'; iwr $u -OutFile x"), 1);
+        assert_eq!(ps_statement_count("iwr $u -OutFile x; Expand-Archive x C:\\x"), 2);
+        assert_eq!(ps_statement_count("a `\n  -b c\nd"), 2);
+        assert_eq!(ps_statement_count("'a;b'; # c; d\n"), 1);
+        assert_eq!(ps_statement_count(""), 0);
+        assert_eq!(ps_statement_count("$path = $env:path + ';c:\\go\\bin'; Set-ItemProperty -Path x -Name Path -Value $path"), 1);
+        assert_eq!(ps_statement_count("$h = Get-FileHash x; Remove-Item x"), 2);
+        assert_eq!(ps_statement_count("$ProgressPreference = 'SilentlyContinue'; [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12; iwr $u"), 1);
+        assert_eq!(ps_statement_count("$a = '; $b = \"; $c = '"), 0);
     }
 
     #[test]

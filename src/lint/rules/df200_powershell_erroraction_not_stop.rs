@@ -12,7 +12,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     let mut stages_done: BTreeSet<Option<usize>> = BTreeSet::new();
     for (s, a) in w::windows_scripts(cx) {
         let text = &s.text.text;
-        for (ci, ctx) in a.ctxs.iter().enumerate() {
+        for ctx in &a.ctxs {
             if !ctx.dialect.is_ps() {
                 continue;
             }
@@ -22,7 +22,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             }
             // One statement fails the layer on its own (its status is the exit code); the
             // hazard is an earlier statement failing while a later one succeeds.
-            let statements = a.cmds_in(ci).filter(|c| !(c.assigned && c.words.len() <= 1)).count();
+            let statements = w::ps_statement_count(body);
             if statements < 2 {
                 continue;
             }

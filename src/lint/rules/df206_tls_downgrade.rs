@@ -6,7 +6,15 @@ use crate::lint::{Emitter, LintContext};
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for (s, a) in w::windows_scripts(cx) {
         let text = &s.text.text;
-        for r in w::tls_downgrades(text) {
+        for mut r in w::tls_downgrades(text) {
+            // Include a `[Net.ServicePointManager]::` prefix in the span.
+            if let Some(before) = text.get(..r.start) {
+                if let Some(stripped) = before.strip_suffix("]::") {
+                    if let Some(open) = stripped.rfind('[') {
+                        r.start = open;
+                    }
+                }
+            }
             let shown = text.get(r.clone()).unwrap_or("");
             out.emit(
                 s.span(r.clone()),

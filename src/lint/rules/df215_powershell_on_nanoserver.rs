@@ -7,6 +7,13 @@ use crate::lint::helpers::windows as w;
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
 
+/// Nano Server from build 16299 (1709) on, when the tag tells the build. The first Nano Server
+/// (2016, build 14393) still shipped PowerShell, and a tag without a build cannot be judged.
+fn modern_nano(image: &str) -> bool {
+    w::image_family(image) == Some(w::WinFamily::NanoServer)
+        && w::image_build(image).is_some_and(|b| b.build >= 16299)
+}
+
 /// pwsh is present when the base image carries it or a COPY/ADD in the chain brings it in
 /// before instruction `upto`.
 fn pwsh_available(cx: &LintContext<'_>, stage: usize, upto: usize) -> bool {
@@ -48,7 +55,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             continue;
         }
         let Some(image) = w::root_image(cx.model, si) else { continue };
-        if w::image_family(&image) != Some(w::WinFamily::NanoServer) {
+        if !modern_nano(&image) {
             continue;
         }
         for idx in stage.from..stage.end {
@@ -72,7 +79,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
         let Some(si) = s.stage else { continue };
         let Some(image) = w::root_image(cx.model, si) else { continue };
-        if w::image_family(&image) != Some(w::WinFamily::NanoServer) {
+        if !modern_nano(&image) {
             continue;
         }
         let a = w::analyze(s);

@@ -27,7 +27,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             if fb.reason.to_ascii_lowercase().contains("escape") && raw.contains('\\') {
                 out.emit(
                     fb.span,
-                    format!("exec-form JSON has a single `\\` ({}): BuildKit treats the whole line as shell form and runs it through the shell; write `\\\\` (or `/`) in JSON strings", fb.reason),
+                    format!("exec-form JSON is not valid ({}), so BuildKit silently runs the line in shell form through the shell; write `\\\\` (or `/`) for Windows paths in JSON strings", fb.reason),
                 );
                 continue;
             }
