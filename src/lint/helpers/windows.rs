@@ -46,7 +46,10 @@ pub fn split_image(reference: &str) -> (String, String) {
     match r.get(slash..).and_then(|tail| tail.rfind(':')) {
         Some(c) => {
             let at = slash + c;
-            (r.get(..at).unwrap_or("").to_string(), r.get(at + 1..).unwrap_or("").to_string())
+            (
+                r.get(..at).unwrap_or("").to_string(),
+                r.get(at + 1..).unwrap_or("").to_string(),
+            )
         }
         None => (r, String::new()),
     }
@@ -131,7 +134,10 @@ const BUILDS: &[(&str, u32, &str)] = &[
 
 /// The name used for a build number (e.g. 20348 → `ltsc2022`).
 pub fn build_name(build: u32) -> &'static str {
-    BUILDS.iter().find(|(_, b, _)| *b == build).map_or("unknown", |(_, _, n)| n)
+    BUILDS
+        .iter()
+        .find(|(_, b, _)| *b == build)
+        .map_or("unknown", |(_, _, n)| n)
 }
 
 /// Windows OS build pinned by an image tag (`ltsc2022`, `…-nanoserver-1809`, `10.0.17763.1234`).
@@ -144,10 +150,13 @@ pub fn image_build(reference: &str) -> Option<WinBuild> {
         if let Some(rest) = tok.strip_prefix("10.0.") {
             let num: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
             // `10.0.17763.1234` — but not a .NET version such as `10.0.1`.
-            if let Ok(b) = num.parse::<u32>() {
-                if b >= 10240 {
-                    return Some(WinBuild { build: b, name: build_name(b) });
-                }
+            if let Ok(b) = num.parse::<u32>()
+                && b >= 10240
+            {
+                return Some(WinBuild {
+                    build: b,
+                    name: build_name(b),
+                });
             }
         }
     }
@@ -185,19 +194,25 @@ pub fn root_image(model: &StageModel, stage: usize) -> Option<String> {
 /// Last `USER` of a stage (instruction index and the user word).
 pub fn last_user(df: &Dockerfile, model: &StageModel, stage: usize) -> Option<(usize, String)> {
     let st = model.stages.get(stage)?;
-    (st.from..st.end.min(df.instructions.len())).rev().find_map(|i| {
-        let inst = df.instructions.get(i)?;
-        if inst.kind != InstructionKind::User {
-            return None;
-        }
-        let w = inst.words.first()?;
-        Some((i, w.text.clone()))
-    })
+    (st.from..st.end.min(df.instructions.len()))
+        .rev()
+        .find_map(|i| {
+            let inst = df.instructions.get(i)?;
+            if inst.kind != InstructionKind::User {
+                return None;
+            }
+            let w = inst.words.first()?;
+            Some((i, w.text.clone()))
+        })
 }
 
 /// The user a stage ends with: its own last USER, else its parent stages', else the base
 /// image family default. Returns (user, instruction index of the USER if any).
-pub fn effective_user(df: &Dockerfile, model: &StageModel, stage: usize) -> Option<(String, Option<usize>)> {
+pub fn effective_user(
+    df: &Dockerfile,
+    model: &StageModel,
+    stage: usize,
+) -> Option<(String, Option<usize>)> {
     for s in stage_chain(model, stage) {
         if let Some((i, u)) = last_user(df, model, s) {
             return Some((u, Some(i)));
@@ -231,7 +246,9 @@ pub fn is_admin_user(user: &str) -> bool {
 pub enum WinDialect {
     Cmd,
     /// Windows PowerShell 5.1 (`core == false`) or PowerShell 7 `pwsh` (`core == true`).
-    PowerShell { core: bool },
+    PowerShell {
+        core: bool,
+    },
 }
 
 impl WinDialect {
@@ -295,11 +312,16 @@ pub struct WinCmd {
 impl WinCmd {
     /// Lowercased program name (directory and `.exe` etc. removed).
     pub fn name(&self) -> String {
-        self.words.first().map(|w| program_name(&w.text)).unwrap_or_default()
+        self.words
+            .first()
+            .map(|w| program_name(&w.text))
+            .unwrap_or_default()
     }
     /// True when the command word was written with an explicit `.exe` suffix.
     pub fn has_exe_suffix(&self) -> bool {
-        self.words.first().is_some_and(|w| w.text.to_ascii_lowercase().ends_with(".exe"))
+        self.words
+            .first()
+            .is_some_and(|w| w.text.to_ascii_lowercase().ends_with(".exe"))
     }
     pub fn args(&self) -> &[Tok] {
         self.words.get(1..).unwrap_or(&[])
@@ -322,10 +344,15 @@ impl WinCmd {
     pub fn param(&self, names: &[&str]) -> Option<Tok> {
         let i = self.find_arg(names)?;
         let w = self.args().get(i)?;
-        if let Some((_, v)) = w.text.split_once(':') {
-            if w.text.starts_with('-') && !v.is_empty() {
-                return Some(Tok { text: v.to_string(), range: w.range.clone(), quoted: w.quoted });
-            }
+        if let Some((_, v)) = w.text.split_once(':')
+            && w.text.starts_with('-')
+            && !v.is_empty()
+        {
+            return Some(Tok {
+                text: v.to_string(),
+                range: w.range.clone(),
+                quoted: w.quoted,
+            });
         }
         self.args().get(i + 1).cloned()
     }
@@ -401,17 +428,29 @@ pub fn top_shell(script: &ShellScript<'_>) -> Option<TopShell> {
                 preset_stop: sets_error_action_stop(&prefix),
                 preset_progress: sets_progress_silent(&prefix),
             }),
-            "cmd" => Some(TopShell { dialect: WinDialect::Cmd, preset_stop: false, preset_progress: false }),
+            "cmd" => Some(TopShell {
+                dialect: WinDialect::Cmd,
+                preset_stop: false,
+                preset_progress: false,
+            }),
             _ => None,
         };
     }
     match script.shell {
-        ShellKind::PowerShell { core, error_action_stop, progress_silent } => Some(TopShell {
+        ShellKind::PowerShell {
+            core,
+            error_action_stop,
+            progress_silent,
+        } => Some(TopShell {
             dialect: WinDialect::PowerShell { core: *core },
             preset_stop: *error_action_stop,
             preset_progress: *progress_silent,
         }),
-        ShellKind::Cmd => Some(TopShell { dialect: WinDialect::Cmd, preset_stop: false, preset_progress: false }),
+        ShellKind::Cmd => Some(TopShell {
+            dialect: WinDialect::Cmd,
+            preset_stop: false,
+            preset_progress: false,
+        }),
         _ => None,
     }
 }
@@ -442,7 +481,9 @@ pub fn analyze_text(text: &str, top: TopShell) -> Analysis {
 }
 
 fn split_ctx(text: &str, ctx: usize, a: &mut Analysis, depth: usize) {
-    let Some(c) = a.ctxs.get(ctx).cloned() else { return };
+    let Some(c) = a.ctxs.get(ctx).cloned() else {
+        return;
+    };
     let raw = split_commands(text, c.range.clone(), c.dialect);
     for (words, conn) in raw {
         let mut words = words;
@@ -458,28 +499,38 @@ fn split_ctx(text: &str, ctx: usize, a: &mut Analysis, depth: usize) {
                 }
             }
             // `$x=value` / `$x= cmd` written without spaces.
-            if !assigned {
-                if let Some(first) = words.first() {
-                    if first.text.starts_with('$') {
-                        if let Some(eq) = first.text.find('=') {
-                            let rest = first.text.get(eq + 1..).unwrap_or("").to_string();
-                            if !rest.starts_with('=') {
-                                assigned = true;
-                                if rest.is_empty() {
-                                    words.remove(0);
-                                } else if let Some(w) = words.first_mut() {
-                                    w.text = rest;
-                                }
-                            }
-                        }
+            if !assigned
+                && let Some(first) = words.first()
+                && first.text.starts_with('$')
+                && let Some(eq) = first.text.find('=')
+            {
+                let rest = first.text.get(eq + 1..).unwrap_or("").to_string();
+                if !rest.starts_with('=') {
+                    assigned = true;
+                    if rest.is_empty() {
+                        words.remove(0);
+                    } else if let Some(w) = words.first_mut() {
+                        w.text = rest;
                     }
                 }
             }
         }
-        let (Some(first), Some(last)) = (words.first(), words.last()) else { continue };
+        let (Some(first), Some(last)) = (words.first(), words.last()) else {
+            continue;
+        };
         let range = first.range.start..last.range.end;
-        let cmd = WinCmd { words, range, conn, ctx, assigned };
-        let nested = if depth < MAX_DEPTH { nested_region(text, &cmd) } else { None };
+        let cmd = WinCmd {
+            words,
+            range,
+            conn,
+            ctx,
+            assigned,
+        };
+        let nested = if depth < MAX_DEPTH {
+            nested_region(text, &cmd)
+        } else {
+            None
+        };
         a.cmds.push(cmd);
         if let Some((dialect, region, invoker)) = nested {
             a.ctxs.push(ShellCtx {
@@ -568,7 +619,8 @@ fn nested_region(text: &str, cmd: &WinCmd) -> Option<(WinDialect, Range<usize>, 
     if body.len() == 1 {
         let raw = text.get(region.clone()).unwrap_or("");
         let q = raw.chars().next();
-        if matches!(q, Some('"') | Some('\'')) && raw.len() >= 2 && raw.ends_with(q.unwrap_or('"')) {
+        if matches!(q, Some('"') | Some('\'')) && raw.len() >= 2 && raw.ends_with(q.unwrap_or('"'))
+        {
             region = region.start + 1..region.end - 1;
         } else if matches!(q, Some('"') | Some('\'')) && !raw[1..].contains(q.unwrap_or('"')) {
             region = region.start + 1..region.end;
@@ -588,7 +640,9 @@ fn split_commands(text: &str, range: Range<usize>, dialect: WinDialect) -> Vec<(
     let mut cur_quoted = false;
     let mut word_depth: i32 = 0;
     let mut conn = Conn::Start;
-    let Some(src) = text.get(range.clone()) else { return out };
+    let Some(src) = text.get(range.clone()) else {
+        return out;
+    };
     let base = range.start;
     let chars: Vec<(usize, char)> = src.char_indices().map(|(i, c)| (i + base, c)).collect();
     let end_of = |k: usize| chars.get(k).map_or(range.end, |(i, _)| *i);
@@ -596,7 +650,11 @@ fn split_commands(text: &str, range: Range<usize>, dialect: WinDialect) -> Vec<(
     macro_rules! end_word {
         ($end:expr) => {
             if let Some(s) = cur_start.take() {
-                words.push(Tok { text: std::mem::take(&mut cur), range: s..$end, quoted: cur_quoted });
+                words.push(Tok {
+                    text: std::mem::take(&mut cur),
+                    range: s..$end,
+                    quoted: cur_quoted,
+                });
             }
             cur_quoted = false;
             word_depth = 0;
@@ -637,12 +695,14 @@ fn split_commands(text: &str, range: Range<usize>, dialect: WinDialect) -> Vec<(
                     }
                     break;
                 }
-                if ps && q == '"' && c == '`' {
-                    if let Some(&(_, e)) = chars.get(k + 1) {
-                        cur.push(e);
-                        k += 2;
-                        continue;
-                    }
+                if ps
+                    && q == '"'
+                    && c == '`'
+                    && let Some(&(_, e)) = chars.get(k + 1)
+                {
+                    cur.push(e);
+                    k += 2;
+                    continue;
                 }
                 cur.push(c);
                 k += 1;
@@ -732,7 +792,7 @@ fn split_commands(text: &str, range: Range<usize>, dialect: WinDialect) -> Vec<(
                     end_cmd!(pos, Conn::Seq);
                 }
             }
-            '(' | '{' if at_word_start && !(ch == '{' && !ps) => {
+            '(' | '{' if at_word_start && (ch != '{' || ps) => {
                 end_cmd!(pos, Conn::Seq);
             }
             ')' | '}' if at_word_start || ps => {
@@ -768,7 +828,11 @@ fn split_commands(text: &str, range: Range<usize>, dialect: WinDialect) -> Vec<(
     }
     let end = end_of(chars.len());
     if let Some(s) = cur_start.take() {
-        words.push(Tok { text: cur, range: s..end, quoted: cur_quoted });
+        words.push(Tok {
+            text: cur,
+            range: s..end,
+            quoted: cur_quoted,
+        });
     }
     if !words.is_empty() {
         out.push((words, conn));
@@ -823,13 +887,26 @@ fn assigns_pref(text: &str, var: &str, values: &[&str]) -> bool {
         if !ok_prefix {
             continue;
         }
-        let rest = lower.get(from..).unwrap_or("").trim_start_matches('}').trim_start();
-        let Some(rest) = rest.strip_prefix('=') else { continue };
+        let rest = lower
+            .get(from..)
+            .unwrap_or("")
+            .trim_start_matches('}')
+            .trim_start();
+        let Some(rest) = rest.strip_prefix('=') else {
+            continue;
+        };
         let rest = rest.trim_start();
-        let rest = rest.strip_prefix("[system.management.automation.actionpreference]::").unwrap_or(rest);
-        let rest = rest.strip_prefix("[management.automation.actionpreference]::").unwrap_or(rest);
+        let rest = rest
+            .strip_prefix("[system.management.automation.actionpreference]::")
+            .unwrap_or(rest);
+        let rest = rest
+            .strip_prefix("[management.automation.actionpreference]::")
+            .unwrap_or(rest);
         let rest = rest.trim_start_matches(['\'', '"', '\\']);
-        let val: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+        let val: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .collect();
         if values.contains(&val.as_str()) {
             return true;
         }
@@ -916,29 +993,44 @@ fn is_literal_assignment(stmt: &str) -> bool {
     if stmt.starts_with('[') && stmt.contains("]::") && stmt.contains('=') && !stmt.contains('(') {
         return true;
     }
-    let Some(rest) = stmt.strip_prefix('$') else { return false };
-    let Some((_, value)) = rest.split_once('=') else { return false };
+    let Some(rest) = stmt.strip_prefix('$') else {
+        return false;
+    };
+    let Some((_, value)) = rest.split_once('=') else {
+        return false;
+    };
     let v = value.trim();
     let inner = v.get(1..v.len().saturating_sub(1)).unwrap_or("");
     let quoted = v.len() >= 2
         && ((v.starts_with('\'') && v.ends_with('\'') && !inner.contains('\''))
-            || (v.starts_with('"') && v.ends_with('"') && !inner.contains('"') && !v.contains("$(")));
-    let bare = !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '.' | '_' | ':'));
+            || (v.starts_with('"')
+                && v.ends_with('"')
+                && !inner.contains('"')
+                && !v.contains("$(")));
+    let bare = !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '$' | '.' | '_' | ':'));
     let lower = v.to_ascii_lowercase();
     // An expression of variables, literals and operators (`$env:PATH + ';C:\go\bin'`): no call,
     // no pipeline, no cmdlet name.
     let expression = !v.is_empty()
         && !v.contains('(')
         && !v.contains('|')
-        && !v.split_whitespace().any(|t| {
-            t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t.contains('-')
-        });
-    quoted || bare || expression || (lower.starts_with('[') && lower.contains("]::") && !lower.contains('('))
+        && !v
+            .split_whitespace()
+            .any(|t| t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && t.contains('-'));
+    quoted
+        || bare
+        || expression
+        || (lower.starts_with('[') && lower.contains("]::") && !lower.contains('('))
 }
 
 /// Names (lowercase) of commands that download over HTTP in PowerShell / Windows.
 pub fn is_ps_download_cmdlet(name: &str) -> bool {
-    matches!(name, "invoke-webrequest" | "iwr" | "invoke-restmethod" | "irm" | "start-bitstransfer")
+    matches!(
+        name,
+        "invoke-webrequest" | "iwr" | "invoke-restmethod" | "irm" | "start-bitstransfer"
+    )
 }
 
 /// Text looks like it fetches remote content (cmdlet, .NET WebClient, curl/wget).
@@ -953,9 +1045,18 @@ pub fn mentions_download(text: &str) -> bool {
     {
         return true;
     }
-    ["invoke-webrequest", "iwr", "invoke-restmethod", "irm", "curl", "curl.exe", "wget", "start-bitstransfer"]
-        .iter()
-        .any(|w| !find_word(&lower, w).is_empty())
+    [
+        "invoke-webrequest",
+        "iwr",
+        "invoke-restmethod",
+        "irm",
+        "curl",
+        "curl.exe",
+        "wget",
+        "start-bitstransfer",
+    ]
+    .iter()
+    .any(|w| !find_word(&lower, w).is_empty())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -998,9 +1099,16 @@ pub fn parse_number(s: &str) -> Option<i64> {
 
 /// Normalizes a registry key path.
 pub fn normal_key(key: &str) -> String {
-    let k = key.trim().trim_matches(['"', '\'']).to_ascii_lowercase().replace('/', "\\");
+    let k = key
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .replace('/', "\\");
     let k = k.strip_prefix("registry::").unwrap_or(&k).to_string();
-    let k = k.strip_prefix("microsoft.powershell.core\\registry::").unwrap_or(&k).to_string();
+    let k = k
+        .strip_prefix("microsoft.powershell.core\\registry::")
+        .unwrap_or(&k)
+        .to_string();
     for (long, short) in [
         ("hkey_local_machine\\", "hklm\\"),
         ("hkey_current_user\\", "hkcu\\"),
@@ -1062,7 +1170,12 @@ pub fn registry_write(cmd: &WinCmd) -> Option<RegWrite> {
                 Some(p) => p.text,
                 None => pi.next()?.text.clone(),
             };
-            Some(RegWrite { key: normal_key(&path), name: vname.to_ascii_lowercase(), data: value, range: cmd.range.clone() })
+            Some(RegWrite {
+                key: normal_key(&path),
+                name: vname.to_ascii_lowercase(),
+                data: value,
+                range: cmd.range.clone(),
+            })
         }
         _ => None,
     }
@@ -1086,7 +1199,16 @@ pub fn enabled_features(cmd: &WinCmd) -> Vec<(String, Range<usize>)> {
             if let Some(v) = cmd.param(&["-featurename"]) {
                 push_list(&v);
             } else {
-                let valued = ["-source", "-logpath", "-loglevel", "-scratchdirectory", "-windowsdirectory", "-systemdrive", "-path", "-packagename"];
+                let valued = [
+                    "-source",
+                    "-logpath",
+                    "-loglevel",
+                    "-scratchdirectory",
+                    "-windowsdirectory",
+                    "-systemdrive",
+                    "-path",
+                    "-packagename",
+                ];
                 for p in cmd.positionals(&valued) {
                     push_list(p);
                 }
@@ -1096,14 +1218,24 @@ pub fn enabled_features(cmd: &WinCmd) -> Vec<(String, Range<usize>)> {
             if let Some(v) = cmd.param(&["-name"]) {
                 push_list(&v);
             } else {
-                let valued = ["-source", "-logpath", "-computername", "-credential", "-configurationfilepath", "-vhd"];
+                let valued = [
+                    "-source",
+                    "-logpath",
+                    "-computername",
+                    "-credential",
+                    "-configurationfilepath",
+                    "-vhd",
+                ];
                 for p in cmd.positionals(&valued) {
                     push_list(p);
                 }
             }
         }
         "dism" => {
-            let enabling = cmd.args().iter().any(|w| w.text.eq_ignore_ascii_case("/enable-feature"));
+            let enabling = cmd
+                .args()
+                .iter()
+                .any(|w| w.text.eq_ignore_ascii_case("/enable-feature"));
             if enabling {
                 for w in cmd.args() {
                     let lower = w.text.to_ascii_lowercase();
@@ -1124,17 +1256,39 @@ pub fn disables_service(cmd: &WinCmd, svc: &str) -> bool {
     let args = cmd.args();
     match cmd.name().as_str() {
         "sc" => {
-            let is_cfg = args.first().is_some_and(|w| w.text.eq_ignore_ascii_case("config"));
-            let named = args.get(1).is_some_and(|w| w.text.eq_ignore_ascii_case(svc));
-            let joined: String = args.iter().map(|w| w.text.to_ascii_lowercase()).collect::<Vec<_>>().join(" ");
-            is_cfg && named && (joined.contains("start= disabled") || joined.contains("start=disabled"))
+            let is_cfg = args
+                .first()
+                .is_some_and(|w| w.text.eq_ignore_ascii_case("config"));
+            let named = args
+                .get(1)
+                .is_some_and(|w| w.text.eq_ignore_ascii_case(svc));
+            let joined: String = args
+                .iter()
+                .map(|w| w.text.to_ascii_lowercase())
+                .collect::<Vec<_>>()
+                .join(" ");
+            is_cfg
+                && named
+                && (joined.contains("start= disabled") || joined.contains("start=disabled"))
         }
         "set-service" => {
-            let named = cmd.param(&["-name"]).is_some_and(|w| w.text.eq_ignore_ascii_case(svc))
-                || cmd.positionals(&["-startuptype", "-status", "-displayname", "-description", "-computername"])
+            let named = cmd
+                .param(&["-name"])
+                .is_some_and(|w| w.text.eq_ignore_ascii_case(svc))
+                || cmd
+                    .positionals(&[
+                        "-startuptype",
+                        "-status",
+                        "-displayname",
+                        "-description",
+                        "-computername",
+                    ])
                     .first()
                     .is_some_and(|w| w.text.eq_ignore_ascii_case(svc));
-            named && cmd.param(&["-startuptype"]).is_some_and(|w| w.text.eq_ignore_ascii_case("disabled"))
+            named
+                && cmd
+                    .param(&["-startuptype"])
+                    .is_some_and(|w| w.text.eq_ignore_ascii_case("disabled"))
         }
         _ => false,
     }
@@ -1142,7 +1296,9 @@ pub fn disables_service(cmd: &WinCmd, svc: &str) -> bool {
 
 /// Indices of commands in a RUN script that belong to PowerShell contexts.
 pub fn ps_cmds(a: &Analysis) -> impl Iterator<Item = &WinCmd> {
-    a.cmds.iter().filter(|c| a.dialect_of(c).is_some_and(WinDialect::is_ps))
+    a.cmds
+        .iter()
+        .filter(|c| a.dialect_of(c).is_some_and(WinDialect::is_ps))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1186,12 +1342,18 @@ pub fn tls_downgrades(text: &str) -> Vec<Range<usize>> {
     while let Some(i) = lower.get(from..).and_then(|s| s.find(key)) {
         let at = from + i;
         from = at + key.len();
-        if lower.as_bytes().get(from).is_some_and(|b| b.is_ascii_alphanumeric()) {
+        if lower
+            .as_bytes()
+            .get(from)
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        {
             continue;
         }
         let rest = lower.get(from..).unwrap_or("");
         let trimmed = rest.trim_start();
-        let Some(after_eq) = trimmed.strip_prefix('=') else { continue };
+        let Some(after_eq) = trimmed.strip_prefix('=') else {
+            continue;
+        };
         if after_eq.starts_with('=') {
             continue;
         }
@@ -1241,7 +1403,10 @@ pub fn iex_downloads(text: &str) -> Vec<Range<usize>> {
         }
     }
     let mut from = 0;
-    while let Some(i) = lower.get(from..).and_then(|s| s.find("[scriptblock]::create")) {
+    while let Some(i) = lower
+        .get(from..)
+        .and_then(|s| s.find("[scriptblock]::create"))
+    {
         let at = from + i;
         words.push((at, at + "[scriptblock]::create".len()));
         from = at + 1;
@@ -1256,7 +1421,11 @@ pub fn iex_downloads(text: &str) -> Vec<Range<usize>> {
         // Pipeline input: the statement before `|`.
         let before = lower.get(..start).unwrap_or("").trim_end();
         let piped = if let Some(b) = before.strip_suffix('|') {
-            if b.ends_with('|') { "" } else { statement_tail(b) }
+            if b.ends_with('|') {
+                ""
+            } else {
+                statement_tail(b)
+            }
         } else {
             ""
         };
@@ -1321,24 +1490,29 @@ fn statement_tail(before: &str) -> &str {
 pub fn path_control_escape(raw: &str) -> Option<(usize, char)> {
     let b = raw.as_bytes();
     let looks_path = {
-        let has_drive = b.windows(3).any(|w| {
-            matches!(w, [d, b':', b'\\'] if d.is_ascii_alphabetic())
-        });
+        let has_drive = b
+            .windows(3)
+            .any(|w| matches!(w, [d, b':', b'\\'] if d.is_ascii_alphabetic()));
         has_drive || raw.contains("\\\\")
     };
     let mut k = 0;
     while k < b.len() {
         if b.get(k) == Some(&b'\\') {
             let code = b.get(k + 1).copied();
-            if let Some(c) = code {
-                if matches!(c, b't' | b'n' | b'b' | b'f' | b'r') {
-                    let prev = if k == 0 { None } else { b.get(k - 1).copied() };
-                    let next = b.get(k + 2).copied();
-                    let prev_ok = prev.is_some_and(|p| p.is_ascii_alphanumeric() || matches!(p, b':' | b'.' | b'_' | b'-' | b')' | b'%'));
-                    let next_ok = next.is_some_and(|n| n.is_ascii_alphanumeric() || matches!(n, b'.' | b'_' | b'-' | b'\\'));
-                    if (prev == Some(b':') || looks_path) && prev_ok && next_ok {
-                        return Some((k, c as char));
-                    }
+            if let Some(c) = code
+                && matches!(c, b't' | b'n' | b'b' | b'f' | b'r')
+            {
+                let prev = if k == 0 { None } else { b.get(k - 1).copied() };
+                let next = b.get(k + 2).copied();
+                let prev_ok = prev.is_some_and(|p| {
+                    p.is_ascii_alphanumeric()
+                        || matches!(p, b':' | b'.' | b'_' | b'-' | b')' | b'%')
+                });
+                let next_ok = next.is_some_and(|n| {
+                    n.is_ascii_alphanumeric() || matches!(n, b'.' | b'_' | b'-' | b'\\')
+                });
+                if (prev == Some(b':') || looks_path) && prev_ok && next_ok {
+                    return Some((k, c as char));
                 }
             }
             k += 2;
@@ -1364,10 +1538,18 @@ mod tests {
     use super::*;
 
     fn ps51() -> TopShell {
-        TopShell { dialect: WinDialect::PowerShell { core: false }, preset_stop: false, preset_progress: false }
+        TopShell {
+            dialect: WinDialect::PowerShell { core: false },
+            preset_stop: false,
+            preset_progress: false,
+        }
     }
     fn cmd() -> TopShell {
-        TopShell { dialect: WinDialect::Cmd, preset_stop: false, preset_progress: false }
+        TopShell {
+            dialect: WinDialect::Cmd,
+            preset_stop: false,
+            preset_progress: false,
+        }
     }
     fn names(a: &Analysis) -> Vec<String> {
         a.cmds.iter().map(WinCmd::name).collect()
@@ -1375,25 +1557,78 @@ mod tests {
 
     #[test]
     fn families_and_builds() {
-        assert_eq!(image_family("mcr.microsoft.com/windows/nanoserver:ltsc2022"), Some(WinFamily::NanoServer));
-        assert_eq!(image_family("mcr.microsoft.com/windows/servercore:ltsc2019"), Some(WinFamily::ServerCore));
-        assert_eq!(image_family("mcr.microsoft.com/dotnet/framework/aspnet:4.8"), Some(WinFamily::ServerCore));
-        assert_eq!(image_family("mcr.microsoft.com/powershell:lts-windowsservercore-ltsc2022"), Some(WinFamily::ServerCore));
-        assert_eq!(image_family("mcr.microsoft.com/windows/server:ltsc2022"), Some(WinFamily::Server));
-        assert_eq!(image_family("mcr.microsoft.com/windows:1809"), Some(WinFamily::Windows));
-        assert_eq!(image_family("mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022"), Some(WinFamily::NanoServer));
+        assert_eq!(
+            image_family("mcr.microsoft.com/windows/nanoserver:ltsc2022"),
+            Some(WinFamily::NanoServer)
+        );
+        assert_eq!(
+            image_family("mcr.microsoft.com/windows/servercore:ltsc2019"),
+            Some(WinFamily::ServerCore)
+        );
+        assert_eq!(
+            image_family("mcr.microsoft.com/dotnet/framework/aspnet:4.8"),
+            Some(WinFamily::ServerCore)
+        );
+        assert_eq!(
+            image_family("mcr.microsoft.com/powershell:lts-windowsservercore-ltsc2022"),
+            Some(WinFamily::ServerCore)
+        );
+        assert_eq!(
+            image_family("mcr.microsoft.com/windows/server:ltsc2022"),
+            Some(WinFamily::Server)
+        );
+        assert_eq!(
+            image_family("mcr.microsoft.com/windows:1809"),
+            Some(WinFamily::Windows)
+        );
+        assert_eq!(
+            image_family("mcr.microsoft.com/dotnet/aspnet:8.0-nanoserver-ltsc2022"),
+            Some(WinFamily::NanoServer)
+        );
         assert_eq!(image_family("ubuntu:22.04"), None);
-        assert_eq!(image_build("mcr.microsoft.com/dotnet/framework/sdk:4.8-windowsservercore-ltsc2019").map(|b| b.build), Some(17763));
-        assert_eq!(image_build("mcr.microsoft.com/windows/nanoserver:1809").map(|b| b.build), Some(17763));
-        assert_eq!(image_build("mcr.microsoft.com/windows/servercore:10.0.20348.2340").map(|b| b.build), Some(20348));
-        assert_eq!(image_build("mcr.microsoft.com/windows/servercore:ltsc2025-amd64").map(|b| b.build), Some(26100));
-        assert_eq!(image_build("mcr.microsoft.com/dotnet/framework/sdk:4.8"), None);
-        assert_eq!(image_build("mcr.microsoft.com/dotnet/aspnet:10.0.1-nanoserver-ltsc2025").map(|b| b.build), Some(26100));
-        assert!(image_has_pwsh("mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022"));
-        assert!(image_has_pwsh("mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022"));
-        assert!(!image_has_pwsh("mcr.microsoft.com/windows/nanoserver:ltsc2022"));
-        assert_eq!(split_image("host:5000/a/b:tag@sha256:00"), ("host:5000/a/b".into(), "tag".into()));
-        assert_eq!(split_image("host:5000/a/b"), ("host:5000/a/b".into(), String::new()));
+        assert_eq!(
+            image_build("mcr.microsoft.com/dotnet/framework/sdk:4.8-windowsservercore-ltsc2019")
+                .map(|b| b.build),
+            Some(17763)
+        );
+        assert_eq!(
+            image_build("mcr.microsoft.com/windows/nanoserver:1809").map(|b| b.build),
+            Some(17763)
+        );
+        assert_eq!(
+            image_build("mcr.microsoft.com/windows/servercore:10.0.20348.2340").map(|b| b.build),
+            Some(20348)
+        );
+        assert_eq!(
+            image_build("mcr.microsoft.com/windows/servercore:ltsc2025-amd64").map(|b| b.build),
+            Some(26100)
+        );
+        assert_eq!(
+            image_build("mcr.microsoft.com/dotnet/framework/sdk:4.8"),
+            None
+        );
+        assert_eq!(
+            image_build("mcr.microsoft.com/dotnet/aspnet:10.0.1-nanoserver-ltsc2025")
+                .map(|b| b.build),
+            Some(26100)
+        );
+        assert!(image_has_pwsh(
+            "mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022"
+        ));
+        assert!(image_has_pwsh(
+            "mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022"
+        ));
+        assert!(!image_has_pwsh(
+            "mcr.microsoft.com/windows/nanoserver:ltsc2022"
+        ));
+        assert_eq!(
+            split_image("host:5000/a/b:tag@sha256:00"),
+            ("host:5000/a/b".into(), "tag".into())
+        );
+        assert_eq!(
+            split_image("host:5000/a/b"),
+            ("host:5000/a/b".into(), String::new())
+        );
     }
 
     #[test]
@@ -1407,10 +1642,18 @@ mod tests {
     fn preferences() {
         assert!(sets_error_action_stop("$ErrorActionPreference = 'Stop'; x"));
         assert!(sets_error_action_stop("$ErrorActionPreference='stop'"));
-        assert!(sets_error_action_stop("$global:ErrorActionPreference = [System.Management.Automation.ActionPreference]::Stop"));
-        assert!(!sets_error_action_stop("$ErrorActionPreference = 'Continue'"));
-        assert!(!sets_error_action_stop("Write-Host ErrorActionPreference = Stop"));
-        assert!(sets_progress_silent("$ProgressPreference = \"SilentlyContinue\";"));
+        assert!(sets_error_action_stop(
+            "$global:ErrorActionPreference = [System.Management.Automation.ActionPreference]::Stop"
+        ));
+        assert!(!sets_error_action_stop(
+            "$ErrorActionPreference = 'Continue'"
+        ));
+        assert!(!sets_error_action_stop(
+            "Write-Host ErrorActionPreference = Stop"
+        ));
+        assert!(sets_progress_silent(
+            "$ProgressPreference = \"SilentlyContinue\";"
+        ));
         assert!(!sets_progress_silent("$ProgressPreference = 'Continue'"));
     }
 
@@ -1418,17 +1661,32 @@ mod tests {
     fn splits_powershell() {
         let t = "$ErrorActionPreference = 'Stop'; Invoke-WebRequest -Uri $u -OutFile x.zip; Expand-Archive x.zip -DestinationPath C:\\x | Out-Null";
         let a = analyze_text(t, ps51());
-        assert_eq!(names(&a), vec!["stop", "invoke-webrequest", "expand-archive", "out-null"]);
+        assert_eq!(
+            names(&a),
+            vec!["stop", "invoke-webrequest", "expand-archive", "out-null"]
+        );
         assert!(a.cmds[0].assigned);
         assert_eq!(a.cmds[3].conn, Conn::Pipe);
-        assert_eq!(a.cmds[1].param(&["-outfile"]).map(|t| t.text), Some("x.zip".to_string()));
+        assert_eq!(
+            a.cmds[1].param(&["-outfile"]).map(|t| t.text),
+            Some("x.zip".to_string())
+        );
     }
 
     #[test]
     fn splits_and_or() {
         let a = analyze_text("a && b || c; cmd /c \"d && e\"", ps51());
-        let conns: Vec<(String, Conn, bool)> =
-            a.cmds.iter().map(|c| (c.name(), c.conn, a.dialect_of(c).is_some_and(WinDialect::is_ps))).collect();
+        let conns: Vec<(String, Conn, bool)> = a
+            .cmds
+            .iter()
+            .map(|c| {
+                (
+                    c.name(),
+                    c.conn,
+                    a.dialect_of(c).is_some_and(WinDialect::is_ps),
+                )
+            })
+            .collect();
         assert_eq!(
             conns,
             vec![
@@ -1446,11 +1704,17 @@ mod tests {
     fn nested_powershell_in_cmd() {
         let t = "powershell -NoProfile -ExecutionPolicy Bypass -Command \"$ProgressPreference='SilentlyContinue'; iwr https://x/a.zip -OutFile a.zip\" && del a.zip";
         let a = analyze_text(t, cmd());
-        assert_eq!(names(&a), vec!["powershell", "silentlycontinue", "iwr", "del"]);
+        assert_eq!(
+            names(&a),
+            vec!["powershell", "silentlycontinue", "iwr", "del"]
+        );
         assert_eq!(a.ctxs.len(), 2);
         assert_eq!(a.ctxs[1].dialect, WinDialect::PowerShell { core: false });
         let region = &t[a.ctxs[1].range.clone()];
-        assert!(region.starts_with("$Progress") && region.ends_with("a.zip"), "{region}");
+        assert!(
+            region.starts_with("$Progress") && region.ends_with("a.zip"),
+            "{region}"
+        );
         assert_eq!(a.cmds[3].conn, Conn::And);
         assert_eq!(a.dialect_of(&a.cmds[3]), Some(WinDialect::Cmd));
         // -File runs a script: no inline code.
@@ -1461,12 +1725,31 @@ mod tests {
     #[test]
     fn word_groups() {
         let a = analyze_text("icacls C:\\app /grant Everyone:(OI)(CI)F /T", cmd());
-        assert_eq!(a.cmds[0].args().iter().map(|w| w.text.as_str()).collect::<Vec<_>>(), vec!["C:\\app", "/grant", "Everyone:(OI)(CI)F", "/T"]);
-        let a = analyze_text("icacls C:\\app /grant 'Everyone:(OI)(CI)F'; $x = (New-Object Net.WebClient).DownloadString($u)", ps51());
-        assert_eq!(a.cmds[0].args().get(2).map(|w| w.text.as_str()), Some("Everyone:(OI)(CI)F"));
+        assert_eq!(
+            a.cmds[0]
+                .args()
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>(),
+            vec!["C:\\app", "/grant", "Everyone:(OI)(CI)F", "/T"]
+        );
+        let a = analyze_text(
+            "icacls C:\\app /grant 'Everyone:(OI)(CI)F'; $x = (New-Object Net.WebClient).DownloadString($u)",
+            ps51(),
+        );
+        assert_eq!(
+            a.cmds[0].args().get(2).map(|w| w.text.as_str()),
+            Some("Everyone:(OI)(CI)F")
+        );
         assert!(names(&a).contains(&"new-object".to_string()));
-        let a = analyze_text("winrm set winrm/config/service @{AllowUnencrypted=\"true\"}", cmd());
-        assert_eq!(a.cmds[0].args().get(2).map(|w| w.text.as_str()), Some("@{AllowUnencrypted=true}"));
+        let a = analyze_text(
+            "winrm set winrm/config/service @{AllowUnencrypted=\"true\"}",
+            cmd(),
+        );
+        assert_eq!(
+            a.cmds[0].args().get(2).map(|w| w.text.as_str()),
+            Some("@{AllowUnencrypted=true}")
+        );
     }
 
     #[test]
@@ -1478,28 +1761,60 @@ mod tests {
 
     #[test]
     fn registry() {
-        let a = analyze_text("reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\" /v LmCompatibilityLevel /t REG_DWORD /d 1 /f", cmd());
+        let a = analyze_text(
+            "reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Lsa\" /v LmCompatibilityLevel /t REG_DWORD /d 1 /f",
+            cmd(),
+        );
         let w = registry_write(&a.cmds[0]).expect("reg write");
         assert_eq!(w.key, "hklm\\system\\currentcontrolset\\control\\lsa");
         assert_eq!(w.name, "lmcompatibilitylevel");
         assert_eq!(w.number(), Some(1));
-        let a = analyze_text("Set-ItemProperty -Path 'HKLM:\\SOFTWARE\\X' -Name EnableLUA -Value 0 -Type DWord", ps51());
+        let a = analyze_text(
+            "Set-ItemProperty -Path 'HKLM:\\SOFTWARE\\X' -Name EnableLUA -Value 0 -Type DWord",
+            ps51(),
+        );
         let w = registry_write(&a.cmds[0]).expect("sp");
-        assert_eq!((w.key.as_str(), w.name.as_str(), w.number()), ("hklm\\software\\x", "enablelua", Some(0)));
-        let a = analyze_text("New-ItemProperty HKLM:\\SOFTWARE\\X UseLogonCredential 1 -PropertyType DWord -Force", ps51());
+        assert_eq!(
+            (w.key.as_str(), w.name.as_str(), w.number()),
+            ("hklm\\software\\x", "enablelua", Some(0))
+        );
+        let a = analyze_text(
+            "New-ItemProperty HKLM:\\SOFTWARE\\X UseLogonCredential 1 -PropertyType DWord -Force",
+            ps51(),
+        );
         let w = registry_write(&a.cmds[0]).expect("positional");
-        assert_eq!((w.name.as_str(), w.number()), ("uselogoncredential", Some(1)));
+        assert_eq!(
+            (w.name.as_str(), w.number()),
+            ("uselogoncredential", Some(1))
+        );
     }
 
     #[test]
     fn features() {
-        let a = analyze_text("Enable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol,TelnetClient -All", ps51());
-        let f: Vec<String> = enabled_features(&a.cmds[0]).into_iter().map(|(n, _)| n).collect();
+        let a = analyze_text(
+            "Enable-WindowsOptionalFeature -Online -FeatureName SMB1Protocol,TelnetClient -All",
+            ps51(),
+        );
+        let f: Vec<String> = enabled_features(&a.cmds[0])
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert_eq!(f, vec!["smb1protocol", "telnetclient"]);
         let a = analyze_text("dism /online /enable-feature /featurename:TFTP /all", cmd());
-        assert_eq!(enabled_features(&a.cmds[0]).first().map(|(n, _)| n.as_str()), Some("tftp"));
-        let a = analyze_text("Install-WindowsFeature Web-Server, Web-Ftp-Server -IncludeManagementTools", ps51());
-        let f: Vec<String> = enabled_features(&a.cmds[0]).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(
+            enabled_features(&a.cmds[0])
+                .first()
+                .map(|(n, _)| n.as_str()),
+            Some("tftp")
+        );
+        let a = analyze_text(
+            "Install-WindowsFeature Web-Server, Web-Ftp-Server -IncludeManagementTools",
+            ps51(),
+        );
+        let f: Vec<String> = enabled_features(&a.cmds[0])
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect();
         assert!(f.contains(&"web-ftp-server".to_string()), "{f:?}");
         let a = analyze_text("dism /online /disable-feature /featurename:TFTP", cmd());
         assert!(enabled_features(&a.cmds[0]).is_empty());
@@ -1519,11 +1834,12 @@ mod tests {
     fn words_and_downloads() {
         assert_eq!(find_word("iwr x | iex", "iex"), vec![8]);
         assert!(find_word("Invoke-Expression-Foo", "invoke-expression").is_empty());
-        assert!(mentions_download("(New-Object System.Net.WebClient).DownloadString('https://x')"));
+        assert!(mentions_download(
+            "(New-Object System.Net.WebClient).DownloadString('https://x')"
+        ));
         assert!(mentions_download("irm https://get.example/x.ps1"));
         assert!(!mentions_download("Get-Content C:\\x.ps1"));
     }
-
 
     #[test]
     fn tls() {
@@ -1585,27 +1901,65 @@ mod tests {
         assert!(path_control_escape(r#""C:\\tools\\new.ps1""#).is_none());
         assert!(path_control_escape(r#""printf 'a\tb'""#).is_none());
         assert!(path_control_escape(r#""C:/tools/new.ps1""#).is_none());
-        assert_eq!(path_control_escape(r#""C:\\app\\bin\release""#).map(|x| x.1), Some('r'));
+        assert_eq!(
+            path_control_escape(r#""C:\\app\\bin\release""#).map(|x| x.1),
+            Some('r')
+        );
     }
-
 
     #[test]
     fn statement_counts() {
-        assert_eq!(ps_statement_count("if ($err = dir $Env:TEMP | Get-Content) { throw $err }"), 1);
-        assert_eq!(ps_statement_count("$ProgressPreference = 'SilentlyContinue'; iwr $u -OutFile x"), 1);
-        assert_eq!(ps_statement_count("iwr $u -OutFile x; Expand-Archive x C:\\x"), 2);
+        assert_eq!(
+            ps_statement_count("if ($err = dir $Env:TEMP | Get-Content) { throw $err }"),
+            1
+        );
+        assert_eq!(
+            ps_statement_count("$ProgressPreference = 'SilentlyContinue'; iwr $u -OutFile x"),
+            1
+        );
+        assert_eq!(
+            ps_statement_count("iwr $u -OutFile x; Expand-Archive x C:\\x"),
+            2
+        );
         assert_eq!(ps_statement_count("a `\n  -b c\nd"), 2);
         assert_eq!(ps_statement_count("'a;b'; # c; d\n"), 1);
         assert_eq!(ps_statement_count(""), 0);
-        assert_eq!(ps_statement_count("$path = $env:path + ';c:\\go\\bin'; Set-ItemProperty -Path x -Name Path -Value $path"), 1);
+        assert_eq!(
+            ps_statement_count(
+                "$path = $env:path + ';c:\\go\\bin'; Set-ItemProperty -Path x -Name Path -Value $path"
+            ),
+            1
+        );
         assert_eq!(ps_statement_count("$h = Get-FileHash x; Remove-Item x"), 2);
-        assert_eq!(ps_statement_count("$ProgressPreference = 'SilentlyContinue'; [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12; iwr $u"), 1);
+        assert_eq!(
+            ps_statement_count(
+                "$ProgressPreference = 'SilentlyContinue'; [Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls12; iwr $u"
+            ),
+            1
+        );
         assert_eq!(ps_statement_count("$a = '; $b = \"; $c = '"), 0);
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for t in ["\"", "'", "`", "^", "(", ")", "{", "}", "@{", "$(", "<#", "a & & b", "powershell -c \"", "cmd /c", "é'ü\"ñ`", "powershell -Command"] {
+        for t in [
+            "\"",
+            "'",
+            "`",
+            "^",
+            "(",
+            ")",
+            "{",
+            "}",
+            "@{",
+            "$(",
+            "<#",
+            "a & & b",
+            "powershell -c \"",
+            "cmd /c",
+            "é'ü\"ñ`",
+            "powershell -Command",
+        ] {
             let _ = analyze_text(t, ps51());
             let _ = analyze_text(t, cmd());
         }

@@ -28,21 +28,24 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             }
             let exec = matches!(s.inst.form, Form::Exec(_));
             if ctx.top && !exec {
-                let set_by = cx.model.shell_at.get(s.instruction).and_then(|sh| sh.set_by);
+                let set_by = cx
+                    .model
+                    .shell_at
+                    .get(s.instruction)
+                    .and_then(|sh| sh.set_by);
                 if let Some(si) = set_by {
-                    if shells_done.insert(si) {
-                        if let Some(shell_inst) = cx.df.instructions.get(si) {
-                            if shell_inst.kind == InstructionKind::Shell {
-                                let span = argv_span(shell_inst).unwrap_or(shell_inst.span);
-                                let line = cx.df.lines.line_of(s.inst.span.start) + 1;
-                                out.emit(
+                    if shells_done.insert(si)
+                        && let Some(shell_inst) = cx.df.instructions.get(si)
+                        && shell_inst.kind == InstructionKind::Shell
+                    {
+                        let span = argv_span(shell_inst).unwrap_or(shell_inst.span);
+                        let line = cx.df.lines.line_of(s.inst.span.start) + 1;
+                        out.emit(
                                     span,
                                     format!(
                                         "SHELL runs PowerShell without `$ErrorActionPreference = 'Stop'`: a failing cmdlet before the last statement of a RUN (e.g. line {line}) does not fail the build; add `$ErrorActionPreference = 'Stop';` to the SHELL command"
                                     ),
                                 );
-                            }
-                        }
                     }
                     continue;
                 }

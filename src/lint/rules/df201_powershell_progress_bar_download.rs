@@ -7,14 +7,18 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for (s, a) in w::windows_scripts(cx) {
         let text = &s.text.text;
         for c in &a.cmds {
-            let Some(ctx) = a.ctxs.get(c.ctx) else { continue };
+            let Some(ctx) = a.ctxs.get(c.ctx) else {
+                continue;
+            };
             // PowerShell 7 renders progress cheaply; the slow path is Windows PowerShell 5.1.
             if !ctx.dialect.is_desktop_ps() {
                 continue;
             }
             let name = c.name();
-            let web = matches!(name.as_str(), "invoke-webrequest" | "iwr" | "invoke-restmethod" | "irm")
-                || (matches!(name.as_str(), "curl" | "wget") && !c.has_exe_suffix());
+            let web = matches!(
+                name.as_str(),
+                "invoke-webrequest" | "iwr" | "invoke-restmethod" | "irm"
+            ) || (matches!(name.as_str(), "curl" | "wget") && !c.has_exe_suffix());
             if !web {
                 continue;
             }
@@ -25,7 +29,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             if w::sets_progress_silent(before) {
                 continue;
             }
-            let Some(word) = c.words.first() else { continue };
+            let Some(word) = c.words.first() else {
+                continue;
+            };
             out.emit(
                 s.span(word.range.clone()),
                 format!(

@@ -14,7 +14,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         if cx.os_at(idx) != Os::Windows {
             continue;
         }
-        let Some(seg) = text.get(inst.span.start..inst.span.end) else { continue };
+        let Some(seg) = text.get(inst.span.start..inst.span.end) else {
+            continue;
+        };
         let mut lines: Vec<(usize, &str)> = Vec::new();
         let mut off = inst.span.start;
         for l in seg.split('\n') {
@@ -23,12 +25,15 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
         for (i, (start, line)) in lines.iter().enumerate() {
             let t = line.trim_end();
-            let Some(body) = t.strip_suffix('\\') else { continue };
+            let Some(body) = t.strip_suffix('\\') else {
+                continue;
+            };
             if body.ends_with('\\') {
                 continue;
             }
             let path_char = body.chars().last().is_some_and(|c| {
-                c.is_ascii_alphanumeric() || matches!(c, ':' | '.' | '_' | '-' | '%' | '}' | '~' | '$')
+                c.is_ascii_alphanumeric()
+                    || matches!(c, ':' | '.' | '_' | '-' | '%' | '}' | '~' | '$')
             });
             if !path_char {
                 continue;

@@ -5,12 +5,18 @@ use crate::lint::helpers::windows as w;
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
-    let Some(fs) = cx.model.final_stage else { return };
-    let Some(stage) = cx.model.stages.get(fs) else { return };
+    let Some(fs) = cx.model.final_stage else {
+        return;
+    };
+    let Some(stage) = cx.model.stages.get(fs) else {
+        return;
+    };
     if stage.os != Os::Windows {
         return;
     }
-    let Some((user, at)) = w::effective_user(cx.df, cx.model, fs) else { return };
+    let Some((user, at)) = w::effective_user(cx.df, cx.model, fs) else {
+        return;
+    };
     if !w::is_admin_user(&user) {
         return;
     }
@@ -30,7 +36,11 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             );
         }
         Some(i) => {
-            let line = cx.df.instructions.get(i).map_or(0, |inst| cx.df.lines.line_of(inst.span.start) + 1);
+            let line = cx
+                .df
+                .instructions
+                .get(i)
+                .map_or(0, |inst| cx.df.lines.line_of(inst.span.start) + 1);
             out.emit(
                 stage.base_span,
                 format!(

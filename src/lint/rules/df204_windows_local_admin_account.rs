@@ -5,7 +5,10 @@ use crate::lint::{Emitter, LintContext};
 
 fn is_admins_group(g: &str) -> bool {
     let g = g.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
-    matches!(g.as_str(), "administrators" | "builtin\\administrators" | "s-1-5-32-544" | "*s-1-5-32-544")
+    matches!(
+        g.as_str(),
+        "administrators" | "builtin\\administrators" | "s-1-5-32-544" | "*s-1-5-32-544"
+    )
 }
 
 /// A literal password (not a variable, not `*` = prompt).
@@ -21,21 +24,35 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         let plaintext_secure = a.cmds.iter().any(|c| {
             c.name() == "convertto-securestring"
                 && c.has_arg(&["-asplaintext"])
-                && c.positionals(&["-key", "-securekey"]).first().is_some_and(|p| p.quoted && !p.text.contains('$'))
-        }) || lower.contains("-asplaintext") && (lower.contains("-password '") || lower.contains("-password \""));
+                && c.positionals(&["-key", "-securekey"])
+                    .first()
+                    .is_some_and(|p| p.quoted && !p.text.contains('$'))
+        }) || lower.contains("-asplaintext")
+            && (lower.contains("-password '") || lower.contains("-password \""));
         for c in &a.cmds {
             let args = c.args();
-            let arg = |i: usize| args.get(i).map(|t| t.text.to_ascii_lowercase()).unwrap_or_default();
+            let arg = |i: usize| {
+                args.get(i)
+                    .map(|t| t.text.to_ascii_lowercase())
+                    .unwrap_or_default()
+            };
             let adds = c.args().iter().any(|t| t.text.eq_ignore_ascii_case("/add"));
             match c.name().as_str() {
                 "net" | "net1" => {
-                    let pos: Vec<&w::Tok> = args.iter().filter(|t| !t.text.starts_with('/')).collect();
-                    if arg(0) == "localgroup" && adds && pos.get(1).is_some_and(|g| is_admins_group(&g.text)) {
+                    let pos: Vec<&w::Tok> =
+                        args.iter().filter(|t| !t.text.starts_with('/')).collect();
+                    if arg(0) == "localgroup"
+                        && adds
+                        && pos.get(1).is_some_and(|g| is_admins_group(&g.text))
+                    {
                         out.emit(
                             s.span(c.range.clone()),
                             "account added to the local Administrators group: processes running as it are administrators in the container; run as ContainerUser (or a gMSA) instead",
                         );
-                    } else if arg(0) == "user" && adds && pos.get(2).is_some_and(|p| literal_password(&p.text)) {
+                    } else if arg(0) == "user"
+                        && adds
+                        && pos.get(2).is_some_and(|p| literal_password(&p.text))
+                    {
                         out.emit(
                             s.span(c.range.clone()),
                             "local account created with a password written in the Dockerfile (kept in the image history); use ContainerUser, or pass the password as a build secret",
@@ -43,9 +60,10 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                     }
                 }
                 "add-localgroupmember" => {
-                    let group = c.param(&["-group", "-name", "-sid"]).map(|t| t.text).or_else(|| {
-                        c.positionals(&["-member"]).first().map(|t| t.text.clone())
-                    });
+                    let group = c
+                        .param(&["-group", "-name", "-sid"])
+                        .map(|t| t.text)
+                        .or_else(|| c.positionals(&["-member"]).first().map(|t| t.text.clone()));
                     if group.is_some_and(|g| is_admins_group(&g)) {
                         out.emit(
                             s.span(c.range.clone()),

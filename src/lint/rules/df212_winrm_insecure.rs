@@ -4,7 +4,10 @@ use crate::lint::helpers::windows as w;
 use crate::lint::{Emitter, LintContext};
 
 fn squash(s: &str) -> String {
-    s.to_ascii_lowercase().chars().filter(|c| !matches!(c, ' ' | '"' | '\'' | '`' | '^' | '\\')).collect()
+    s.to_ascii_lowercase()
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '"' | '\'' | '`' | '^' | '\\'))
+        .collect()
 }
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -13,17 +16,30 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         for c in &a.cmds {
             let name = c.name();
             let raw = squash(text.get(c.range.clone()).unwrap_or(""));
-            let words = squash(&c.args().iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" "));
+            let words = squash(
+                &c.args()
+                    .iter()
+                    .map(|t| t.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
             let mut what: Option<&str> = None;
             if name == "winrm" || name == "set-wsmaninstance" {
-                if raw.contains("allowunencrypted=true") || words.contains("allowunencrypted=true") {
+                if raw.contains("allowunencrypted=true") || words.contains("allowunencrypted=true")
+                {
                     what = Some("unencrypted traffic");
                 } else if raw.contains("basic=true") || words.contains("basic=true") {
                     what = Some("Basic authentication");
                 }
             } else if name == "set-item" || name == "si" {
-                let path = c.param(&["-path"]).map(|t| t.text).or_else(|| c.positionals(&["-value"]).first().map(|t| t.text.clone()));
-                let value = c.param(&["-value"]).map(|t| t.text).or_else(|| c.positionals(&["-path"]).get(1).map(|t| t.text.clone()));
+                let path = c
+                    .param(&["-path"])
+                    .map(|t| t.text)
+                    .or_else(|| c.positionals(&["-value"]).first().map(|t| t.text.clone()));
+                let value = c
+                    .param(&["-value"])
+                    .map(|t| t.text)
+                    .or_else(|| c.positionals(&["-path"]).get(1).map(|t| t.text.clone()));
                 if let (Some(p), Some(v)) = (path, value) {
                     let p = p.to_ascii_lowercase().replace('/', "\\");
                     if p.starts_with("wsman:") && w::parse_number(&v) == Some(1) {
@@ -34,13 +50,14 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                         }
                     }
                 }
-            } else if let Some(reg) = w::registry_write(c) {
-                if reg.key.contains("\\winrm\\") && reg.number().is_some_and(|n| n != 0) {
-                    if reg.name == "allowunencryptedtraffic" {
-                        what = Some("unencrypted traffic");
-                    } else if reg.name == "allowbasic" {
-                        what = Some("Basic authentication");
-                    }
+            } else if let Some(reg) = w::registry_write(c)
+                && reg.key.contains("\\winrm\\")
+                && reg.number().is_some_and(|n| n != 0)
+            {
+                if reg.name == "allowunencryptedtraffic" {
+                    what = Some("unencrypted traffic");
+                } else if reg.name == "allowbasic" {
+                    what = Some("Basic authentication");
                 }
             }
             if let Some(what) = what {

@@ -6,14 +6,15 @@ use crate::lint::{Emitter, LintContext};
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for (s, a) in w::windows_scripts(cx) {
         for c in &a.cmds {
-            if c.name() == "set-smbclientconfiguration" {
-                if let Some(v) = c.param(&["-enableinsecureguestlogons"]) {
-                    if w::parse_number(&v.text) == Some(1) {
-                        out.emit(s.span(c.range.clone()), "`-EnableInsecureGuestLogons $true` lets the SMB client connect to shares without authentication; leave it off");
-                    }
-                }
+            if c.name() == "set-smbclientconfiguration"
+                && let Some(v) = c.param(&["-enableinsecureguestlogons"])
+                && w::parse_number(&v.text) == Some(1)
+            {
+                out.emit(s.span(c.range.clone()), "`-EnableInsecureGuestLogons $true` lets the SMB client connect to shares without authentication; leave it off");
             }
-            let Some(reg) = w::registry_write(c) else { continue };
+            let Some(reg) = w::registry_write(c) else {
+                continue;
+            };
             let Some(n) = reg.number() else { continue };
             let msg = match reg.name.as_str() {
                 "lmcompatibilitylevel" if reg.key.ends_with("control\\lsa") && n < 3 => {

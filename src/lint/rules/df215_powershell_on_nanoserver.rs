@@ -1,8 +1,8 @@
 //! DF215: PowerShell used on a Nano Server stage that has none.
 
+use crate::dockerfile::shell::program_name;
 use crate::dockerfile::stages::Os;
 use crate::dockerfile::{Form, InstructionKind};
-use crate::dockerfile::shell::program_name;
 use crate::lint::helpers::windows as w;
 use crate::lint::{Emitter, LintContext};
 use crate::source::Span;
@@ -21,7 +21,9 @@ fn pwsh_available(cx: &LintContext<'_>, stage: usize, upto: usize) -> bool {
         return true;
     }
     w::stage_chain(cx.model, stage).into_iter().any(|st| {
-        let Some(st) = cx.model.stages.get(st) else { return false };
+        let Some(st) = cx.model.stages.get(st) else {
+            return false;
+        };
         (st.from..st.end.min(upto)).any(|i| {
             cx.df.instructions.get(i).is_some_and(|inst| {
                 matches!(inst.kind, InstructionKind::Copy | InstructionKind::Add)
@@ -34,7 +36,14 @@ fn pwsh_available(cx: &LintContext<'_>, stage: usize, upto: usize) -> bool {
     })
 }
 
-fn report(cx: &LintContext<'_>, out: &mut Emitter, stage: usize, idx: usize, prog: &str, span: Span) {
+fn report(
+    cx: &LintContext<'_>,
+    out: &mut Emitter,
+    stage: usize,
+    idx: usize,
+    prog: &str,
+    span: Span,
+) {
     let image = w::root_image(cx.model, stage).unwrap_or_default();
     if prog == "powershell" {
         out.emit(
@@ -54,21 +63,25 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         if stage.os != Os::Windows {
             continue;
         }
-        let Some(image) = w::root_image(cx.model, si) else { continue };
+        let Some(image) = w::root_image(cx.model, si) else {
+            continue;
+        };
         if !modern_nano(&image) {
             continue;
         }
         for idx in stage.from..stage.end {
-            let Some(inst) = cx.df.instructions.get(idx) else { continue };
+            let Some(inst) = cx.df.instructions.get(idx) else {
+                continue;
+            };
             if !matches!(inst.kind, InstructionKind::Shell | InstructionKind::Run) {
                 continue;
             }
-            if let Form::Exec(words) = &inst.form {
-                if let Some(first) = words.first() {
-                    let prog = program_name(&first.text);
-                    if prog == "powershell" || prog == "pwsh" {
-                        report(cx, out, si, idx, &prog, first.span);
-                    }
+            if let Form::Exec(words) = &inst.form
+                && let Some(first) = words.first()
+            {
+                let prog = program_name(&first.text);
+                if prog == "powershell" || prog == "pwsh" {
+                    report(cx, out, si, idx, &prog, first.span);
                 }
             }
         }
@@ -78,7 +91,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             continue;
         }
         let Some(si) = s.stage else { continue };
-        let Some(image) = w::root_image(cx.model, si) else { continue };
+        let Some(image) = w::root_image(cx.model, si) else {
+            continue;
+        };
         if !modern_nano(&image) {
             continue;
         }
@@ -90,10 +105,10 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 continue;
             }
             let prog = c.name();
-            if prog == "powershell" || prog == "pwsh" {
-                if let Some(wd) = c.words.first() {
-                    report(cx, out, si, s.instruction, &prog, s.span(wd.range.clone()));
-                }
+            if (prog == "powershell" || prog == "pwsh")
+                && let Some(wd) = c.words.first()
+            {
+                report(cx, out, si, s.instruction, &prog, s.span(wd.range.clone()));
             }
         }
     }

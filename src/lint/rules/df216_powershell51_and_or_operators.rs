@@ -8,7 +8,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         let text = &s.text.text;
         let mut prev_end: Vec<Option<usize>> = vec![None; a.ctxs.len()];
         for c in &a.cmds {
-            let Some(ctx) = a.ctxs.get(c.ctx) else { continue };
+            let Some(ctx) = a.ctxs.get(c.ctx) else {
+                continue;
+            };
             let prev = prev_end.get(c.ctx).copied().flatten();
             if let Some(slot) = prev_end.get_mut(c.ctx) {
                 *slot = Some(c.range.end);

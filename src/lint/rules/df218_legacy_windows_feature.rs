@@ -6,7 +6,9 @@ use crate::lint::{Emitter, LintContext};
 fn legacy(feature: &str) -> Option<&'static str> {
     match feature {
         "microsoftwindowspowershellv2" | "microsoftwindowspowershellv2root" | "powershell-v2" => {
-            Some("the PowerShell 2.0 engine bypasses script block logging, AMSI and constrained language mode")
+            Some(
+                "the PowerShell 2.0 engine bypasses script block logging, AMSI and constrained language mode",
+            )
         }
         "telnetclient" | "telnet-client" => Some("Telnet sends credentials in cleartext"),
         "telnetserver" | "telnet-server" => Some("Telnet sends credentials in cleartext"),
@@ -14,7 +16,9 @@ fn legacy(feature: &str) -> Option<&'static str> {
         "web-ftp-server" | "web-ftp-service" | "iis-ftpserver" | "iis-ftpsvc" => {
             Some("plain FTP sends credentials and data in cleartext")
         }
-        "simpletcp" | "simple-tcpip" => Some("Simple TCP/IP services (echo, chargen) are only useful for amplification attacks"),
+        "simpletcp" | "simple-tcpip" => {
+            Some("Simple TCP/IP services (echo, chargen) are only useful for amplification attacks")
+        }
         _ => None,
     }
 }

@@ -25,7 +25,12 @@ fn write_rights(perm: &str) -> bool {
         p = p.replace(flag, "");
     }
     let p = p.trim_matches(['(', ')']);
-    p.split(',').any(|r| matches!(r.trim(), "f" | "m" | "w" | "ga" | "gw" | "wd" | "ad" | "wdac" | "wo" | "ma"))
+    p.split(',').any(|r| {
+        matches!(
+            r.trim(),
+            "f" | "m" | "w" | "ga" | "gw" | "wd" | "ad" | "wdac" | "wo" | "ma"
+        )
+    })
 }
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -47,26 +52,37 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 if !granting {
                     continue;
                 }
-                if let Some((who, perm)) = t.text.rsplit_once(':') {
-                    if broad_principal(who) && write_rights(perm) {
-                        out.emit(
+                if let Some((who, perm)) = t.text.rsplit_once(':')
+                    && broad_principal(who)
+                    && write_rights(perm)
+                {
+                    out.emit(
                             s.span(t.range.clone()),
                             format!("`icacls {path} /grant {}` gives every local user write access, so any process in the container can replace binaries or config there; grant ContainerUser only what it needs (e.g. `:(OI)(CI)RX`, `:M` on a data folder)", t.text),
                         );
-                    }
                 }
             }
         }
         // .NET ACL rules: New-Object FileSystemAccessRule('Everyone', 'FullControl', ...)
         let lower = text.to_ascii_lowercase();
         let mut from = 0;
-        while let Some(i) = lower.get(from..).and_then(|x| x.find("filesystemaccessrule")) {
+        while let Some(i) = lower
+            .get(from..)
+            .and_then(|x| x.find("filesystemaccessrule"))
+        {
             let at = from + i;
             from = at + "filesystemaccessrule".len();
             let window: String = lower.get(from..).unwrap_or("").chars().take(160).collect();
             let window = window.split([';', '\n']).next().unwrap_or("");
-            let who = window.contains("everyone") || window.contains("'users'") || window.contains("\"users\"") || window.contains("builtin\\users") || window.contains("authenticated users");
-            let rights = window.contains("fullcontrol") || window.contains("modify") || window.contains("'write'") || window.contains("\"write\"");
+            let who = window.contains("everyone")
+                || window.contains("'users'")
+                || window.contains("\"users\"")
+                || window.contains("builtin\\users")
+                || window.contains("authenticated users");
+            let rights = window.contains("fullcontrol")
+                || window.contains("modify")
+                || window.contains("'write'")
+                || window.contains("\"write\"");
             let allow = !window.contains("deny");
             if who && rights && allow {
                 out.emit(

@@ -10,14 +10,22 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         if stage.os != Os::Windows {
             continue;
         }
-        let Some(mine) = w::root_image(cx.model, si).and_then(|i| w::image_build(&i)) else { continue };
+        let Some(mine) = w::root_image(cx.model, si).and_then(|i| w::image_build(&i)) else {
+            continue;
+        };
         for idx in stage.from..stage.end {
-            let Some(inst) = cx.df.instructions.get(idx) else { continue };
+            let Some(inst) = cx.df.instructions.get(idx) else {
+                continue;
+            };
             if !matches!(inst.kind, InstructionKind::Copy | InstructionKind::Add) {
                 continue;
             }
-            let Some(flag) = inst.flag("from") else { continue };
-            let Some(from) = flag.value.as_deref() else { continue };
+            let Some(flag) = inst.flag("from") else {
+                continue;
+            };
+            let Some(from) = flag.value.as_deref() else {
+                continue;
+            };
             let lower = from.to_ascii_lowercase();
             let src_stage = cx
                 .model
@@ -28,13 +36,20 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 .or_else(|| lower.parse::<usize>().ok().filter(|n| *n < si));
             let (label, theirs) = match src_stage {
                 Some(src) => {
-                    if cx.model.stages.get(src).is_some_and(|st| st.os == Os::Linux) {
+                    if cx
+                        .model
+                        .stages
+                        .get(src)
+                        .is_some_and(|st| st.os == Os::Linux)
+                    {
                         continue;
                     }
                     let b = w::root_image(cx.model, src).and_then(|i| w::image_build(&i));
                     (format!("stage `{from}`"), b)
                 }
-                None if from.contains(':') || from.contains('/') => (format!("image `{from}`"), w::image_build(from)),
+                None if from.contains(':') || from.contains('/') => {
+                    (format!("image `{from}`"), w::image_build(from))
+                }
                 None => continue,
             };
             let Some(theirs) = theirs else { continue };
