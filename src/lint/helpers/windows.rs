@@ -1360,8 +1360,20 @@ pub fn tls_downgrades(text: &str) -> Vec<Range<usize>> {
         let rhs_start = from + (rest.len() - trimmed.len()) + 1;
         let mut depth = 0i32;
         let mut end = lower.len();
-        for (k, c) in lower.get(rhs_start..).unwrap_or("").char_indices() {
+        let rhs_text = lower.get(rhs_start..).unwrap_or("");
+        let lead = rhs_text.len() - rhs_text.trim_start().len();
+        let mut quote: Option<(char, usize)> = None;
+        for (k, c) in rhs_text.char_indices() {
+            if let Some((q, _)) = quote {
+                if c == q {
+                    quote = None;
+                }
+                continue;
+            }
             match c {
+                // A string that is the value itself (`= "Tls"`); any other `"` ends the code
+                // (PowerShell code passed inside a cmd-quoted `-Command "..."`).
+                '"' | '\'' if depth == 0 && k == lead => quote = Some((c, k)),
                 '(' | '[' | '{' => depth += 1,
                 ')' | ']' | '}' => {
                     if depth == 0 {
@@ -1440,6 +1452,11 @@ pub fn iex_downloads(text: &str) -> Vec<Range<usize>> {
 /// next statement separator.
 fn balanced_or_statement(lower: &str, start: usize) -> &str {
     let rest = lower.get(start..).unwrap_or("");
+    // A quoted argument (`iex "& { $(irm https://...) }"`): the whole string.
+    if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let end = rest.get(1..).and_then(|r| r.find(q)).map_or(rest.len(), |p| p + 2);
+        return rest.get(..end).unwrap_or(rest);
+    }
     let mut depth = 0i32;
     for (k, c) in rest.char_indices() {
         match c {
@@ -1853,6 +1870,8 @@ mod tests {
             "Write-Host ([Net.ServicePointManager]::SecurityProtocol)",
             "if ([Net.ServicePointManager]::SecurityProtocol -eq 'Tls') { }",
             "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::SystemDefault",
+            "[Net.ServicePointManager]::SecurityProtocol = \"Tls12, Tls11, Tls\"",
+            "powershell -Command \"[Net.ServicePointManager]::SecurityProtocol = 'Tls12'; iwr $u\"",
         ];
         for t in up {
             assert!(tls_downgrades(t).is_empty(), "{t}");
@@ -1862,6 +1881,7 @@ mod tests {
             "[Net.ServicePointManager]::SecurityProtocol = [Net.SecurityProtocolType]::Tls11; iwr $u",
             "[Net.ServicePointManager]::SecurityProtocol=[Net.SecurityProtocolType]::Ssl3 -bor [Net.SecurityProtocolType]::Tls",
             "[Net.ServicePointManager]::SecurityProtocol = 192",
+            "[Net.ServicePointManager]::SecurityProtocol = \"Tls\"; iwr $u",
         ];
         for t in down {
             let r = tls_downgrades(t);
@@ -1879,6 +1899,7 @@ mod tests {
             "irm https://get.example.com | Invoke-Expression",
             "Invoke-Expression (Invoke-WebRequest -Uri $u -UseBasicParsing).Content",
             "& ([scriptblock]::Create((irm https://x/y.ps1)))",
+            "iex \"& { $(irm https://aka.ms/install-powershell.ps1) } -UseMSI\"",
             "powershell -Command \"iex ((New-Object Net.WebClient).DownloadString('https://x'))\"",
         ];
         for t in bad {

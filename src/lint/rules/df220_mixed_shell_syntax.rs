@@ -174,7 +174,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 let hit = a
                     .cmds
                     .iter()
-                    .filter(|c| c.ctx == 0)
+                    .filter(|c| c.ctx == 0 && c.name() != "cmd")
                     .flat_map(|c| c.words.iter())
                     .find(|x| cmd_variable(&x.text));
                 if let Some(x) = hit {
