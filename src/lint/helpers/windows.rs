@@ -2037,4 +2037,32 @@ mod tests {
             let _ = analyze_text(t, cmd());
         }
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+        #[test]
+        fn matching_never_panics(text in "[ -~\t\n\u{e9}\u{3000}`'\"$(){}\\[\\]|&;%^\\\\]{0,120}") {
+            for top in [ps51(), cmd(), TopShell { dialect: WinDialect::PowerShell { core: true }, preset_stop: true, preset_progress: true }] {
+                let a = analyze_text(&text, top);
+                for c in &a.cmds {
+                    proptest::prop_assert!(c.range.start <= c.range.end && c.range.end <= text.len());
+                    let _ = registry_write(c);
+                    let _ = enabled_features(c);
+                    let _ = disables_service(c, "mpssvc");
+                }
+                for ctx in &a.ctxs {
+                    proptest::prop_assert!(text.get(ctx.range.clone()).is_some());
+                }
+            }
+            for r in tls_downgrades(&text).into_iter().chain(iex_downloads(&text)) {
+                proptest::prop_assert!(text.get(r).is_some());
+            }
+            let _ = ps_statement_count(&text);
+            let _ = path_control_escape(&text);
+            let _ = sets_error_action_stop(&text);
+            let _ = mentions_download(&text);
+            let _ = image_build(&text);
+            let _ = image_family(&text);
+        }
+    }
 }

@@ -47,7 +47,11 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             if InstructionKind::from_keyword(kw) == InstructionKind::Unknown {
                 continue;
             }
-            let tok_start = body.rfind(char::is_whitespace).map_or(0, |p| p + 1);
+            let tok_start = body
+                .char_indices()
+                .rev()
+                .find(|(_, c)| c.is_whitespace())
+                .map_or(0, |(p, c)| p + c.len_utf8());
             let span = Span::new(start + tok_start, start + t.len());
             let word = t.get(tok_start..).unwrap_or(t);
             out.emit(
