@@ -1,6 +1,9 @@
 //! SBOM: components from manifests, lock files and Dockerfiles.
 
+pub mod assemble;
 pub mod extract;
 pub mod model;
+pub mod purl;
 
+pub use assemble::{AssembleOptions, Sbom, SbomComponent, assemble};
 pub use model::*;
