@@ -15,6 +15,7 @@
 //! hash-map iteration order, so equal reports render to equal bytes.
 
 pub mod azure;
+pub mod cyclonedx;
 pub mod github;
 pub mod json;
 pub mod sarif;

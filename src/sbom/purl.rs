@@ -195,6 +195,27 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
+/// Decodes `%XX` escapes (invalid escapes and invalid UTF-8 are kept as written).
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        let hex = |j: usize| b.get(j).and_then(|h| char::from(*h).to_digit(16));
+        match (c, hex(i + 1), hex(i + 2)) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            _ => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
 /// PyPI name as the purl spec wants it: lowercase, `_` replaced by `-`.
 pub fn pypi_name(name: &str) -> String {
     name.trim().to_lowercase().replace('_', "-")
@@ -531,7 +552,7 @@ fn file(c: &Component, name: &str) -> Result<Purl, PurlError> {
             .rsplit('/')
             .next()
             .filter(|s| !s.is_empty() && !no_query.ends_with("://"))
-            .map(str::to_string)
+            .map(percent_decode)
     });
     let name = if name.is_empty() {
         from_url.unwrap_or_default()
@@ -950,11 +971,11 @@ mod tests {
     #[test]
     fn files_and_sdks() {
         let mut c = comp(Ecosystem::File, None, "", VersionSpec::Unpinned);
-        c.url = Some("https://example.com/dl/tool-1.2.zip?x=1".into());
+        c.url = Some("https://example.com/dl/tool%201.2.zip?x=1".into());
         c.hashes.push(("SHA-256".into(), "ABCD".into()));
         assert_eq!(
             purl(&c),
-            "pkg:generic/tool-1.2.zip?checksum=sha256:abcd&download_url=https:%2F%2Fexample.com%2Fdl%2Ftool-1.2.zip%3Fx%3D1"
+            "pkg:generic/tool%201.2.zip?checksum=sha256:abcd&download_url=https:%2F%2Fexample.com%2Fdl%2Ftool%25201.2.zip%3Fx%3D1"
         );
         let c = comp(Ecosystem::DotnetSdk, None, "dotnet-sdk", exact("8.0.100"));
         assert_eq!(purl(&c), "pkg:generic/dotnet-sdk@8.0.100");
