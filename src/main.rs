@@ -54,6 +54,32 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a CycloneDX 1.6 SBOM of the packages, images and files declared in manifests, lock
+    /// files and Dockerfiles (respects .gitignore).
+    Sbom {
+        /// Files or directories (default: current directory).
+        paths: Vec<PathBuf>,
+        /// Output file (default: standard output).
+        #[arg(long, short = 'o')]
+        output: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value = "cyclonedx-json")]
+        format: SbomFormat,
+        /// Byte-identical output for identical input: the serial number is derived from the
+        /// content and the timestamp is SOURCE_DATE_EPOCH (or 1970-01-01T00:00:00Z).
+        #[arg(long)]
+        reproducible: bool,
+        /// Config file (default: .portcullis.yaml found upward from the scan root); its
+        /// `exclude` patterns apply.
+        #[arg(long, conflicts_with = "no_config")]
+        config: Option<PathBuf>,
+        /// Ignore any .portcullis.yaml.
+        #[arg(long)]
+        no_config: bool,
+        /// Largest file read, in bytes.
+        #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
+        max_file_size: u64,
+    },
     /// Write a starter .portcullis.yaml.
     Init {
         /// Directory to write it to.
@@ -72,6 +98,12 @@ enum Format {
     Sarif,
     Github,
     Azure,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SbomFormat {
+    CyclonedxJson,
+    CyclonedxXml,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -161,7 +193,202 @@ fn run(cli: Cli) -> Result<u8> {
         } => scan(&files, &out, Some(stdin_path)),
         Command::Rules { id, json } => rules(id.as_deref(), json),
         Command::Init { dir, force } => init(&dir, force),
+        Command::Sbom {
+            paths,
+            output,
+            format,
+            reproducible,
+            config,
+            no_config,
+            max_file_size,
+        } => sbom(&SbomArgs {
+            paths: if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            },
+            output,
+            format,
+            reproducible,
+            config,
+            no_config,
+            max_file_size,
+        }),
     }
+}
+
+struct SbomArgs {
+    paths: Vec<PathBuf>,
+    output: Option<PathBuf>,
+    format: SbomFormat,
+    reproducible: bool,
+    config: Option<PathBuf>,
+    no_config: bool,
+    max_file_size: u64,
+}
+
+fn sbom(args: &SbomArgs) -> Result<u8> {
+    use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
+    use portcullis::sbom::{AssembleOptions, assemble};
+
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let first = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
+    let start = if first.exists() {
+        first.clone()
+    } else {
+        cwd.clone()
+    };
+    let base = native::repo_root(&start);
+    let config = if args.no_config {
+        Config::default()
+    } else if let Some(path) = &args.config {
+        native::load_config(path, &path.to_string_lossy())
+            .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
+    } else {
+        match native::discover_config(&start, &base) {
+            Some(path) => {
+                let display = native::relative_path(&path, &base);
+                native::load_config(&path, &display)
+                    .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
+            }
+            None => Config::default(),
+        }
+    };
+    // SOURCE_DATE_EPOCH is checked before any work so a bad value fails fast.
+    let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => Some(
+            v.trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|s| *s >= 0)
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "SOURCE_DATE_EPOCH `{v}` is not a non-negative number of seconds"
+                    )
+                })?,
+        ),
+        _ => None,
+    };
+
+    let walked = native::walk(&args.paths, &base, &config, args.max_file_size);
+    let mut diagnostics = walked.diagnostics;
+    for p in &args.paths {
+        if p.is_file() {
+            let rel = native::relative_path(p, &base);
+            if !native::is_sbom_input(&rel) {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Note,
+                    path: Some(rel),
+                    line: None,
+                    message: "no SBOM extractor reads files of this name; skipped".into(),
+                });
+            }
+        }
+    }
+    let root_name = start
+        .canonicalize()
+        .ok()
+        .map(|p| {
+            if p.is_file() {
+                p.parent().map(Path::to_path_buf).unwrap_or(p)
+            } else {
+                p
+            }
+        })
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "project".to_string());
+    let sbom = assemble(
+        &walked.files,
+        &AssembleOptions {
+            root_name,
+            ..AssembleOptions::default()
+        },
+    );
+
+    let (serial, timestamp) = if args.reproducible {
+        (SerialNumber::Reproducible, source_date_epoch.unwrap_or(0))
+    } else {
+        (
+            SerialNumber::Random(random_bytes()),
+            source_date_epoch.unwrap_or_else(unix_now),
+        )
+    };
+    let opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    let rendered = match args.format {
+        SbomFormat::CyclonedxJson => cyclonedx::render_json(&sbom, &opts),
+        SbomFormat::CyclonedxXml => cyclonedx::render_xml(&sbom, &opts),
+    };
+
+    {
+        let mut stderr = std::io::stderr().lock();
+        diagnostics.sort();
+        for d in &diagnostics {
+            let place = match (&d.path, d.line) {
+                (Some(p), Some(l)) => format!("{p}:{l}: "),
+                (Some(p), None) => format!("{p}: "),
+                _ => String::new(),
+            };
+            writeln!(stderr, "{place}{}: {}", d.severity.as_str(), d.message).ok();
+        }
+        for d in &sbom.diagnostics {
+            writeln!(
+                stderr,
+                "{}:{}: {}: {}",
+                d.path,
+                d.line,
+                d.severity.as_str(),
+                d.message
+            )
+            .ok();
+        }
+    }
+    match &args.output {
+        Some(path) => write_file(path, &rendered)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(rendered.as_bytes())
+                .context("cannot write to standard output")?;
+            stdout.flush().ok();
+        }
+    }
+    let io_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    Ok(if io_errors { 2 } else { 0 })
+}
+
+/// Seconds since the Unix epoch from the system clock.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// 16 random bytes for a BOM serial number: from /dev/urandom where it exists, otherwise from
+/// the standard library's randomly keyed hasher (seeded by the OS) over the clock and process
+/// id. Serial numbers need uniqueness, not secrecy.
+fn random_bytes() -> [u8; 16] {
+    use std::hash::{BuildHasher, Hasher};
+    let mut out = [0u8; 16];
+    if let Ok(mut f) = std::fs::File::open("/dev/urandom")
+        && f.read_exact(&mut out).is_ok()
+    {
+        return out;
+    }
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    for (i, chunk) in out.chunks_mut(8).enumerate() {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(nanos);
+        h.write_usize(i);
+        h.write_u32(std::process::id());
+        for (b, x) in chunk.iter_mut().zip(h.finish().to_le_bytes()) {
+            *b = x;
+        }
+    }
+    out
 }
 
 fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {

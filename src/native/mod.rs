@@ -150,8 +150,9 @@ pub struct Walked {
 }
 
 /// Walks `roots` (files or directories), respecting `.gitignore`, and reads every file the
-/// core wants (Dockerfiles, `.dockerignore`). Paths are made relative to `base`. Explicitly
-/// named files are always read, whatever their name.
+/// core wants (Dockerfiles, `.dockerignore`, and the manifests and lock files an SBOM
+/// extractor wants). Paths are made relative to `base`. Explicitly named files are always
+/// read, whatever their name.
 pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> Walked {
     let mut out = Walked::default();
     let mut seen = std::collections::BTreeSet::new();
@@ -198,7 +199,9 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 continue;
             }
             let rel = relative_path(entry.path(), base);
-            if engine::classify(&rel) == FileKind::Other || config.is_excluded(&rel) {
+            if (engine::classify(&rel) == FileKind::Other && !is_sbom_input(&rel))
+                || config.is_excluded(&rel)
+            {
                 continue;
             }
             if seen.insert(rel.clone()) {
@@ -208,6 +211,11 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Whether an SBOM extractor wants this file (manifests, lock files, ...).
+pub fn is_sbom_input(rel: &str) -> bool {
+    crate::sbom::extract::all().iter().any(|e| (e.wants)(rel))
 }
 
 fn push_read(out: &mut Walked, path: &Path, rel: &str, max_size: u64, explicit: bool) {

@@ -1,0 +1,360 @@
+//! `portcullis sbom` end to end: runs the built binary over a temporary .NET project with a
+//! Dockerfile and checks the written BOM (schema-valid CycloneDX 1.6), determinism with
+//! `--reproducible`, `SOURCE_DATE_EPOCH`, the XML format, diagnostics on stderr and exit codes.
+//!
+//! What the BOM contains depends on the extractors registered in `sbom::extract::all()`; the
+//! checks that need an extractor ask that table whether one reads the file, and assert the
+//! opposite (no components from it) when none does.
+#![allow(clippy::disallowed_methods)]
+
+mod cdx_support;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use cdx_support::{parse_xml, schema_errors};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_portcullis");
+
+/// A temporary directory removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(tag: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "portcullis-sbom-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create temp dir");
+        Self(dir)
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.0.join(rel);
+        if let Some(d) = p.parent() {
+            std::fs::create_dir_all(d).expect("create dir");
+        }
+        std::fs::write(p, text).expect("write file");
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
+  <ItemGroup>
+    <PackageReference Include="Newtonsoft.Json" Version="13.0.3" />
+    <PackageReference Include="Serilog" Version="[3.0,4.0)" />
+  </ItemGroup>
+</Project>
+"#;
+
+const DOCKERFILE: &str = "FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\n\
+WORKDIR /src\n\
+COPY . .\n\
+RUN dotnet publish src/App/App.csproj -c Release -o /out\n\
+\n\
+FROM mcr.microsoft.com/dotnet/aspnet:8.0\n\
+LABEL org.opencontainers.image.title=\"Contoso App\" org.opencontainers.image.vendor=Contoso\n\
+COPY --from=build /out /app\n\
+ENTRYPOINT [\"dotnet\", \"/app/App.dll\"]\n";
+
+/// A .NET project with a Dockerfile; `ignored/` is .gitignored.
+fn project(tag: &str) -> TempDir {
+    let t = TempDir::new(tag);
+    t.write("src/App/App.csproj", CSPROJ);
+    t.write("Dockerfile", DOCKERFILE);
+    t.write(".gitignore", "ignored/\n");
+    t.write(
+        "ignored/Old/Old.csproj",
+        "<Project><ItemGroup><PackageReference Include=\"Ignored.Package\" Version=\"1.0.0\" /></ItemGroup></Project>\n",
+    );
+    t
+}
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args).env_remove("SOURCE_DATE_EPOCH");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().expect("run portcullis")
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 temp path")
+}
+
+fn read_json(p: &Path) -> Value {
+    let text = std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: not JSON: {e}\n{text}", p.display()))
+}
+
+fn extractor_reads(path: &str) -> bool {
+    portcullis::sbom::extract::all()
+        .iter()
+        .any(|e| (e.wants)(path))
+}
+
+fn components(doc: &Value) -> Vec<Value> {
+    doc["components"].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn writes_a_valid_bom_for_a_dotnet_project_with_a_dockerfile() {
+    let t = project("basic");
+    let out = t.path().join("out/bom.cdx.json");
+    let o = run(&["sbom", s(t.path()), "-o", s(&out), "--reproducible"], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.stdout.is_empty(), "with -o nothing goes to stdout");
+    let doc = read_json(&out);
+    let errors = schema_errors(&doc);
+    assert!(errors.is_empty(), "{}\n{doc:#}", errors.join("\n"));
+    assert_eq!(doc["specVersion"], "1.6");
+    assert_eq!(doc["metadata"]["timestamp"], "1970-01-01T00:00:00Z");
+    let dir_name = t.path().file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(doc["metadata"]["component"]["name"], dir_name.as_str());
+    assert_eq!(
+        doc["metadata"]["properties"],
+        serde_json::json!([
+            { "name": "org.opencontainers.image.title", "value": "Contoso App" },
+            { "name": "org.opencontainers.image.vendor", "value": "Contoso" },
+        ])
+    );
+
+    let comps = components(&doc);
+    let locations: Vec<String> = comps
+        .iter()
+        .flat_map(|c| {
+            c["evidence"]["occurrences"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|o| o["location"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        locations.iter().all(|l| !l.starts_with("ignored/")),
+        ".gitignore is respected: {locations:?}"
+    );
+    assert!(
+        !comps.iter().any(|c| c["name"] == "Ignored.Package"),
+        ".gitignore is respected"
+    );
+
+    let newtonsoft = comps
+        .iter()
+        .find(|c| c["purl"] == "pkg:nuget/Newtonsoft.Json@13.0.3");
+    if extractor_reads("src/App/App.csproj") {
+        let c = newtonsoft.unwrap_or_else(|| panic!("Newtonsoft.Json missing:\n{doc:#}"));
+        assert_eq!(c["version"], "13.0.3");
+        assert!(
+            c["evidence"]["occurrences"]
+                .as_array()
+                .unwrap()
+                .contains(&serde_json::json!({ "location": "src/App/App.csproj", "line": 3 })),
+            "{c:#}"
+        );
+        let serilog = comps
+            .iter()
+            .find(|c| c["name"] == "Serilog")
+            .unwrap_or_else(|| panic!("Serilog missing:\n{doc:#}"));
+        assert!(serilog.get("version").is_none(), "a range is not a version");
+        assert_eq!(serilog["purl"], "pkg:nuget/Serilog");
+        let deps = doc["dependencies"].as_array().unwrap();
+        let project = deps
+            .iter()
+            .find(|d| d["ref"] == "project:src/App/App.csproj")
+            .unwrap_or_else(|| panic!("project node missing:\n{doc:#}"));
+        assert!(
+            project["dependsOn"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|r| r == c["bom-ref"].as_str().unwrap())),
+            "{project}"
+        );
+    } else {
+        assert!(newtonsoft.is_none());
+        assert!(
+            locations.iter().all(|l| l != "src/App/App.csproj"),
+            "no extractor reads .csproj files yet: {locations:?}"
+        );
+    }
+    let aspnet = comps.iter().find(|c| {
+        c["name"]
+            .as_str()
+            .is_some_and(|n| n.ends_with("dotnet/aspnet"))
+    });
+    if extractor_reads("Dockerfile") {
+        let c = aspnet.unwrap_or_else(|| panic!("base image missing:\n{doc:#}"));
+        assert_eq!(c["type"], "container");
+        assert!(
+            c["purl"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("pkg:docker/dotnet/aspnet")),
+            "{c:#}"
+        );
+    } else {
+        assert!(aspnet.is_none());
+    }
+}
+
+#[test]
+fn reproducible_output_is_byte_identical() {
+    let t = project("repro");
+    let a = t.path().join("a.json");
+    let b = t.path().join("b.json");
+    for out in [&a, &b] {
+        let o = run(&["sbom", s(t.path()), "-o", s(out), "--reproducible"], &[]);
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let a_bytes = std::fs::read(&a).unwrap();
+    assert_eq!(a_bytes, std::fs::read(&b).unwrap());
+    // Without --reproducible the serial number is random (the timestamp may also differ).
+    let c = t.path().join("c.json");
+    let d = t.path().join("d.json");
+    for out in [&c, &d] {
+        let o = run(&["sbom", s(t.path()), "-o", s(out)], &[]);
+        assert_eq!(o.status.code(), Some(0));
+    }
+    let (c, d) = (read_json(&c), read_json(&d));
+    assert_ne!(c["serialNumber"], d["serialNumber"]);
+    let serial = c["serialNumber"].as_str().unwrap();
+    assert_eq!(
+        serial.as_bytes()[23],
+        b'4',
+        "random serials are UUIDv4: {serial}"
+    );
+    assert!(schema_errors(&c).is_empty());
+}
+
+#[test]
+fn source_date_epoch_sets_the_timestamp() {
+    let t = project("epoch");
+    let out = t.path().join("bom.json");
+    let o = run(
+        &["sbom", s(t.path()), "-o", s(&out), "--reproducible"],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        read_json(&out)["metadata"]["timestamp"],
+        "2023-11-14T22:13:20Z"
+    );
+    let o = run(
+        &["sbom", s(t.path()), "-o", s(&out)],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        read_json(&out)["metadata"]["timestamp"],
+        "2023-11-14T22:13:20Z"
+    );
+    let o = run(
+        &["sbom", s(t.path()), "--reproducible"],
+        &[("SOURCE_DATE_EPOCH", "yesterday")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("SOURCE_DATE_EPOCH"));
+}
+
+#[test]
+fn xml_format_and_stdout() {
+    let t = project("xml");
+    let o = run(
+        &[
+            "sbom",
+            s(t.path()),
+            "--format",
+            "cyclonedx-xml",
+            "--reproducible",
+        ],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let xml = String::from_utf8(o.stdout).expect("UTF-8 XML");
+    let root = parse_xml(&xml).unwrap_or_else(|e| panic!("not well-formed: {e}\n{xml}"));
+    assert_eq!(root.name, "bom");
+    assert_eq!(root.attrs["xmlns"], "http://cyclonedx.org/schema/bom/1.6");
+    assert!(root.attrs["serialNumber"].starts_with("urn:uuid:"));
+    let meta = root.child("metadata").expect("metadata");
+    assert_eq!(
+        meta.child("timestamp").unwrap().text,
+        "1970-01-01T00:00:00Z"
+    );
+    assert!(root.child("dependencies").is_some());
+    // JSON on stdout by default.
+    let o = run(&["sbom", s(t.path()), "--reproducible"], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: Value = serde_json::from_slice(&o.stdout).expect("JSON on stdout");
+    assert_eq!(doc["bomFormat"], "CycloneDX");
+}
+
+#[test]
+fn exit_codes_and_diagnostics() {
+    let t = project("exit");
+    // A path that does not exist: IO error → 2, said on stderr, BOM still written.
+    let missing = t.path().join("missing");
+    let out = t.path().join("bom.json");
+    let o = run(&["sbom", s(&missing), "-o", s(&out)], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such file or directory"));
+    assert!(out.exists());
+    // Usage errors → 2.
+    let o = run(&["sbom", "--format", "spdx"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&["sbom", "--no-such-flag"], &[]);
+    assert_eq!(o.status.code(), Some(2));
+    // An explicitly named file no extractor reads is noted, not an error.
+    t.write("notes.txt", "hello\n");
+    let o = run(&["sbom", s(&t.path().join("notes.txt"))], &[]);
+    assert_eq!(o.status.code(), Some(0));
+    if !extractor_reads("notes.txt") {
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("notes.txt: note: no SBOM extractor"),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // A malformed manifest: a diagnostic with file:line on stderr, exit 0.
+    t.write(
+        "src/Broken/Broken.csproj",
+        "<Project>\n  <ItemGroup>\n    <PackageReference Include=\"A\" Version=\"1.0.0\"\n",
+    );
+    let o = run(&["sbom", s(t.path()), "-o", s(&out)], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    if extractor_reads("src/Broken/Broken.csproj") {
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with("src/Broken/Broken.csproj:")
+                    && l.split(':')
+                        .nth(1)
+                        .is_some_and(|n| n.parse::<usize>().is_ok())),
+            "diagnostic with file:line expected:\n{stderr}"
+        );
+    } else {
+        assert!(!stderr.contains("Broken.csproj"), "{stderr}");
+    }
+    assert!(schema_errors(&read_json(&out)).is_empty());
+}
