@@ -358,3 +358,45 @@ fn exit_codes_and_diagnostics() {
     }
     assert!(schema_errors(&read_json(&out)).is_empty());
 }
+
+/// Every fixture of the repository (malformed ones included) goes into one schema-valid BOM.
+#[test]
+fn bom_over_all_fixtures_is_valid() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let t = TempDir::new("fixtures");
+    for (format, name) in [("cyclonedx-json", "bom.json"), ("cyclonedx-xml", "bom.xml")] {
+        let out = t.path().join(name);
+        let o = run(
+            &["sbom", s(&fixtures), "--reproducible", "-f", format, "-o", s(&out)],
+            &[],
+        );
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        if format == "cyclonedx-json" {
+            let doc = read_json(&out);
+            let errors = schema_errors(&doc);
+            assert!(errors.is_empty(), "{}", errors.join("\n"));
+            let refs: Vec<String> = components(&doc)
+                .iter()
+                .filter_map(|c| c["bom-ref"].as_str().map(str::to_string))
+                .collect();
+            let mut unique = refs.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), refs.len(), "bom-refs are unique");
+            for d in doc["dependencies"].as_array().unwrap() {
+                for to in d["dependsOn"].as_array().cloned().unwrap_or_default() {
+                    let to = to.as_str().unwrap().to_string();
+                    assert!(unique.contains(&to), "dangling dependency {to}");
+                }
+            }
+        } else {
+            let xml = std::fs::read_to_string(&out).unwrap();
+            parse_xml(&xml).unwrap_or_else(|e| panic!("XML not well-formed: {e}"));
+        }
+    }
+}
