@@ -1038,3 +1038,142 @@ fn check_xml_matches_json(name: &str, root: &El, doc: &Value) {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Arbitrary input: whatever the extractors hand over, the BOM is schema-valid, its references
+// resolve and its XML is well-formed.
+
+mod arbitrary {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ECOSYSTEMS: [Ecosystem; 14] = [
+        Ecosystem::NuGet,
+        Ecosystem::Cargo,
+        Ecosystem::Npm,
+        Ecosystem::PyPI,
+        Ecosystem::Go,
+        Ecosystem::RubyGems,
+        Ecosystem::Debian,
+        Ecosystem::Alpine,
+        Ecosystem::Rpm,
+        Ecosystem::Chocolatey,
+        Ecosystem::PowerShellGallery,
+        Ecosystem::DotnetSdk,
+        Ecosystem::Container,
+        Ecosystem::File,
+    ];
+
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[a-zA-Z0-9._@/:-]{0,12}",
+            "\\PC{0,8}",
+            any::<String>().prop_map(|s| s.chars().take(10).collect()),
+            Just(String::new()),
+            Just("sha256:abcdef".to_string()),
+            Just("@scope/name".to_string()),
+        ]
+    }
+
+    fn version() -> impl Strategy<Value = VersionSpec> {
+        prop_oneof![
+            text().prop_map(VersionSpec::Exact),
+            text().prop_map(VersionSpec::Range),
+            text().prop_map(VersionSpec::Floating),
+            Just(VersionSpec::Unpinned),
+        ]
+    }
+
+    prop_compose! {
+        fn component()(
+            eco in 0..ECOSYSTEMS.len(),
+            ty in 0..6usize,
+            name in text(),
+            namespace in proptest::option::of(text()),
+            version in version(),
+            scope in 0..3usize,
+            direct in any::<bool>(),
+            hashes in proptest::collection::vec((text(), "[0-9a-fA-F]{0,130}"), 0..3),
+            url in proptest::option::of(text()),
+            path in "[a-zA-Zü/._ -]{1,12}",
+            line in 0..500usize,
+            properties in proptest::collection::btree_map("[a-zA-Z]{1,6}", text(), 0..3),
+        ) -> Component {
+            Component {
+                ecosystem: ECOSYSTEMS[eco],
+                component_type: [
+                    ComponentType::Library,
+                    ComponentType::Application,
+                    ComponentType::Framework,
+                    ComponentType::Container,
+                    ComponentType::File,
+                    ComponentType::Platform,
+                ][ty],
+                name,
+                namespace,
+                version,
+                scope: [Scope::Required, Scope::Optional, Scope::Excluded][scope],
+                direct,
+                hashes,
+                url,
+                evidence: vec![ev(&path, line)],
+                properties,
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_components_give_a_valid_bom(
+            comps in proptest::collection::vec(component(), 0..8),
+            edges in proptest::collection::vec((0..8usize, 0..8usize, any::<bool>()), 0..10),
+            root in text(),
+            score in proptest::option::of(any::<f64>()),
+            vuln_text in text(),
+        ) {
+            let mut asm = Assembler::new(&root);
+            let keys: Vec<_> = comps.iter().map(Component::key).collect();
+            let edges: Vec<Edge> = edges
+                .into_iter()
+                .filter_map(|(a, b, from_project)| {
+                    let to = keys.get(b)?.clone();
+                    let from = if from_project { None } else { Some(keys.get(a)?.clone()) };
+                    Some(Edge { from, to })
+                })
+                .collect();
+            let path = comps.first().map(|c| c.evidence[0].path.clone()).unwrap_or_default();
+            asm.add(&path, "prop", Extracted { components: comps, edges, diagnostics: vec![] });
+            let sbom = asm.finish();
+            let target = sbom.components.first().map(|c| c.bom_ref.clone());
+            let vulns = vec![VulnerabilityEntry {
+                id: vuln_text.clone(),
+                description: Some(vuln_text.clone()),
+                source: Some(VulnSource { name: Some(vuln_text.clone()), url: Some(vuln_text.clone()) }),
+                advisories: vec![Advisory { title: None, url: vuln_text.clone() }],
+                ratings: vec![Rating { score, ..Rating::default() }],
+                published: Some(vuln_text.clone()),
+                affects: target
+                    .into_iter()
+                    .map(|bom_ref| Affect {
+                        bom_ref,
+                        versions: vec![AffectedVersion {
+                            version: AffectedVersionSpec::Version(vuln_text.clone()),
+                            status: AffectedStatus::Unknown,
+                        }],
+                    })
+                    .collect(),
+                ..VulnerabilityEntry::default()
+            }];
+            let opts = opts_repro(&vulns);
+            let doc = json_of(&sbom, &opts);
+            let errors = schema_errors(&doc);
+            prop_assert!(errors.is_empty(), "{}\n{doc:#}", errors.join("\n"));
+            let problems = integrity_problems(&doc);
+            prop_assert!(problems.is_empty(), "{problems:?}\n{doc:#}");
+            let xml = cyclonedx::render_xml(&sbom, &opts);
+            prop_assert!(parse_xml(&xml).is_ok(), "{:?}\n{xml}", parse_xml(&xml).err());
+        }
+    }
+}

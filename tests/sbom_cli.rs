@@ -367,7 +367,15 @@ fn bom_over_all_fixtures_is_valid() {
     for (format, name) in [("cyclonedx-json", "bom.json"), ("cyclonedx-xml", "bom.xml")] {
         let out = t.path().join(name);
         let o = run(
-            &["sbom", s(&fixtures), "--reproducible", "-f", format, "-o", s(&out)],
+            &[
+                "sbom",
+                s(&fixtures),
+                "--reproducible",
+                "-f",
+                format,
+                "-o",
+                s(&out),
+            ],
             &[],
         );
         assert_eq!(
