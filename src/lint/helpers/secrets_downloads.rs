@@ -37,7 +37,11 @@ pub fn name_tokens(name: &str) -> Vec<String> {
         let mut cur = String::new();
         for (i, &c) in chars.iter().enumerate() {
             if !cur.is_empty() && c.is_ascii_uppercase() {
-                let prev = i.checked_sub(1).and_then(|p| chars.get(p)).copied().unwrap_or(' ');
+                let prev = i
+                    .checked_sub(1)
+                    .and_then(|p| chars.get(p))
+                    .copied()
+                    .unwrap_or(' ');
                 let next = chars.get(i + 1).copied().unwrap_or(' ');
                 let boundary = prev.is_ascii_lowercase()
                     || prev.is_ascii_digit()
@@ -67,16 +71,97 @@ pub struct SecretName {
 /// Tokens that make a name describe something *about* a secret rather than the secret itself
 /// when they come after the secret token (`PASSWORD_FILE`, `TOKEN_URL`, `ACCESS_KEY_ID`).
 const NON_SECRET_AFTER: &[&str] = &[
-    "FILE", "FILES", "FILENAME", "PATH", "PATHS", "DIR", "DIRS", "DIRECTORY", "FOLDER", "LOCATION",
-    "HOME", "VERSION", "VER", "URL", "URLS", "URI", "ENDPOINT", "HOST", "SERVER", "ID", "IDS",
-    "NAME", "NAMES", "USER", "USERNAME", "TYPE", "KIND", "MODE", "LENGTH", "LEN", "POLICY",
-    "EXPIRY", "EXPIRES", "EXPIRE", "EXPIRATION", "TTL", "TIMEOUT", "LIFETIME", "AGE", "INTERVAL",
-    "ENABLED", "ENABLE", "DISABLED", "DISABLE", "REQUIRED", "REQUIRE", "MIN", "MAX",
-    "COMPLEXITY", "HASH", "HASHED", "FINGERPRINT", "THUMBPRINT", "HEADER", "FIELD", "PARAM",
-    "PROVIDER", "HELPER", "STORE", "PROMPT", "PREFIX", "SUFFIX", "FORMAT", "ALGORITHM", "ALGO",
-    "SIZE", "BITS", "COUNT", "PORT", "SCOPE", "SCOPES", "AUDIENCE", "ISSUER", "MOUNT", "ARN",
-    "REGION", "VAR", "VARIABLE", "METHOD", "REALM", "PERMISSIONS", "RETRIES", "ATTEMPTS",
-    "ROTATION", "CHARS", "CHARSET", "ENCODING", "PATTERN", "REGEX", "SOURCE", "REF",
+    "FILE",
+    "FILES",
+    "FILENAME",
+    "PATH",
+    "PATHS",
+    "DIR",
+    "DIRS",
+    "DIRECTORY",
+    "FOLDER",
+    "LOCATION",
+    "HOME",
+    "VERSION",
+    "VER",
+    "URL",
+    "URLS",
+    "URI",
+    "ENDPOINT",
+    "HOST",
+    "SERVER",
+    "ID",
+    "IDS",
+    "NAME",
+    "NAMES",
+    "USER",
+    "USERNAME",
+    "TYPE",
+    "KIND",
+    "MODE",
+    "LENGTH",
+    "LEN",
+    "POLICY",
+    "EXPIRY",
+    "EXPIRES",
+    "EXPIRE",
+    "EXPIRATION",
+    "TTL",
+    "TIMEOUT",
+    "LIFETIME",
+    "AGE",
+    "INTERVAL",
+    "ENABLED",
+    "ENABLE",
+    "DISABLED",
+    "DISABLE",
+    "REQUIRED",
+    "REQUIRE",
+    "MIN",
+    "MAX",
+    "COMPLEXITY",
+    "HASH",
+    "HASHED",
+    "FINGERPRINT",
+    "THUMBPRINT",
+    "HEADER",
+    "FIELD",
+    "PARAM",
+    "PROVIDER",
+    "HELPER",
+    "STORE",
+    "PROMPT",
+    "PREFIX",
+    "SUFFIX",
+    "FORMAT",
+    "ALGORITHM",
+    "ALGO",
+    "SIZE",
+    "BITS",
+    "COUNT",
+    "PORT",
+    "SCOPE",
+    "SCOPES",
+    "AUDIENCE",
+    "ISSUER",
+    "MOUNT",
+    "ARN",
+    "REGION",
+    "VAR",
+    "VARIABLE",
+    "METHOD",
+    "REALM",
+    "PERMISSIONS",
+    "RETRIES",
+    "ATTEMPTS",
+    "ROTATION",
+    "CHARS",
+    "CHARSET",
+    "ENCODING",
+    "PATTERN",
+    "REGEX",
+    "SOURCE",
+    "REF",
 ];
 
 /// Tokens that make the whole name non-secret wherever they are (`PUBLIC_KEY`, `NEXT_PUBLIC_…`).
@@ -84,13 +169,38 @@ const NON_SECRET_ANYWHERE: &[&str] = &["PUBLIC", "PUB", "PUBLISHABLE"];
 
 /// Qualifiers that turn a following `KEY` into a secret key (`API_KEY`, `ACCOUNT_KEY`).
 const KEY_QUALIFIERS: &[&str] = &[
-    "API", "ACCESS", "PRIVATE", "SECRET", "AUTH", "ACCOUNT", "STORAGE", "MASTER", "ENCRYPTION",
-    "ENCRYPT", "SIGNING", "SHARED", "SUBSCRIPTION", "LICENSE", "APP", "DEPLOY", "SSH", "CLIENT",
-    "ADMIN", "HMAC", "JWT", "WEBHOOK", "CRYPT",
+    "API",
+    "ACCESS",
+    "PRIVATE",
+    "SECRET",
+    "AUTH",
+    "ACCOUNT",
+    "STORAGE",
+    "MASTER",
+    "ENCRYPTION",
+    "ENCRYPT",
+    "SIGNING",
+    "SHARED",
+    "SUBSCRIPTION",
+    "LICENSE",
+    "APP",
+    "DEPLOY",
+    "SSH",
+    "CLIENT",
+    "ADMIN",
+    "HMAC",
+    "JWT",
+    "WEBHOOK",
+    "CRYPT",
 ];
 
 fn single_token_secret(t: &str, idx: usize, n: usize) -> Option<SecretName> {
-    let plain = |label| Some(SecretName { label, connection_string: false });
+    let plain = |label| {
+        Some(SecretName {
+            label,
+            connection_string: false,
+        })
+    };
     match t {
         "PASSWORD" | "PASSWORDS" | "PASSWD" | "PASSPHRASE" | "PASSCODE" => plain("password"),
         // `PWD` alone is the shell's working directory; `DB_PWD` is a password.
@@ -105,9 +215,10 @@ fn single_token_secret(t: &str, idx: usize, n: usize) -> Option<SecretName> {
         }
         "PAT" => plain("personal access token"),
         "CREDENTIAL" | "CREDENTIALS" | "CREDS" | "CRED" => plain("credential"),
-        "CONNECTIONSTRING" | "CONNECTIONSTRINGS" | "CONNSTR" | "CONNSTRING" => {
-            Some(SecretName { label: "connection string", connection_string: true })
-        }
+        "CONNECTIONSTRING" | "CONNECTIONSTRINGS" | "CONNSTR" | "CONNSTRING" => Some(SecretName {
+            label: "connection string",
+            connection_string: true,
+        }),
         "SAS" => plain("SAS token"),
         _ => {
             // Glued all-caps forms: `SAPASSWORD`, `CLIENTSECRET`, `AUTHTOKEN`, `NUGETAPIKEY`.
@@ -133,7 +244,10 @@ fn single_token_secret(t: &str, idx: usize, n: usize) -> Option<SecretName> {
 /// `deploy.token` are.
 pub fn secret_name(name: &str) -> Option<SecretName> {
     let toks = name_tokens(name);
-    if toks.iter().any(|t| NON_SECRET_ANYWHERE.contains(&t.as_str())) {
+    if toks
+        .iter()
+        .any(|t| NON_SECRET_ANYWHERE.contains(&t.as_str()))
+    {
         return None;
     }
     let n = toks.len();
@@ -146,16 +260,32 @@ pub fn secret_name(name: &str) -> Option<SecretName> {
         match next {
             Some("KEY" | "KEYS") if KEY_QUALIFIERS.contains(&t.as_str()) => {
                 let label = if t == "API" { "API key" } else { "key" };
-                found = Some((i + 1, SecretName { label, connection_string: false }));
+                found = Some((
+                    i + 1,
+                    SecretName {
+                        label,
+                        connection_string: false,
+                    },
+                ));
             }
             Some("STRING" | "STRINGS") if t == "CONNECTION" || t == "CONN" => {
-                found = Some((i + 1, SecretName { label: "connection string", connection_string: true }));
+                found = Some((
+                    i + 1,
+                    SecretName {
+                        label: "connection string",
+                        connection_string: true,
+                    },
+                ));
             }
             _ => {}
         }
     }
     let (pos, s) = found?;
-    if toks.iter().skip(pos + 1).any(|t| NON_SECRET_AFTER.contains(&t.as_str())) {
+    if toks
+        .iter()
+        .skip(pos + 1)
+        .any(|t| NON_SECRET_AFTER.contains(&t.as_str()))
+    {
         return None;
     }
     Some(s)
@@ -208,7 +338,10 @@ pub fn reference_len(s: &str) -> Option<usize> {
         (_, '%') => {
             let rest = s.get(1..)?;
             let n = rest.chars().take_while(|&c| is_name_char(c)).count();
-            if n > 0 && rest.get(n..n + 1) == Some("%") && rest.chars().next().is_some_and(is_name_start) {
+            if n > 0
+                && rest.get(n..n + 1) == Some("%")
+                && rest.chars().next().is_some_and(is_name_start)
+            {
                 Some(n + 2)
             } else {
                 None
@@ -230,7 +363,11 @@ pub fn reference_name(r: &str) -> Option<String> {
     } else {
         r.strip_prefix('$')?
     };
-    let inner = if inner.len() > 4 && inner.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("env:")) {
+    let inner = if inner.len() > 4
+        && inner
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case("env:"))
+    {
         inner.get(4..)?
     } else {
         inner
@@ -274,8 +411,21 @@ fn is_flag_value(v: &str) -> bool {
     let l = v.to_ascii_lowercase();
     matches!(
         l.as_str(),
-        "true" | "false" | "yes" | "no" | "y" | "n" | "on" | "off" | "enabled" | "disabled" | "none"
-            | "null" | "nil" | "0" | "1"
+        "true"
+            | "false"
+            | "yes"
+            | "no"
+            | "y"
+            | "n"
+            | "on"
+            | "off"
+            | "enabled"
+            | "disabled"
+            | "none"
+            | "null"
+            | "nil"
+            | "0"
+            | "1"
     ) || (l.len() <= 5 && l.chars().all(|c| c.is_ascii_digit()))
 }
 
@@ -324,7 +474,9 @@ pub fn literal_secret_value(value: &str) -> bool {
 }
 
 static CONN_CRED: LazyLock<Re> = LazyLock::new(|| {
-    Re::new(r#"(?i)(?:^|[;"'\s])\s*(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)\s*=\s*([^;"']*)"#)
+    Re::new(
+        r#"(?i)(?:^|[;"'\s])\s*(password|pwd|accountkey|sharedaccesskey|sharedaccesssignature)\s*=\s*([^;"']*)"#,
+    )
 });
 
 /// A compiled constant pattern. Compilation of the constant patterns cannot fail; if it ever
@@ -335,10 +487,16 @@ impl Re {
     pub fn new(p: &str) -> Self {
         Re(Regex::new(p).ok())
     }
-    pub fn captures_iter<'r, 't>(&'r self, t: &'t str) -> impl Iterator<Item = regex::Captures<'t>> + use<'r, 't> {
+    pub fn captures_iter<'r, 't>(
+        &'r self,
+        t: &'t str,
+    ) -> impl Iterator<Item = regex::Captures<'t>> + use<'r, 't> {
         self.0.iter().flat_map(move |r| r.captures_iter(t))
     }
-    pub fn find_iter<'r, 't>(&'r self, t: &'t str) -> impl Iterator<Item = regex::Match<'t>> + use<'r, 't> {
+    pub fn find_iter<'r, 't>(
+        &'r self,
+        t: &'t str,
+    ) -> impl Iterator<Item = regex::Match<'t>> + use<'r, 't> {
         self.0.iter().flat_map(move |r| r.find_iter(t))
     }
     pub fn captures<'t>(&self, t: &'t str) -> Option<regex::Captures<'t>> {
@@ -364,7 +522,10 @@ pub fn connection_string_has_literal_secret(value: &str) -> bool {
             }
         }
     }
-    url_credentials(value).iter().any(|u| u.password == PasswordKind::Literal) || !find_credentials(value).is_empty()
+    url_credentials(value)
+        .iter()
+        .any(|u| u.password == PasswordKind::Literal)
+        || !find_credentials(value).is_empty()
 }
 
 /// Whether a shell word is a literal (its value is written in the Dockerfile): not empty and
@@ -454,9 +615,21 @@ fn sas_context(_: &str, token: &str) -> bool {
 }
 
 static CRED_PATTERNS: LazyLock<Vec<CredPattern>> = LazyLock::new(|| {
-    let p = |kind, pat: &str, group, token_char, accept| CredPattern { kind, re: re(pat), group, token_char, accept };
+    let p = |kind, pat: &str, group, token_char, accept| CredPattern {
+        kind,
+        re: re(pat),
+        group,
+        token_char,
+        accept,
+    };
     vec![
-        p("AWS access key ID", r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}", 0, alnum as fn(char) -> bool, not_example as fn(&str, &str) -> bool),
+        p(
+            "AWS access key ID",
+            r"(?:AKIA|ASIA|ABIA|ACCA)[0-9A-Z]{16}",
+            0,
+            alnum as fn(char) -> bool,
+            not_example as fn(&str, &str) -> bool,
+        ),
         p(
             "AWS secret access key",
             r#"(?i)aws_?secret_?access_?key["']?\s*[=:]?\s*["']?([A-Za-z0-9/+]{40})"#,
@@ -464,12 +637,48 @@ static CRED_PATTERNS: LazyLock<Vec<CredPattern>> = LazyLock::new(|| {
             base64_char,
             not_example,
         ),
-        p("GitHub token", r"gh[pousr]_[A-Za-z0-9]{36}", 0, alnum_us, any_ok),
-        p("GitHub fine-grained token", r"github_pat_[A-Za-z0-9_]{82}", 0, alnum_us, any_ok),
-        p("GitLab token", r"glpat-[A-Za-z0-9_-]{20}", 0, alnum_us_dash, any_ok),
-        p("Azure Storage account key", r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)", 1, base64_char, not_azurite),
-        p("Azure shared access key", r"(?i)SharedAccessKey=([A-Za-z0-9+/]{43}=)", 1, base64_char, any_ok),
-        p("Azure SAS signature", r"(?i)[?&;]sig=([A-Za-z0-9%+/=]{30,})", 1, base64_char, sas_context),
+        p(
+            "GitHub token",
+            r"gh[pousr]_[A-Za-z0-9]{36}",
+            0,
+            alnum_us,
+            any_ok,
+        ),
+        p(
+            "GitHub fine-grained token",
+            r"github_pat_[A-Za-z0-9_]{82}",
+            0,
+            alnum_us,
+            any_ok,
+        ),
+        p(
+            "GitLab token",
+            r"glpat-[A-Za-z0-9_-]{20}",
+            0,
+            alnum_us_dash,
+            any_ok,
+        ),
+        p(
+            "Azure Storage account key",
+            r"(?i)AccountKey=([A-Za-z0-9+/]{86}==)",
+            1,
+            base64_char,
+            not_azurite,
+        ),
+        p(
+            "Azure shared access key",
+            r"(?i)SharedAccessKey=([A-Za-z0-9+/]{43}=)",
+            1,
+            base64_char,
+            any_ok,
+        ),
+        p(
+            "Azure SAS signature",
+            r"(?i)[?&;]sig=([A-Za-z0-9%+/=]{30,})",
+            1,
+            base64_char,
+            sas_context,
+        ),
         p("NuGet API key", r"oy2[a-z0-9]{43}", 0, alnum, any_ok),
         p(
             "private key",
@@ -478,8 +687,20 @@ static CRED_PATTERNS: LazyLock<Vec<CredPattern>> = LazyLock::new(|| {
             |_| false,
             any_ok,
         ),
-        p("JSON Web Token", r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{10,}", 0, alnum_us_dash, any_ok),
-        p("Slack token", r"xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{6,}", 0, alnum_us_dash, any_ok),
+        p(
+            "JSON Web Token",
+            r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{10,}",
+            0,
+            alnum_us_dash,
+            any_ok,
+        ),
+        p(
+            "Slack token",
+            r"xox[abposr]-[0-9]{6,}-[0-9A-Za-z-]{6,}",
+            0,
+            alnum_us_dash,
+            any_ok,
+        ),
         p(
             "Slack webhook URL",
             r"hooks\.slack\.com/services/T[A-Z0-9]{6,}/B[A-Z0-9]{6,}/[A-Za-z0-9]{20,}",
@@ -487,19 +708,55 @@ static CRED_PATTERNS: LazyLock<Vec<CredPattern>> = LazyLock::new(|| {
             alnum,
             any_ok,
         ),
-        p("Google API key", r"AIza[0-9A-Za-z_-]{35}", 0, alnum_us_dash, any_ok),
-        p("Stripe secret key", r"(?:sk|rk)_live_[0-9A-Za-z]{24,}", 0, alnum_us, any_ok),
-        p("npm access token", r"npm_[A-Za-z0-9]{36}", 0, alnum_us, any_ok),
-        p("PyPI API token", r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}", 0, alnum_us_dash, any_ok),
-        p("Docker Hub access token", r"dckr_pat_[A-Za-z0-9_-]{27}", 0, alnum_us_dash, any_ok),
+        p(
+            "Google API key",
+            r"AIza[0-9A-Za-z_-]{35}",
+            0,
+            alnum_us_dash,
+            any_ok,
+        ),
+        p(
+            "Stripe secret key",
+            r"(?:sk|rk)_live_[0-9A-Za-z]{24,}",
+            0,
+            alnum_us,
+            any_ok,
+        ),
+        p(
+            "npm access token",
+            r"npm_[A-Za-z0-9]{36}",
+            0,
+            alnum_us,
+            any_ok,
+        ),
+        p(
+            "PyPI API token",
+            r"pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}",
+            0,
+            alnum_us_dash,
+            any_ok,
+        ),
+        p(
+            "Docker Hub access token",
+            r"dckr_pat_[A-Za-z0-9_-]{27}",
+            0,
+            alnum_us_dash,
+            any_ok,
+        ),
     ]
 });
 
 /// The whitespace/quote-delimited token around `range`.
 fn surrounding_token<'t>(text: &'t str, range: &Range<usize>) -> &'t str {
     let stop = |c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '`';
-    let start = text.get(..range.start).and_then(|b| b.rfind(stop).map(|i| i + 1)).unwrap_or(0);
-    let end = text.get(range.end..).and_then(|a| a.find(stop).map(|i| range.end + i)).unwrap_or(text.len());
+    let start = text
+        .get(..range.start)
+        .and_then(|b| b.rfind(stop).map(|i| i + 1))
+        .unwrap_or(0);
+    let end = text
+        .get(range.end..)
+        .and_then(|a| a.find(stop).map(|i| range.end + i))
+        .unwrap_or(text.len());
     text.get(start..end).unwrap_or("")
 }
 
@@ -524,10 +781,16 @@ pub fn find_credentials(text: &str) -> Vec<Credential> {
             if !(p.accept)(m.as_str(), surrounding_token(text, &m.range())) {
                 continue;
             }
-            if out.iter().any(|o| o.range.start < m.end() && m.start() < o.range.end) {
+            if out
+                .iter()
+                .any(|o| o.range.start < m.end() && m.start() < o.range.end)
+            {
                 continue;
             }
-            out.push(Credential { kind: p.kind, range: m.range() });
+            out.push(Credential {
+                kind: p.kind,
+                range: m.range(),
+            });
         }
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
@@ -554,7 +817,10 @@ pub fn find_urls(text: &str) -> Vec<FoundUrl> {
         .find_iter(text)
         .map(|m| {
             let s = m.as_str().trim_end_matches([')', ',', '.', ']']);
-            FoundUrl { range: m.start()..m.start() + s.len(), url: s.to_string() }
+            FoundUrl {
+                range: m.start()..m.start() + s.len(),
+                url: s.to_string(),
+            }
         })
         .collect()
 }
@@ -581,7 +847,9 @@ pub struct UrlCredential {
 }
 
 static URL_CRED_RE: LazyLock<Re> = LazyLock::new(|| {
-    re(r#"(?i)\b[a-z][a-z0-9+.-]{1,15}://([^\s/?#@:'"<>`|;]+):([^\s/?#@'"<>`|;]*)@([^\s/?#'"<>`|;@]+)"#)
+    re(
+        r#"(?i)\b[a-z][a-z0-9+.-]{1,15}://([^\s/?#@:'"<>`|;]+):([^\s/?#@'"<>`|;]*)@([^\s/?#'"<>`|;@]+)"#,
+    )
 });
 
 /// `scheme://user:password@host` occurrences with a non-empty password (`user@host` alone, or
@@ -589,7 +857,9 @@ static URL_CRED_RE: LazyLock<Re> = LazyLock::new(|| {
 pub fn url_credentials(text: &str) -> Vec<UrlCredential> {
     let mut out = Vec::new();
     for c in URL_CRED_RE.captures_iter(text) {
-        let (Some(whole), Some(user), Some(pw), Some(host)) = (c.get(0), c.get(1), c.get(2), c.get(3)) else {
+        let (Some(whole), Some(user), Some(pw), Some(host)) =
+            (c.get(0), c.get(1), c.get(2), c.get(3))
+        else {
             continue;
         };
         let p = pw.as_str();
@@ -597,13 +867,19 @@ pub fn url_credentials(text: &str) -> Vec<UrlCredential> {
             continue;
         }
         let password = if let Some(n) = reference_len(p).filter(|&n| n == p.len()) {
-            reference_name(p.get(..n).unwrap_or("")).map_or(PasswordKind::Other, PasswordKind::Reference)
+            reference_name(p.get(..n).unwrap_or(""))
+                .map_or(PasswordKind::Other, PasswordKind::Reference)
         } else if contains_reference(p) {
             PasswordKind::Other
         } else {
             PasswordKind::Literal
         };
-        out.push(UrlCredential { url: whole.range(), user: user.range(), password, password_range: pw.range() });
+        out.push(UrlCredential {
+            url: whole.range(),
+            user: user.range(),
+            password,
+            password_range: pw.range(),
+        });
     }
     out
 }
@@ -628,7 +904,13 @@ pub fn is_plain_http(url: &str) -> bool {
         return false;
     }
     match url_host(url) {
-        Some(h) => !(h.is_empty() || h == "localhost" || h.starts_with("127.") || h == "::1" || h == "0.0.0.0"),
+        Some(h) => {
+            !(h.is_empty()
+                || h == "localhost"
+                || h.starts_with("127.")
+                || h == "::1"
+                || h == "0.0.0.0")
+        }
         None => false,
     }
 }
@@ -650,7 +932,8 @@ fn is_full_sha(s: &str) -> bool {
 pub fn remote_source(word: &str) -> Option<RemoteSource> {
     let lower = word.to_ascii_lowercase();
     let is_http = lower.starts_with("http://") || lower.starts_with("https://");
-    let git_scheme = lower.starts_with("git@") || lower.starts_with("git://") || lower.starts_with("ssh://");
+    let git_scheme =
+        lower.starts_with("git@") || lower.starts_with("git://") || lower.starts_with("ssh://");
     if !is_http && !git_scheme {
         return None;
     }
@@ -718,10 +1001,13 @@ pub fn declared_names(df: &Dockerfile) -> Vec<String> {
     names
 }
 
-static PS_ASSIGN: LazyLock<Re> =
-    LazyLock::new(|| re(r#"(?i)\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\(?\s*(?:'([^']*)'|"([^"]*)")"#));
+static PS_ASSIGN: LazyLock<Re> = LazyLock::new(|| {
+    re(r#"(?i)\$(?:env:)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*\(?\s*(?:'([^']*)'|"([^"]*)")"#)
+});
 static SH_ASSIGN: LazyLock<Re> = LazyLock::new(|| {
-    re(r#"(?:^|[\s;&|(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s;&|'"]+))"#)
+    re(
+        r#"(?:^|[\s;&|(])(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(?:"([^"]*)"|'([^']*)'|([^\s;&|'"]+))"#,
+    )
 });
 static CMD_SET: LazyLock<Re> =
     LazyLock::new(|| re(r#"(?i)\bset\s+"?([A-Za-z_][A-Za-z0-9_]*)=([^"&|\r\n]*)"?"#));
@@ -737,8 +1023,16 @@ pub fn script_assignments(text: &str, dialect: Dialect) -> BTreeMap<String, Stri
     };
     for c in rx.captures_iter(text) {
         let Some(name) = c.get(1) else { continue };
-        let val = c.get(2).or_else(|| c.get(3)).or_else(|| c.get(4)).map_or("", |v| v.as_str());
-        let key = if dialect == Dialect::PowerShell { name.as_str().to_ascii_lowercase() } else { name.as_str().to_string() };
+        let val = c
+            .get(2)
+            .or_else(|| c.get(3))
+            .or_else(|| c.get(4))
+            .map_or("", |v| v.as_str());
+        let key = if dialect == Dialect::PowerShell {
+            name.as_str().to_ascii_lowercase()
+        } else {
+            name.as_str().to_string()
+        };
         m.insert(key, val.to_string());
     }
     m
@@ -755,13 +1049,28 @@ pub fn resolve_leading_reference(
     let n = reference_len(word)?;
     let r = word.get(..n)?;
     let name = reference_name(r)?;
-    let is_env = r.to_ascii_lowercase().starts_with("$env:") || r.to_ascii_lowercase().starts_with("${env:") || r.starts_with('%');
+    let is_env = r.to_ascii_lowercase().starts_with("$env:")
+        || r.to_ascii_lowercase().starts_with("${env:")
+        || r.starts_with('%');
     let v = script_vars
         .get(&name)
         .or_else(|| script_vars.get(&name.to_ascii_lowercase()))
-        .filter(|_| !is_env || !script_vars.contains_key(&name.to_ascii_lowercase()) || script_vars.contains_key(&name))
+        .filter(|_| {
+            !is_env
+                || !script_vars.contains_key(&name.to_ascii_lowercase())
+                || script_vars.contains_key(&name)
+        })
         .or_else(|| declared.get(&name))
-        .or_else(|| if is_env { declared.iter().find(|(k, _)| k.eq_ignore_ascii_case(&name)).map(|(_, v)| v) } else { None })?;
+        .or_else(|| {
+            if is_env {
+                declared
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&name))
+                    .map(|(_, v)| v)
+            } else {
+                None
+            }
+        })?;
     Some(format!("{v}{}", word.get(n..).unwrap_or("")))
 }
 
@@ -772,7 +1081,11 @@ pub fn resolve_leading_reference(
 /// Stage number of instruction `idx`: count of FROM instructions at or before it (0 = before the
 /// first FROM).
 pub fn stage_number(df: &Dockerfile, idx: usize) -> usize {
-    df.instructions.iter().take(idx + 1).filter(|i| i.kind == InstructionKind::From).count()
+    df.instructions
+        .iter()
+        .take(idx + 1)
+        .filter(|i| i.kind == InstructionKind::From)
+        .count()
 }
 
 /// The instruction itself and, for `ONBUILD X`, the triggered instruction.
@@ -816,7 +1129,9 @@ pub fn piped_from(script: &Script, cmd_idx: usize) -> Option<usize> {
     if c.connector != Connector::Pipe {
         return None;
     }
-    (0..cmd_idx).rev().find(|&j| script.commands.get(j).is_some_and(|p| p.depth == c.depth))
+    (0..cmd_idx)
+        .rev()
+        .find(|&j| script.commands.get(j).is_some_and(|p| p.depth == c.depth))
 }
 
 /// Start of the pipeline `cmd_idx` belongs to (first command of its `a | b | c` chain).
@@ -835,9 +1150,19 @@ fn pipeline_start(script: &Script, cmd_idx: usize) -> usize {
 
 /// The argument after a flag (`-o x`) or attached (`--output=x`, `-Name:x`). Case-insensitive
 /// unless `case_sensitive`.
-pub fn flag_value<'c>(cmd: &'c Command, names: &[&str], case_sensitive: bool) -> Option<&'c ShWord> {
+pub fn flag_value<'c>(
+    cmd: &'c Command,
+    names: &[&str],
+    case_sensitive: bool,
+) -> Option<&'c ShWord> {
     let args = cmd.args();
-    let eq = |a: &str, b: &str| if case_sensitive { a == b } else { a.eq_ignore_ascii_case(b) };
+    let eq = |a: &str, b: &str| {
+        if case_sensitive {
+            a == b
+        } else {
+            a.eq_ignore_ascii_case(b)
+        }
+    };
     for (i, w) in args.iter().enumerate() {
         for n in names {
             if eq(&w.text, n) {
@@ -855,13 +1180,105 @@ pub fn attached_value(cmd: &Command, names: &[&str], text: &str) -> Option<(Stri
             for sep in ['=', ':'] {
                 let prefix = format!("{n}{sep}");
                 if w.text.len() > prefix.len()
-                    && w.text.get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(&prefix))
+                    && w.text
+                        .get(..prefix.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&prefix))
                 {
                     let v = w.text.get(prefix.len()..).unwrap_or("").to_string();
                     let raw = word_raw(text, w);
-                    let off = raw.find(sep).map_or(w.range.start, |i| w.range.start + i + 1);
+                    let off = raw
+                        .find(sep)
+                        .map_or(w.range.start, |i| w.range.start + i + 1);
                     return Some((v, off..w.range.end));
                 }
+            }
+        }
+    }
+    None
+}
+
+/// A literal word fed into `cmd_idx` through a pipe by `echo` / `printf` / `Write-Output`
+/// (`echo 'root:pw' | chpasswd`, `echo s3cr3t | docker login --password-stdin`).
+pub fn fed_literal<'s>(s: &'s ShellScript<'_>, cmd_idx: usize) -> Option<&'s ShWord> {
+    let from = piped_from(&s.script, cmd_idx)?;
+    let feeder = s.script.commands.get(from)?;
+    if !matches!(
+        feeder.name().as_str(),
+        "echo" | "printf" | "write-output" | "write" | "type"
+    ) {
+        return None;
+    }
+    feeder
+        .args()
+        .iter()
+        .find(|w| !(w.text.starts_with('-') && w.text.len() <= 3))
+        .filter(|w| arg_is_literal(s, w))
+}
+
+/// Non-flag arguments: words not starting with `-` (and, for cmd, not a `/x` switch).
+pub fn plain_args(cmd: &Command, dialect: Dialect) -> Vec<&ShWord> {
+    cmd.args()
+        .iter()
+        .filter(|w| {
+            let t = w.text.as_str();
+            let dash_flag = t.starts_with('-') && t.len() > 1;
+            let slash_flag = dialect != Dialect::Posix
+                && t.starts_with('/')
+                && t.len() > 1
+                && t.len() <= 3
+                && !t.contains('.');
+            !dash_flag && !slash_flag
+        })
+        .collect()
+}
+
+/// PowerShell cmdlets that sign in to a cloud / directory service.
+pub fn is_cloud_login_cmdlet(name: &str) -> bool {
+    matches!(
+        name,
+        "connect-azaccount"
+            | "login-azaccount"
+            | "add-azaccount"
+            | "add-azurermaccount"
+            | "login-azurermaccount"
+            | "connect-azuread"
+            | "connect-mggraph"
+            | "connect-exchangeonline"
+            | "connect-pnponline"
+            | "connect-msolservice"
+            | "add-azureaccount"
+            | "connect-azurermaccount"
+    )
+}
+
+/// A value given to a flag: either the next word (`-p x`) or attached (`--password=x`,
+/// `-Password:x`, or glued `-px` when `glued` is set). Returns the value text, its span range
+/// in the script text and whether it is a literal.
+pub fn option_value(
+    s: &ShellScript<'_>,
+    cmd: &Command,
+    separate: &[&str],
+    attached: &[&str],
+    glued: Option<&str>,
+    case_sensitive: bool,
+) -> Option<(String, Range<usize>, bool)> {
+    let text = &s.text.text;
+    let dialect = s.script.dialect;
+    if let Some(w) = flag_value(cmd, separate, case_sensitive) {
+        return Some((w.text.clone(), w.range.clone(), arg_is_literal(s, w)));
+    }
+    if let Some((v, r)) = attached_value(cmd, attached, text) {
+        let raw = text.get(r.clone()).unwrap_or("");
+        let lit = word_is_literal(raw, &v, dialect);
+        return Some((v, r, lit));
+    }
+    if let Some(g) = glued {
+        for w in cmd.args() {
+            if w.text.len() > g.len() && w.text.starts_with(g) && !w.text.starts_with("--") {
+                let v = w.text.get(g.len()..).unwrap_or("").to_string();
+                let raw = word_raw(text, w);
+                let lit = word_is_literal(raw.get(g.len()..).unwrap_or(raw), &v, dialect);
+                return Some((v, w.range.clone(), lit));
             }
         }
     }
@@ -918,32 +1335,118 @@ pub struct Download {
     pub to_stdout: bool,
 }
 
+/// URLs (text, range), output file, content-only.
+type Parsed = (Vec<(String, Range<usize>)>, Option<String>, bool);
+
 const CURL_SHORT_WITH_VALUE: &str = "oHxudAeXwmCTbcKrFYyzUEPQtD";
 const CURL_LONG_WITH_VALUE: &[&str] = &[
-    "--output", "--header", "--proxy", "--user", "--data", "--data-raw", "--data-binary",
-    "--data-urlencode", "--user-agent", "--referer", "--request", "--write-out", "--retry",
-    "--connect-timeout", "--max-time", "--continue-at", "--upload-file", "--cookie",
-    "--cookie-jar", "--config", "--resolve", "--retry-delay", "--retry-max-time", "--range",
-    "--form", "--limit-rate", "--speed-limit", "--speed-time", "--time-cond", "--proto",
-    "--proto-redir", "--ciphers", "--url", "--output-dir", "--proxy-user", "--interface",
-    "--dns-servers", "--cacert", "--capath", "--cert", "--key", "--cert-type", "--key-type",
-    "--max-filesize", "--max-redirs", "--oauth2-bearer", "--pass", "--connect-to", "--ftp-port",
-    "--tls-max", "--retry-all-errors-delay", "--expect100-timeout", "--happy-eyeballs-timeout-ms",
-    "--keepalive-time", "--netrc-file", "--noproxy", "--preproxy", "--unix-socket", "--variable",
+    "--output",
+    "--header",
+    "--proxy",
+    "--user",
+    "--data",
+    "--data-raw",
+    "--data-binary",
+    "--data-urlencode",
+    "--user-agent",
+    "--referer",
+    "--request",
+    "--write-out",
+    "--retry",
+    "--connect-timeout",
+    "--max-time",
+    "--continue-at",
+    "--upload-file",
+    "--cookie",
+    "--cookie-jar",
+    "--config",
+    "--resolve",
+    "--retry-delay",
+    "--retry-max-time",
+    "--range",
+    "--form",
+    "--limit-rate",
+    "--speed-limit",
+    "--speed-time",
+    "--time-cond",
+    "--proto",
+    "--proto-redir",
+    "--ciphers",
+    "--url",
+    "--output-dir",
+    "--proxy-user",
+    "--interface",
+    "--dns-servers",
+    "--cacert",
+    "--capath",
+    "--cert",
+    "--key",
+    "--cert-type",
+    "--key-type",
+    "--max-filesize",
+    "--max-redirs",
+    "--oauth2-bearer",
+    "--pass",
+    "--connect-to",
+    "--ftp-port",
+    "--tls-max",
+    "--retry-all-errors-delay",
+    "--expect100-timeout",
+    "--happy-eyeballs-timeout-ms",
+    "--keepalive-time",
+    "--netrc-file",
+    "--noproxy",
+    "--preproxy",
+    "--unix-socket",
+    "--variable",
 ];
 const WGET_SHORT_WITH_VALUE: &str = "OoaPetTUwiBQlDAR";
 const WGET_LONG_WITH_VALUE: &[&str] = &[
-    "--output-document", "--output-file", "--append-output", "--directory-prefix", "--execute",
-    "--tries", "--timeout", "--user-agent", "--header", "--user", "--password", "--http-user",
-    "--http-password", "--post-data", "--post-file", "--body-data", "--body-file", "--method",
-    "--ca-certificate", "--certificate", "--private-key", "--load-cookies", "--save-cookies",
-    "--input-file", "--base", "--limit-rate", "--quota", "--level", "--domains", "--wait",
-    "--waitretry", "--dns-timeout", "--connect-timeout", "--read-timeout", "--referer",
+    "--output-document",
+    "--output-file",
+    "--append-output",
+    "--directory-prefix",
+    "--execute",
+    "--tries",
+    "--timeout",
+    "--user-agent",
+    "--header",
+    "--user",
+    "--password",
+    "--http-user",
+    "--http-password",
+    "--post-data",
+    "--post-file",
+    "--body-data",
+    "--body-file",
+    "--method",
+    "--ca-certificate",
+    "--certificate",
+    "--private-key",
+    "--load-cookies",
+    "--save-cookies",
+    "--input-file",
+    "--base",
+    "--limit-rate",
+    "--quota",
+    "--level",
+    "--domains",
+    "--wait",
+    "--waitretry",
+    "--dns-timeout",
+    "--connect-timeout",
+    "--read-timeout",
+    "--referer",
 ];
 
 fn url_basename(url: &str) -> String {
     let no_frag = url.split(['?', '#']).next().unwrap_or(url);
-    no_frag.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string()
+    no_frag
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_string()
 }
 
 fn looks_like_url_arg(t: &str) -> bool {
@@ -956,10 +1459,14 @@ fn redirect_target(raw: &str) -> Option<String> {
     static REDIR: LazyLock<Re> = LazyLock::new(|| re(r#"(?:^|\s)1?>>?\s*([^\s;&|]+)"#));
     let c = REDIR.captures(raw)?;
     let t = c.get(1)?.as_str().trim_matches(['"', '\'']);
-    if t.starts_with('&') { None } else { Some(t.to_string()) }
+    if t.starts_with('&') {
+        None
+    } else {
+        Some(t.to_string())
+    }
 }
 
-fn parse_curl(cmd: &Command, text: &str) -> (Vec<(String, Range<usize>)>, Option<String>, bool) {
+fn parse_curl(cmd: &Command, text: &str) -> Parsed {
     let args = cmd.args();
     let mut urls = Vec::new();
     let mut output: Option<String> = None;
@@ -1040,7 +1547,7 @@ fn parse_curl(cmd: &Command, text: &str) -> (Vec<(String, Range<usize>)>, Option
     (urls, output, to_stdout)
 }
 
-fn parse_wget(cmd: &Command, text: &str) -> (Vec<(String, Range<usize>)>, Option<String>, bool) {
+fn parse_wget(cmd: &Command, text: &str) -> Parsed {
     let args = cmd.args();
     let mut urls = Vec::new();
     let mut output: Option<String> = None;
@@ -1128,13 +1635,24 @@ fn parse_wget(cmd: &Command, text: &str) -> (Vec<(String, Range<usize>)>, Option
 
 /// PowerShell switch parameters of Invoke-WebRequest / Invoke-RestMethod (no value).
 const IWR_SWITCHES: &[&str] = &[
-    "-usebasicparsing", "-passthru", "-usedefaultcredentials", "-skipcertificatecheck",
-    "-disablekeepalive", "-resume", "-skipheadervalidation", "-skiphttperrorcheck",
-    "-allowunencryptedauthentication", "-noproxy", "-preservehttpmethodonredirect",
-    "-allowinsecureredirect", "-verbose", "-debug", "-preserveauthorizationonredirect",
+    "-usebasicparsing",
+    "-passthru",
+    "-usedefaultcredentials",
+    "-skipcertificatecheck",
+    "-disablekeepalive",
+    "-resume",
+    "-skipheadervalidation",
+    "-skiphttperrorcheck",
+    "-allowunencryptedauthentication",
+    "-noproxy",
+    "-preservehttpmethodonredirect",
+    "-allowinsecureredirect",
+    "-verbose",
+    "-debug",
+    "-preserveauthorizationonredirect",
 ];
 
-fn parse_iwr(cmd: &Command) -> (Vec<(String, Range<usize>)>, Option<String>, bool) {
+fn parse_iwr(cmd: &Command) -> Parsed {
     let args = cmd.args();
     let mut urls = Vec::new();
     let mut output = None;
@@ -1144,7 +1662,10 @@ fn parse_iwr(cmd: &Command) -> (Vec<(String, Range<usize>)>, Option<String>, boo
         i += 1;
         if t.starts_with('-') && t.len() > 1 && !t.starts_with("--") {
             let (name, attached) = match t.split_once(':') {
-                Some((n, v)) => (n.to_ascii_lowercase(), Some((v.to_string(), w.range.clone()))),
+                Some((n, v)) => (
+                    n.to_ascii_lowercase(),
+                    Some((v.to_string(), w.range.clone())),
+                ),
                 None => (t.to_ascii_lowercase(), None),
             };
             if IWR_SWITCHES.contains(&name.as_str()) {
@@ -1157,10 +1678,10 @@ fn parse_iwr(cmd: &Command) -> (Vec<(String, Range<usize>)>, Option<String>, boo
             });
             if name.len() >= 5 && "-outfile".starts_with(&name) {
                 output = v.map(|(t, _)| t);
-            } else if name == "-uri" || name == "-url" {
-                if let Some(v) = v {
-                    urls.push(v);
-                }
+            } else if (name == "-uri" || name == "-url")
+                && let Some(v) = v
+            {
+                urls.push(v);
             }
             continue;
         }
@@ -1173,11 +1694,16 @@ fn parse_iwr(cmd: &Command) -> (Vec<(String, Range<usize>)>, Option<String>, boo
 }
 
 fn positionals(cmd: &Command) -> Vec<&ShWord> {
-    cmd.args().iter().filter(|w| !(w.text.starts_with('-') || w.text.starts_with('/'))).collect()
+    cmd.args()
+        .iter()
+        .filter(|w| !(w.text.starts_with('-') || w.text.starts_with('/')))
+        .collect()
 }
 
 static WEBCLIENT_RE: LazyLock<Re> = LazyLock::new(|| {
-    re(r#"(?i)\.Download(File|String|Data)(?:Async|TaskAsync)?\s*\(\s*((?:'[^']*'|"[^"]*"|[^,()'"]|\([^()]*\))+?)\s*(?:,\s*((?:'[^']*'|"[^"]*"|[^,()'"]|\([^()]*\))+?)\s*)?\)"#)
+    re(
+        r#"(?i)\.Download(File|String|Data)(?:Async|TaskAsync)?\s*\(\s*((?:'[^']*'|"[^"]*"|[^,()'"]|\([^()]*\))+?)\s*(?:,\s*((?:'[^']*'|"[^"]*"|[^,()'"]|\([^()]*\))+?)\s*)?\)"#,
+    )
 });
 
 fn unquote(s: &str) -> &str {
@@ -1196,7 +1722,11 @@ pub fn find_downloads(text: &str, script: &Script) -> Vec<Download> {
     let mut out = Vec::new();
     for (ci, cmd) in script.commands.iter().enumerate() {
         let name = cmd.name();
-        let first_raw = cmd.words.first().map_or("", |w| word_raw(text, w)).to_ascii_lowercase();
+        let first_raw = cmd
+            .words
+            .first()
+            .map_or("", |w| word_raw(text, w))
+            .to_ascii_lowercase();
         let ps = script.dialect == Dialect::PowerShell;
         let has_outfile = cmd.args().iter().any(|w| {
             let l = w.text.to_ascii_lowercase();
@@ -1217,34 +1747,86 @@ pub fn find_downloads(text: &str, script: &Script) -> Vec<Download> {
                 let src = flag_value(cmd, &["-Source"], false)
                     .or_else(|| positionals(cmd).first().copied())
                     .map(|w| (w.text.clone(), w.range.clone()));
-                let dst = flag_value(cmd, &["-Destination"], false).map(|w| w.text.clone()).or_else(|| {
-                    let p = positionals(cmd);
-                    let has_source_flag = cmd.has_arg(&["-Source"]);
-                    p.get(if has_source_flag { 0 } else { 1 }).map(|w| w.text.clone())
-                });
-                (DownloadTool::BitsTransfer, (src.into_iter().collect(), dst, false))
+                let dst = flag_value(cmd, &["-Destination"], false)
+                    .map(|w| w.text.clone())
+                    .or_else(|| {
+                        let p = positionals(cmd);
+                        let has_source_flag = cmd.has_arg(&["-Source"]);
+                        p.get(if has_source_flag { 0 } else { 1 })
+                            .map(|w| w.text.clone())
+                    });
+                (
+                    DownloadTool::BitsTransfer,
+                    (src.into_iter().collect(), dst, false),
+                )
             }
-            "certutil" if cmd.args().iter().any(|w| w.text.eq_ignore_ascii_case("-urlcache") || w.text.eq_ignore_ascii_case("/urlcache")) => {
+            "certutil"
+                if cmd.args().iter().any(|w| {
+                    w.text.eq_ignore_ascii_case("-urlcache")
+                        || w.text.eq_ignore_ascii_case("/urlcache")
+                }) =>
+            {
                 let p = positionals(cmd);
                 let url = p.iter().find(|w| looks_like_url_arg(&w.text)).copied();
-                let outp = url.and_then(|u| p.iter().skip_while(|w| w.range != u.range).nth(1)).map(|w| w.text.clone());
-                (DownloadTool::Certutil, (url.map(|u| (u.text.clone(), u.range.clone())).into_iter().collect(), outp, false))
+                let outp = url
+                    .and_then(|u| p.iter().skip_while(|w| w.range != u.range).nth(1))
+                    .map(|w| w.text.clone());
+                (
+                    DownloadTool::Certutil,
+                    (
+                        url.map(|u| (u.text.clone(), u.range.clone()))
+                            .into_iter()
+                            .collect(),
+                        outp,
+                        false,
+                    ),
+                )
             }
-            "bitsadmin" if cmd.args().iter().any(|w| w.text.eq_ignore_ascii_case("/transfer")) => {
+            "bitsadmin"
+                if cmd
+                    .args()
+                    .iter()
+                    .any(|w| w.text.eq_ignore_ascii_case("/transfer")) =>
+            {
                 let args = cmd.args();
-                let url_i = args.iter().position(|w| w.text.contains("://") || (w.text.starts_with('%') && w.text.len() > 2));
+                let url_i = args.iter().position(|w| {
+                    w.text.contains("://") || (w.text.starts_with('%') && w.text.len() > 2)
+                });
                 let url = url_i.and_then(|i| args.get(i));
                 let outp = url_i.and_then(|i| args.get(i + 1)).map(|w| w.text.clone());
-                (DownloadTool::Bitsadmin, (url.map(|u| (u.text.clone(), u.range.clone())).into_iter().collect(), outp, false))
+                (
+                    DownloadTool::Bitsadmin,
+                    (
+                        url.map(|u| (u.text.clone(), u.range.clone()))
+                            .into_iter()
+                            .collect(),
+                        outp,
+                        false,
+                    ),
+                )
             }
             _ => continue,
         };
-        let output = output.filter(|o| !o.is_empty() && o != "/dev/null" && !o.eq_ignore_ascii_case("nul") && !o.eq_ignore_ascii_case("$null"));
-        out.push(Download { tool, range: cmd.range.clone(), command: Some(ci), urls, to_stdout: to_stdout && output.is_none(), output });
+        let output = output.filter(|o| {
+            !o.is_empty()
+                && o != "/dev/null"
+                && !o.eq_ignore_ascii_case("nul")
+                && !o.eq_ignore_ascii_case("$null")
+        });
+        out.push(Download {
+            tool,
+            range: cmd.range.clone(),
+            command: Some(ci),
+            urls,
+            to_stdout: to_stdout && output.is_none(),
+            output,
+        });
     }
     if script.dialect != Dialect::Posix || text.contains(".Download") {
         for c in WEBCLIENT_RE.captures_iter(text) {
-            let (Some(whole), Some(kind), Some(u)) = (c.get(0), c.get(1), c.get(2)) else { continue };
+            let (Some(whole), Some(kind), Some(u)) = (c.get(0), c.get(1), c.get(2)) else {
+                continue;
+            };
             let url_text = unquote(u.as_str()).to_string();
             let (output, to_stdout) = if kind.as_str().eq_ignore_ascii_case("file") {
                 (c.get(3).map(|o| unquote(o.as_str()).to_string()), false)
@@ -1278,12 +1860,34 @@ pub struct Verification {
 }
 
 const HASH_TOOLS: &[&str] = &[
-    "sha256sum", "sha512sum", "sha384sum", "sha224sum", "sha1sum", "shasum", "b2sum", "md5sum",
-    "sha3sum", "rhash",
+    "sha256sum",
+    "sha512sum",
+    "sha384sum",
+    "sha224sum",
+    "sha1sum",
+    "shasum",
+    "b2sum",
+    "md5sum",
+    "sha3sum",
+    "rhash",
 ];
 const COMPARE_OPS: &[&str] = &[
-    "-ne", "-eq", "-cne", "-ceq", "-ine", "-ieq", "-like", "-notlike", "-match", "-notmatch",
-    "-in", "-notin", "-contains", "-notcontains", ".equals(", "compare-object",
+    "-ne",
+    "-eq",
+    "-cne",
+    "-ceq",
+    "-ine",
+    "-ieq",
+    "-like",
+    "-notlike",
+    "-match",
+    "-notmatch",
+    "-in",
+    "-notin",
+    "-contains",
+    "-notcontains",
+    ".equals(",
+    "compare-object",
 ];
 
 fn is_verification(cmd: &Command, script_lower: &str) -> bool {
@@ -1292,19 +1896,29 @@ fn is_verification(cmd: &Command, script_lower: &str) -> bool {
     match name.as_str() {
         n if HASH_TOOLS.contains(&n) => true,
         "gpg" | "gpg2" => {
-            has(&["--verify", "--verify-files"]) || cmd.args().iter().any(|w| w.text.starts_with("--verify"))
+            has(&["--verify", "--verify-files"])
+                || cmd.args().iter().any(|w| w.text.starts_with("--verify"))
         }
         "gpgv" | "gpgv2" | "slsa-verifier" | "pkgcheck" => true,
-        "cosign" => cmd.args().first().is_some_and(|a| a.text.starts_with("verify")),
+        "cosign" => cmd
+            .args()
+            .first()
+            .is_some_and(|a| a.text.starts_with("verify")),
         "notation" | "sigstore" => cmd.args().first().is_some_and(|a| a.text == "verify"),
         "gh" => cmd.args().first().is_some_and(|a| a.text == "attestation"),
         "minisign" | "signify" => has(&["-V", "-Vm", "-C"]),
-        "openssl" => cmd.args().first().is_some_and(|a| a.text == "dgst" || a.text == "sha256" || a.text == "sha512"),
+        "openssl" => cmd
+            .args()
+            .first()
+            .is_some_and(|a| a.text == "dgst" || a.text == "sha256" || a.text == "sha512"),
         "rpm" | "rpmkeys" => has(&["-K", "--checksig"]),
         "dpkg-sig" => has(&["--verify"]),
         "get-filehash" => COMPARE_OPS.iter().any(|op| script_lower.contains(op)),
         "get-authenticodesignature" | "test-filecatalog" => true,
-        "signtool" => cmd.args().first().is_some_and(|a| a.text.eq_ignore_ascii_case("verify")),
+        "signtool" => cmd
+            .args()
+            .first()
+            .is_some_and(|a| a.text.eq_ignore_ascii_case("verify")),
         "certutil" => has(&["-hashfile", "/hashfile"]),
         _ => false,
     }
@@ -1321,9 +1935,20 @@ pub fn find_verifications(text: &str, script: &Script) -> Vec<Verification> {
             continue;
         }
         let ps = pipeline_start(script, ci);
-        let start = script.commands.get(ps).map_or(cmd.range.start, |c| c.range.start.min(cmd.range.start));
-        let t = text.get(start..cmd.range.end.max(start)).unwrap_or("").to_string();
-        out.push(Verification { start: cmd.range.start, text: t, command: Some(ci), pipeline_start: Some(ps) });
+        let start = script
+            .commands
+            .get(ps)
+            .map_or(cmd.range.start, |c| c.range.start.min(cmd.range.start));
+        let t = text
+            .get(start..cmd.range.end.max(start))
+            .unwrap_or("")
+            .to_string();
+        out.push(Verification {
+            start: cmd.range.start,
+            text: t,
+            command: Some(ci),
+            pipeline_start: Some(ps),
+        });
     }
     out
 }
@@ -1334,10 +1959,36 @@ pub fn is_verification_material(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     let base = l.rsplit(['/', '\\']).next().unwrap_or(&l);
     const EXT: &[&str] = &[
-        ".asc", ".sig", ".sign", ".gpg", ".pgp", ".key", ".pub", ".pem", ".crt", ".cer", ".der",
-        ".sha1", ".sha256", ".sha512", ".md5", ".sha256sum", ".sha512sum", ".sha256sums",
-        ".sums", ".repo", ".list", ".sources", ".minisig", ".bundle", ".intoto.jsonl", ".sbom",
-        ".spdx", ".cdx.json", ".sha256.txt", ".sha512.txt",
+        ".asc",
+        ".sig",
+        ".sign",
+        ".gpg",
+        ".pgp",
+        ".key",
+        ".pub",
+        ".pem",
+        ".crt",
+        ".cer",
+        ".der",
+        ".sha1",
+        ".sha256",
+        ".sha512",
+        ".md5",
+        ".sha256sum",
+        ".sha512sum",
+        ".sha256sums",
+        ".sums",
+        ".repo",
+        ".list",
+        ".sources",
+        ".minisig",
+        ".bundle",
+        ".intoto.jsonl",
+        ".sbom",
+        ".spdx",
+        ".cdx.json",
+        ".sha256.txt",
+        ".sha512.txt",
     ];
     EXT.iter().any(|e| base.ends_with(e))
         || base.contains("sha256sums")
@@ -1358,7 +2009,11 @@ pub fn mentions(hay: &str, name: &str, ignore_case: bool) -> bool {
     if name.is_empty() {
         return false;
     }
-    let (h, n) = if ignore_case { (hay.to_ascii_lowercase(), name.to_ascii_lowercase()) } else { (hay.to_string(), name.to_string()) };
+    let (h, n) = if ignore_case {
+        (hay.to_ascii_lowercase(), name.to_ascii_lowercase())
+    } else {
+        (hay.to_string(), name.to_string())
+    };
     let cont = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.';
     let mut from = 0;
     while let Some(pos) = h.get(from..).and_then(|s| s.find(&n)) {
@@ -1367,7 +2022,12 @@ pub fn mentions(hay: &str, name: &str, ignore_case: bool) -> bool {
         let before = h.get(..s).and_then(|b| b.chars().next_back());
         let after = h.get(e..).and_then(|a| a.chars().next());
         let before_ok = before.is_none_or(|c| !cont(c) || n.starts_with('$'));
-        let after_ok = after.is_none_or(|c| !cont(c) || (c == '.' && h.get(e + 1..).is_none_or(|r| r.is_empty() || r.starts_with(char::is_whitespace))));
+        let after_ok = after.is_none_or(|c| {
+            !cont(c)
+                || (c == '.'
+                    && h.get(e + 1..)
+                        .is_none_or(|r| r.is_empty() || r.starts_with(char::is_whitespace)))
+        });
         if before_ok && after_ok {
             return true;
         }
@@ -1381,24 +2041,68 @@ pub fn mentions(hay: &str, name: &str, ignore_case: bool) -> bool {
 
 /// The file name a download writes (basename; `${X}` braces removed so `$X` matches too).
 pub fn output_basename(output: &str) -> String {
-    let b = output.trim_end_matches(['/', '\\']).rsplit(['/', '\\']).next().unwrap_or(output);
+    let b = output
+        .trim_end_matches(['/', '\\'])
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(output);
     b.trim_matches(['"', '\'']).to_string()
 }
 
 /// Commands that print or remove a file rather than use it.
 const NOT_A_USE: &[&str] = &[
-    "echo", "printf", "write-host", "write-output", "write-verbose", "write-information", "rm",
-    "remove-item", "del", "erase", "ri", "test-path", "ls", "dir", "get-childitem", "gci", "stat",
-    "get-item", "file", "du", "wc", "true", ":",
+    "echo",
+    "printf",
+    "write-host",
+    "write-output",
+    "write-verbose",
+    "write-information",
+    "rm",
+    "remove-item",
+    "del",
+    "erase",
+    "ri",
+    "test-path",
+    "ls",
+    "dir",
+    "get-childitem",
+    "gci",
+    "stat",
+    "get-item",
+    "file",
+    "du",
+    "wc",
+    "true",
+    ":",
 ];
 
 /// Consumers that unpack or execute a piped download (its bytes are used directly).
 pub fn is_pipe_consumer(name: &str) -> bool {
     matches!(
         name,
-        "tar" | "bsdtar" | "unzip" | "gunzip" | "gzip" | "zcat" | "xz" | "unxz" | "xzcat" | "bzip2"
-            | "bunzip2" | "zstd" | "unzstd" | "cpio" | "dpkg" | "rpm" | "rpm2cpio" | "busybox"
-            | "7z" | "7za" | "jar" | "tee" | "install"
+        "tar"
+            | "bsdtar"
+            | "unzip"
+            | "gunzip"
+            | "gzip"
+            | "zcat"
+            | "xz"
+            | "unxz"
+            | "xzcat"
+            | "bzip2"
+            | "bunzip2"
+            | "zstd"
+            | "unzstd"
+            | "cpio"
+            | "dpkg"
+            | "rpm"
+            | "rpm2cpio"
+            | "busybox"
+            | "7z"
+            | "7za"
+            | "jar"
+            | "tee"
+            | "install"
     )
 }
 
@@ -1406,8 +2110,23 @@ pub fn is_pipe_consumer(name: &str) -> bool {
 pub fn is_shell_interpreter(name: &str) -> bool {
     matches!(
         name,
-        "sh" | "bash" | "ash" | "dash" | "zsh" | "ksh" | "fish" | "python" | "python3" | "python2"
-            | "perl" | "ruby" | "node" | "php" | "pwsh" | "powershell" | "iex" | "invoke-expression"
+        "sh" | "bash"
+            | "ash"
+            | "dash"
+            | "zsh"
+            | "ksh"
+            | "fish"
+            | "python"
+            | "python3"
+            | "python2"
+            | "perl"
+            | "ruby"
+            | "node"
+            | "php"
+            | "pwsh"
+            | "powershell"
+            | "iex"
+            | "invoke-expression"
     )
 }
 
@@ -1454,34 +2173,60 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
         .collect();
     let mut out = Vec::new();
     for (si, info) in infos.iter().enumerate() {
-        let Some(script) = scripts.get(si) else { continue };
+        let Some(script) = scripts.get(si) else {
+            continue;
+        };
         let ignore_case = script.script.dialect != Dialect::Posix;
         let stage_outputs: Vec<String> = infos
             .iter()
             .filter(|o| o.stage == info.stage)
-            .flat_map(|o| o.downloads.iter().filter_map(|d| d.output.as_deref().map(output_basename)))
+            .flat_map(|o| {
+                o.downloads
+                    .iter()
+                    .filter_map(|d| d.output.as_deref().map(output_basename))
+            })
             .filter(|b| !b.is_empty())
             .collect();
         for d in &info.downloads {
-            if d.urls.iter().any(|(u, _)| is_verification_material(u)) && d.output.as_deref().is_none_or(is_verification_material) {
+            if d.urls.iter().any(|(u, _)| is_verification_material(u))
+                && d.output.as_deref().is_none_or(is_verification_material)
+            {
                 continue;
             }
             if d.to_stdout {
-                let consumer = d.command.and_then(|ci| piped_into(&script.script, ci)).and_then(|j| script.script.commands.get(j));
+                let consumer = d
+                    .command
+                    .and_then(|ci| piped_into(&script.script, ci))
+                    .and_then(|j| script.script.commands.get(j));
                 if let Some(c) = consumer {
                     let name = c.name();
-                    let key_import = name == "gpg" || name == "apt-key" || name == "rpm" && c.has_arg(&["--import"]);
+                    let key_import = name == "gpg"
+                        || name == "apt-key"
+                        || name == "rpm" && c.has_arg(&["--import"]);
                     if is_pipe_consumer(&name) && !key_import {
-                        let tee_target = if name == "tee" { c.args().iter().find(|w| !w.text.starts_with('-')).map(|w| w.text.clone()) } else { None };
+                        let tee_target = if name == "tee" {
+                            c.args()
+                                .iter()
+                                .find(|w| !w.text.starts_with('-'))
+                                .map(|w| w.text.clone())
+                        } else {
+                            None
+                        };
                         if tee_target.as_deref().is_some_and(is_verification_material) {
                             continue;
                         }
-                        out.push(DownloadFinding { script: si, download: d.clone(), verdict: DownloadVerdict::PipedUnverified { consumer: name } });
+                        out.push(DownloadFinding {
+                            script: si,
+                            download: d.clone(),
+                            verdict: DownloadVerdict::PipedUnverified { consumer: name },
+                        });
                     }
                 }
                 continue;
             }
-            let Some(output) = d.output.as_deref() else { continue };
+            let Some(output) = d.output.as_deref() else {
+                continue;
+            };
             if is_verification_material(output) {
                 continue;
             }
@@ -1490,7 +2235,10 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                 continue;
             }
             let covers = |v: &Verification| {
-                mentions(&v.text, &base, ignore_case) || !stage_outputs.iter().any(|o| mentions(&v.text, o, ignore_case))
+                mentions(&v.text, &base, ignore_case)
+                    || !stage_outputs
+                        .iter()
+                        .any(|o| mentions(&v.text, o, ignore_case))
             };
             let mut verdict = DownloadVerdict::NeverVerified;
             'scan: for (sj, other) in infos.iter().enumerate().skip(si) {
@@ -1512,12 +2260,20 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                     .flat_map(|v| {
                         let a = v.pipeline_start.unwrap_or(usize::MAX);
                         let b = v.command.unwrap_or(usize::MAX);
-                        if a <= b { (a..=b).collect::<Vec<_>>() } else { Vec::new() }
+                        if a <= b {
+                            (a..=b).collect::<Vec<_>>()
+                        } else {
+                            Vec::new()
+                        }
                     })
                     .collect();
-                let download_cmds: Vec<usize> = other.downloads.iter().filter_map(|x| x.command).collect();
+                let download_cmds: Vec<usize> =
+                    other.downloads.iter().filter_map(|x| x.command).collect();
                 for (ci, c) in os.script.commands.iter().enumerate() {
-                    if c.range.start < after || verif_cmds.contains(&ci) || download_cmds.contains(&ci) {
+                    if c.range.start < after
+                        || verif_cmds.contains(&ci)
+                        || download_cmds.contains(&ci)
+                    {
                         continue;
                     }
                     if NOT_A_USE.contains(&c.name().as_str()) {
@@ -1525,12 +2281,19 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                     }
                     // A command containing nested commands (e.g. `if (…) { … }`) is judged by
                     // the nested ones.
-                    let has_nested = os.script.commands.iter().any(|n| n.depth > c.depth && n.range.start >= c.range.start && n.range.end <= c.range.end && n.range != c.range);
+                    let has_nested = os.script.commands.iter().any(|n| {
+                        n.depth > c.depth
+                            && n.range.start >= c.range.start
+                            && n.range.end <= c.range.end
+                            && n.range != c.range
+                    });
                     if has_nested {
                         continue;
                     }
                     let ct = command_text(&os.text.text, c);
-                    if mentions(ct, &base, ignore_case) || (base != output && mentions(ct, output, ignore_case)) {
+                    if mentions(ct, &base, ignore_case)
+                        || (base != output && mentions(ct, output, ignore_case))
+                    {
                         events.push((c.range.start, false, c.range.clone()));
                     }
                 }
@@ -1539,13 +2302,20 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                     verdict = if *is_verif {
                         DownloadVerdict::Verified
                     } else {
-                        DownloadVerdict::UsedUnverified { script: sj, range: r.clone() }
+                        DownloadVerdict::UsedUnverified {
+                            script: sj,
+                            range: r.clone(),
+                        }
                     };
                     break 'scan;
                 }
             }
             if verdict != DownloadVerdict::Verified {
-                out.push(DownloadFinding { script: si, download: d.clone(), verdict });
+                out.push(DownloadFinding {
+                    script: si,
+                    download: d.clone(),
+                    verdict,
+                });
             }
         }
     }
@@ -1576,7 +2346,15 @@ pub fn credential_file(path: &str) -> Option<(&'static str, CredentialFileKind)>
     if base.is_empty() || base.contains('*') && !base.starts_with("*.") {
         return None;
     }
-    for sample in [".example", ".sample", ".template", ".dist", ".tmpl", ".tpl", ".default"] {
+    for sample in [
+        ".example",
+        ".sample",
+        ".template",
+        ".dist",
+        ".tmpl",
+        ".tpl",
+        ".default",
+    ] {
         if base.ends_with(sample) {
             return None;
         }
@@ -1584,7 +2362,10 @@ pub fn credential_file(path: &str) -> Option<(&'static str, CredentialFileKind)>
     if base.ends_with(".pub") {
         return None;
     }
-    let parent_is = |d: &str| lower.contains(&format!("{d}/")) || lower.starts_with(&format!("{}/", d.trim_start_matches('/')));
+    let parent_is = |d: &str| {
+        lower.contains(&format!("{d}/"))
+            || lower.starts_with(&format!("{}/", d.trim_start_matches('/')))
+    };
     match base {
         "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519" | "id_ecdsa_sk" | "id_ed25519_sk" => {
             return Some(("SSH private key", Certain));
@@ -1596,17 +2377,24 @@ pub fn credential_file(path: &str) -> Option<(&'static str, CredentialFileKind)>
         ".pypirc" => return Some(("PyPI credentials", Certain)),
         ".htpasswd" => return Some(("htpasswd file", Certain)),
         ".env" => return Some((".env file", Certain)),
-        "nuget.config" => return Some(("NuGet.Config (may hold packageSourceCredentials)", Possible)),
+        "nuget.config" => {
+            return Some(("NuGet.Config (may hold packageSourceCredentials)", Possible));
+        }
         ".npmrc" => return Some((".npmrc (may hold an auth token)", Possible)),
         ".yarnrc.yml" => return Some((".yarnrc.yml (may hold an auth token)", Possible)),
         "credentials" if parent_is(".aws") => return Some(("AWS credentials", Certain)),
-        "config.json" if parent_is(".docker") => return Some(("Docker registry credentials", Certain)),
+        "config.json" if parent_is(".docker") => {
+            return Some(("Docker registry credentials", Certain));
+        }
         _ => {}
     }
-    if let Some(rest) = base.strip_prefix(".env.") {
-        if !matches!(rest, "example" | "sample" | "template" | "dist" | "defaults" | "default") {
-            return Some((".env file", Certain));
-        }
+    if let Some(rest) = base.strip_prefix(".env.")
+        && !matches!(
+            rest,
+            "example" | "sample" | "template" | "dist" | "defaults" | "default"
+        )
+    {
+        return Some((".env file", Certain));
     }
     let ext = base.rsplit_once('.').map_or("", |(_, e)| e);
     match ext {
@@ -1636,7 +2424,10 @@ mod tests {
         assert_eq!(toks("dbPassword"), ["DB", "PASSWORD"]);
         assert_eq!(toks("APIKey"), ["API", "KEY"]);
         assert_eq!(toks("OAuth2Token"), ["O", "AUTH2", "TOKEN"]);
-        assert_eq!(toks("ConnectionStrings__Default"), ["CONNECTION", "STRINGS", "DEFAULT"]);
+        assert_eq!(
+            toks("ConnectionStrings__Default"),
+            ["CONNECTION", "STRINGS", "DEFAULT"]
+        );
         assert_eq!(toks("S3Key"), ["S3", "KEY"]);
         assert_eq!(toks("__"), Vec::<String>::new());
         assert_eq!(toks("ÄÖ_token"), ["TOKEN"]);
@@ -1646,29 +2437,83 @@ mod tests {
     #[test]
     fn secret_names_true_positives() {
         for n in [
-            "SA_PASSWORD", "MSSQL_SA_PASSWORD", "NUGET_API_KEY", "GITHUB_TOKEN", "DB_PWD", "DB_PASS",
-            "dbPassword", "deploy.token", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "CLIENT_SECRET",
-            "AZURE_STORAGE_ACCOUNT_KEY", "NUGET_PAT", "PAT", "SAPASSWORD", "ConnectionStrings__Default",
-            "DB_CONNECTION_STRING", "NuGetPackageSourceCredentials_feed", "PASSWORD", "X_API_KEY",
-            "apiKey", "AZURE_SAS", "SECRET_KEY_BASE", "CERT_FILE_PASSWORD", "USER_PASSWORD",
-            "ASPNETCORE_Kestrel__Certificates__Default__Password", "NODE_AUTH_TOKEN", "ENCRYPTION_KEY",
-            "PRIVATE_KEY", "SSH_PRIVATE_KEY", "REFRESH_TOKEN", "passphrase",
+            "SA_PASSWORD",
+            "MSSQL_SA_PASSWORD",
+            "NUGET_API_KEY",
+            "GITHUB_TOKEN",
+            "DB_PWD",
+            "DB_PASS",
+            "dbPassword",
+            "deploy.token",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "CLIENT_SECRET",
+            "AZURE_STORAGE_ACCOUNT_KEY",
+            "NUGET_PAT",
+            "PAT",
+            "SAPASSWORD",
+            "ConnectionStrings__Default",
+            "DB_CONNECTION_STRING",
+            "NuGetPackageSourceCredentials_feed",
+            "PASSWORD",
+            "X_API_KEY",
+            "apiKey",
+            "AZURE_SAS",
+            "SECRET_KEY_BASE",
+            "CERT_FILE_PASSWORD",
+            "USER_PASSWORD",
+            "ASPNETCORE_Kestrel__Certificates__Default__Password",
+            "NODE_AUTH_TOKEN",
+            "ENCRYPTION_KEY",
+            "PRIVATE_KEY",
+            "SSH_PRIVATE_KEY",
+            "REFRESH_TOKEN",
+            "passphrase",
         ] {
             assert!(secret_name(n).is_some(), "{n} should be secret-like");
         }
         assert!(secret_name("ConnectionStrings__Default").is_some_and(|s| s.connection_string));
-        assert_eq!(secret_name("NUGET_API_KEY").map(|s| s.label), Some("API key"));
+        assert_eq!(
+            secret_name("NUGET_API_KEY").map(|s| s.label),
+            Some("API key")
+        );
     }
 
     #[test]
     fn secret_names_false_positives() {
         for n in [
-            "PASSWORD_FILE", "SA_PASSWORD_FILE", "DOTNET_VERSION", "PUBLIC_KEY_URL", "PWD", "OLDPWD",
-            "PATH", "AWS_ACCESS_KEY_ID", "CLIENT_ID", "GPG_KEY", "KEY", "TOKEN_URL", "SECRET_NAME",
-            "SECRETS_DIR", "PASSWORD_MIN_LENGTH", "AUTH_TYPE", "ACCEPT_EULA", "PASS_THROUGH",
-            "TOKENIZERS_PARALLELISM", "NEXT_PUBLIC_API_KEY", "PASSWORD_HASH", "GOOGLE_APPLICATION_CREDENTIALS_FILE",
-            "APPINSIGHTS_INSTRUMENTATIONKEY", "PATCH_LEVEL", "SASL_MECHANISM", "GIT_CREDENTIAL_HELPER",
-            "KEY_ID", "POSTGRES_HOST_AUTH_METHOD", "COMPASS", "BYPASS", "NO_AUTH", "TOKEN_ENDPOINT",
+            "PASSWORD_FILE",
+            "SA_PASSWORD_FILE",
+            "DOTNET_VERSION",
+            "PUBLIC_KEY_URL",
+            "PWD",
+            "OLDPWD",
+            "PATH",
+            "AWS_ACCESS_KEY_ID",
+            "CLIENT_ID",
+            "GPG_KEY",
+            "KEY",
+            "TOKEN_URL",
+            "SECRET_NAME",
+            "SECRETS_DIR",
+            "PASSWORD_MIN_LENGTH",
+            "AUTH_TYPE",
+            "ACCEPT_EULA",
+            "PASS_THROUGH",
+            "TOKENIZERS_PARALLELISM",
+            "NEXT_PUBLIC_API_KEY",
+            "PASSWORD_HASH",
+            "GOOGLE_APPLICATION_CREDENTIALS_FILE",
+            "APPINSIGHTS_INSTRUMENTATIONKEY",
+            "PATCH_LEVEL",
+            "SASL_MECHANISM",
+            "GIT_CREDENTIAL_HELPER",
+            "KEY_ID",
+            "POSTGRES_HOST_AUTH_METHOD",
+            "COMPASS",
+            "BYPASS",
+            "NO_AUTH",
+            "TOKEN_ENDPOINT",
             "org.opencontainers.image.authors",
         ] {
             assert!(secret_name(n).is_none(), "{n} should not be secret-like");
@@ -1677,15 +2522,40 @@ mod tests {
 
     #[test]
     fn literal_values() {
-        for v in ["Passw0rd!", "changeme", "oy2abc", "s3cr3t-${SUFFIX}-tail", "hunter22"] {
+        for v in [
+            "Passw0rd!",
+            "changeme",
+            "oy2abc",
+            "s3cr3t-${SUFFIX}-tail",
+            "hunter22",
+        ] {
             assert!(literal_secret_value(v), "{v} should be a literal secret");
         }
         for v in [
-            "", "  ", "$SA_PASSWORD", "${TOKEN}", "${TOKEN:-}", "$env:TOKEN", "%TOKEN%", "${A}:${B}", "true",
-            "no", "1", "8", "<your-token>", "{{ .Token }}", "*****", "xxxx", "/run/secrets/token",
-            "C:\\secrets\\pw.txt", "https://login.example.com/token",
+            "",
+            "  ",
+            "$SA_PASSWORD",
+            "${TOKEN}",
+            "${TOKEN:-}",
+            "$env:TOKEN",
+            "%TOKEN%",
+            "${A}:${B}",
+            "true",
+            "no",
+            "1",
+            "8",
+            "<your-token>",
+            "{{ .Token }}",
+            "*****",
+            "xxxx",
+            "/run/secrets/token",
+            "C:\\secrets\\pw.txt",
+            "https://login.example.com/token",
         ] {
-            assert!(!literal_secret_value(v), "{v:?} should not be a literal secret");
+            assert!(
+                !literal_secret_value(v),
+                "{v:?} should not be a literal secret"
+            );
         }
         assert!(literal_secret_value("https://bot:hunter2@example.com/"));
     }
@@ -1706,11 +2576,19 @@ mod tests {
         assert_eq!(reference_name("%PAT%").as_deref(), Some("PAT"));
         assert!(is_reference_only("${A}:${B}"));
         assert!(!is_reference_only("pw${A}"));
-        assert!(word_is_literal("'P@$$w0rd'", "P@$$w0rd", Dialect::PowerShell));
+        assert!(word_is_literal(
+            "'P@$$w0rd'",
+            "P@$$w0rd",
+            Dialect::PowerShell
+        ));
         assert!(!word_is_literal("\"$pw\"", "$pw", Dialect::PowerShell));
         assert!(!word_is_literal("%PW%", "%PW%", Dialect::Cmd));
         assert!(word_is_literal("P$ss", "P$ss", Dialect::Cmd));
-        assert!(!word_is_literal("$(cat /run/secrets/pw)", "$(cat /run/secrets/pw)", Dialect::Posix));
+        assert!(!word_is_literal(
+            "$(cat /run/secrets/pw)",
+            "$(cat /run/secrets/pw)",
+            Dialect::Posix
+        ));
     }
 
     fn kinds(text: &str) -> Vec<&'static str> {
@@ -1719,26 +2597,66 @@ mod tests {
 
     #[test]
     fn credential_patterns_true_positives() {
-        assert_eq!(kinds("RUN setx KEY AKIAZ3MQ7TXR4NBWLD5Q"), ["AWS access key ID"]);
-        assert_eq!(kinds("aws_secret_access_key = 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"), ["AWS secret access key"]);
+        assert_eq!(
+            kinds("RUN setx KEY AKIAZ3MQ7TXR4NBWLD5Q"),
+            ["AWS access key ID"]
+        );
+        assert_eq!(
+            kinds("aws_secret_access_key = zQ4mT7rW9xK2pL5nB8vC1dF6gH3jA0sE4uY7iO2q"),
+            ["AWS secret access key"]
+        );
         let gh = format!("ghp_{}", "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8");
         assert_eq!(kinds(&format!("TOKEN={gh}")), ["GitHub token"]);
         let fg = format!("github_pat_{}_{}", "11ABCDEFG0123456789abc", "x".repeat(59));
         assert_eq!(kinds(&fg), ["GitHub fine-grained token"]);
         let key = format!("{}==", "Q".repeat(86));
-        assert_eq!(kinds(&format!("DefaultEndpointsProtocol=https;AccountName=a;AccountKey={key};")), ["Azure Storage account key"]);
+        assert_eq!(
+            kinds(&format!(
+                "DefaultEndpointsProtocol=https;AccountName=a;AccountKey={key};"
+            )),
+            ["Azure Storage account key"]
+        );
         let sas = "https://acct.blob.core.windows.net/c/f.zip?sv=2022-11-02&se=2026-01-01T00%3A00%3A00Z&sr=b&sp=r&sig=abcdEFGHijklMNOPqrstUVWXyz0123456789%2Babc%3D";
         assert_eq!(kinds(sas), ["Azure SAS signature"]);
-        assert_eq!(kinds(&format!("nuget push -k oy2{}", "a1".repeat(21) + "b")), ["NuGet API key"]);
-        assert_eq!(kinds("-----BEGIN RSA PRIVATE KEY-----\nMIIE"), ["private key"]);
-        assert_eq!(kinds("-----BEGIN OPENSSH PRIVATE KEY-----"), ["private key"]);
+        assert_eq!(
+            kinds(&format!("nuget push -k oy2{}", "a1".repeat(21) + "b")),
+            ["NuGet API key"]
+        );
+        assert_eq!(
+            kinds("-----BEGIN RSA PRIVATE KEY-----\nMIIE"),
+            ["private key"]
+        );
+        assert_eq!(
+            kinds("-----BEGIN OPENSSH PRIVATE KEY-----"),
+            ["private key"]
+        );
         assert_eq!(kinds("-----BEGIN PRIVATE KEY-----"), ["private key"]);
-        assert_eq!(kinds("Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"), ["JSON Web Token"]);
-        assert_eq!(kinds("xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"), ["Slack token"]);
-        assert_eq!(kinds(&format!("AIza{}", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6q")), ["Google API key"]);
-        assert_eq!(kinds(&format!("npm_{}", "A1b2".repeat(9))), ["npm access token"]);
-        assert_eq!(kinds(&format!("dckr_pat_{}", "a".repeat(27))), ["Docker Hub access token"]);
-        assert_eq!(kinds(&format!("glpat-{}", "a1".repeat(10))), ["GitLab token"]);
+        assert_eq!(
+            kinds(
+                "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+            ),
+            ["JSON Web Token"]
+        );
+        assert_eq!(
+            kinds("xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"),
+            ["Slack token"]
+        );
+        assert_eq!(
+            kinds(&format!("AIza{}", "SyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6q")),
+            ["Google API key"]
+        );
+        assert_eq!(
+            kinds(&format!("npm_{}", "A1b2".repeat(9))),
+            ["npm access token"]
+        );
+        assert_eq!(
+            kinds(&format!("dckr_pat_{}", "a".repeat(27))),
+            ["Docker Hub access token"]
+        );
+        assert_eq!(
+            kinds(&format!("glpat-{}", "a1".repeat(10))),
+            ["GitLab token"]
+        );
     }
 
     #[test]
@@ -1783,9 +2701,18 @@ mod tests {
         assert_eq!(c[0].password, PasswordKind::Literal);
         assert_eq!(&t[c[0].password_range.clone()], "tok3n");
         let r = url_credentials("https://x-access-token:${GITHUB_TOKEN}@github.com/o/r.git");
-        assert_eq!(r[0].password, PasswordKind::Reference("GITHUB_TOKEN".into()));
-        assert_eq!(url_credentials("https://u:$env:PAT@x.com")[0].password, PasswordKind::Reference("PAT".into()));
-        assert_eq!(url_credentials("http://u:%PAT%@x.com")[0].password, PasswordKind::Reference("PAT".into()));
+        assert_eq!(
+            r[0].password,
+            PasswordKind::Reference("GITHUB_TOKEN".into())
+        );
+        assert_eq!(
+            url_credentials("https://u:$env:PAT@x.com")[0].password,
+            PasswordKind::Reference("PAT".into())
+        );
+        assert_eq!(
+            url_credentials("http://u:%PAT%@x.com")[0].password,
+            PasswordKind::Reference("PAT".into())
+        );
         assert!(url_credentials("ssh://git@github.com/o/r").is_empty());
         assert!(url_credentials("https://user@host/x").is_empty());
         assert!(url_credentials("https://user:@host/x").is_empty());
@@ -1796,7 +2723,10 @@ mod tests {
         assert!(!is_plain_http("http://localhost:8080/x"));
         assert!(!is_plain_http("http://127.0.0.1/x"));
         assert!(!is_plain_http("http://[::1]:80/x"));
-        assert_eq!(url_host("http://u:p@Host.Example:80/x").as_deref(), Some("host.example"));
+        assert_eq!(
+            url_host("http://u:p@Host.Example:80/x").as_deref(),
+            Some("host.example")
+        );
     }
 
     #[test]
@@ -1804,32 +2734,92 @@ mod tests {
         assert_eq!(remote_source("https://x/a.zip"), Some(RemoteSource::Http));
         assert_eq!(remote_source("C:/a.zip"), None);
         assert_eq!(remote_source("app/"), None);
-        assert_eq!(remote_source("https://github.com/moby/buildkit.git#v0.10.1"), Some(RemoteSource::Git { pinned: false }));
+        assert_eq!(
+            remote_source("https://github.com/moby/buildkit.git#v0.10.1"),
+            Some(RemoteSource::Git { pinned: false })
+        );
         let sha = "a".repeat(40);
-        assert_eq!(remote_source(&format!("https://github.com/moby/buildkit.git#{sha}")), Some(RemoteSource::Git { pinned: true }));
-        assert_eq!(remote_source(&format!("git@github.com:moby/buildkit#{sha}:docs")), Some(RemoteSource::Git { pinned: true }));
-        assert_eq!(remote_source("git@github.com:moby/buildkit.git"), Some(RemoteSource::Git { pinned: false }));
-        assert_eq!(remote_source("https://github.com/o/r.git?ref=v1&checksum=abc"), Some(RemoteSource::Git { pinned: true }));
+        assert_eq!(
+            remote_source(&format!("https://github.com/moby/buildkit.git#{sha}")),
+            Some(RemoteSource::Git { pinned: true })
+        );
+        assert_eq!(
+            remote_source(&format!("git@github.com:moby/buildkit#{sha}:docs")),
+            Some(RemoteSource::Git { pinned: true })
+        );
+        assert_eq!(
+            remote_source("git@github.com:moby/buildkit.git"),
+            Some(RemoteSource::Git { pinned: false })
+        );
+        assert_eq!(
+            remote_source("https://github.com/o/r.git?ref=v1&checksum=abc"),
+            Some(RemoteSource::Git { pinned: true })
+        );
     }
 
     #[test]
     fn credential_files() {
-        for p in ["id_rsa", "keys/id_ed25519", "cert.pfx", "site.p12", "server.key", "privkey.pem", "tls-key.pem", ".env", ".env.production", ".git-credentials", ".aws/credentials", "home/.docker/config.json", ".pypirc", ".netrc", ".ssh"] {
-            assert_eq!(credential_file(p).map(|c| c.1), Some(CredentialFileKind::Certain), "{p}");
+        for p in [
+            "id_rsa",
+            "keys/id_ed25519",
+            "cert.pfx",
+            "site.p12",
+            "server.key",
+            "privkey.pem",
+            "tls-key.pem",
+            ".env",
+            ".env.production",
+            ".git-credentials",
+            ".aws/credentials",
+            "home/.docker/config.json",
+            ".pypirc",
+            ".netrc",
+            ".ssh",
+        ] {
+            assert_eq!(
+                credential_file(p).map(|c| c.1),
+                Some(CredentialFileKind::Certain),
+                "{p}"
+            );
         }
         for p in ["NuGet.Config", "nuget.config", ".npmrc"] {
-            assert_eq!(credential_file(p).map(|c| c.1), Some(CredentialFileKind::Possible), "{p}");
+            assert_eq!(
+                credential_file(p).map(|c| c.1),
+                Some(CredentialFileKind::Possible),
+                "{p}"
+            );
         }
-        for p in ["id_rsa.pub", "cert.pem", "fullchain.pem", "ca.crt", ".env.example", "app.config", "config.json", "credentials", "src/", "public.key", "web.config", "*"] {
+        for p in [
+            "id_rsa.pub",
+            "cert.pem",
+            "fullchain.pem",
+            "ca.crt",
+            ".env.example",
+            "app.config",
+            "config.json",
+            "credentials",
+            "src/",
+            "public.key",
+            "web.config",
+            "*",
+        ] {
             assert!(credential_file(p).is_none(), "{p}");
         }
     }
 
     #[test]
     fn mention_boundaries() {
-        assert!(mentions("tar -xf node.tar.xz -C /usr", "node.tar.xz", false));
+        assert!(mentions(
+            "tar -xf node.tar.xz -C /usr",
+            "node.tar.xz",
+            false
+        ));
         assert!(!mentions("wget -O node.tar.xz.asc u", "node.tar.xz", false));
-        assert!(mentions("Start-Process C:\\Temp\\Python.exe", "python.exe", true));
+        assert!(mentions(
+            "Start-Process C:\\Temp\\Python.exe",
+            "python.exe",
+            true
+        ));
         assert!(!mentions("Start-Process python.exe", "python.exe2", true));
         assert!(mentions("& $installer /quiet", "$installer", true));
         assert!(mentions("ends with file.zip.", "file.zip", false));
@@ -1842,24 +2832,45 @@ mod tests {
 
     #[test]
     fn assignments_and_resolution() {
-        let ps = script_assignments("$url = ('http://x/{0}' -f $v); iwr $url -OutFile a", Dialect::PowerShell);
+        let ps = script_assignments(
+            "$url = ('http://x/{0}' -f $v); iwr $url -OutFile a",
+            Dialect::PowerShell,
+        );
         assert_eq!(ps.get("url").map(String::as_str), Some("http://x/{0}"));
         let sh = script_assignments("URL=http://x/a.tgz; curl -o a $URL", Dialect::Posix);
         assert_eq!(sh.get("URL").map(String::as_str), Some("http://x/a.tgz"));
         let cmd = script_assignments("set URL=http://x/a.zip&& curl.exe -o a %URL%", Dialect::Cmd);
         assert_eq!(cmd.get("URL").map(String::as_str), Some("http://x/a.zip"));
-        let declared: BTreeMap<String, String> = [("BASE".to_string(), "http://mirror".to_string())].into();
-        assert_eq!(resolve_leading_reference("${BASE}/x.tgz", &BTreeMap::new(), &declared).as_deref(), Some("http://mirror/x.tgz"));
-        assert_eq!(resolve_leading_reference("$url", &ps, &BTreeMap::new()).as_deref(), Some("http://x/{0}"));
-        assert_eq!(resolve_leading_reference("$env:BASE/x", &BTreeMap::new(), &declared).as_deref(), Some("http://mirror/x"));
+        let declared: BTreeMap<String, String> =
+            [("BASE".to_string(), "http://mirror".to_string())].into();
+        assert_eq!(
+            resolve_leading_reference("${BASE}/x.tgz", &BTreeMap::new(), &declared).as_deref(),
+            Some("http://mirror/x.tgz")
+        );
+        assert_eq!(
+            resolve_leading_reference("$url", &ps, &BTreeMap::new()).as_deref(),
+            Some("http://x/{0}")
+        );
+        assert_eq!(
+            resolve_leading_reference("$env:BASE/x", &BTreeMap::new(), &declared).as_deref(),
+            Some("http://mirror/x")
+        );
         assert!(resolve_leading_reference("https://x", &ps, &declared).is_none());
     }
 
     #[test]
     fn connection_strings() {
-        assert!(connection_string_has_literal_secret("Server=db;User Id=sa;Password=Passw0rd!;"));
-        assert!(!connection_string_has_literal_secret("Server=db;User Id=sa;Password=$SA_PASSWORD;"));
-        assert!(!connection_string_has_literal_secret("Server=db;Integrated Security=true"));
-        assert!(connection_string_has_literal_secret("postgres://app:s3cret@db:5432/app"));
+        assert!(connection_string_has_literal_secret(
+            "Server=db;User Id=sa;Password=Passw0rd!;"
+        ));
+        assert!(!connection_string_has_literal_secret(
+            "Server=db;User Id=sa;Password=$SA_PASSWORD;"
+        ));
+        assert!(!connection_string_has_literal_secret(
+            "Server=db;Integrated Security=true"
+        ));
+        assert!(connection_string_has_literal_secret(
+            "postgres://app:s3cret@db:5432/app"
+        ));
     }
 }
