@@ -19,10 +19,7 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let path = normalize_path(&path.into());
-        Self {
-            path,
-            text: text.into(),
-        }
+        Self { path, text: text.into() }
     }
 }
 
@@ -61,10 +58,7 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
     pub fn contains(&self, offset: usize) -> bool {
         self.start <= offset && offset < self.end
@@ -105,10 +99,7 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self {
-            line_starts,
-            len: text.len(),
-        }
+        Self { line_starts, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -161,18 +152,12 @@ impl LineIndex {
     }
 
     pub fn region(&self, text: &str, span: Span) -> Region {
-        Region {
-            start: self.position(text, span.start),
-            end: self.position(text, span.end),
-        }
+        Region { start: self.position(text, span.start), end: self.position(text, span.end) }
     }
 }
 
 fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    hay.iter()
-        .enumerate()
-        .filter(move |(_, b)| **b == needle)
-        .map(|(i, _)| i)
+    hay.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
 }
 
 /// A calendar date (proleptic Gregorian), injected into the core as "today".
@@ -232,11 +217,7 @@ impl Date {
         let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = (y + i64::from(m <= 2)) as i32;
-        Self {
-            year,
-            month: m,
-            day: d,
-        }
+        Self { year, month: m, day: d }
     }
 }
 

@@ -6,11 +6,7 @@
 /// "" and are recorded in `Expanded::unset`. Quotes are removed.
 pub fn expand(word: &str, escape: char, lookup: &dyn Fn(&str) -> Option<String>) -> Expanded {
     let _ = (escape, lookup);
-    Expanded {
-        value: word.to_string(),
-        unset: Vec::new(),
-        error: None,
-    }
+    Expanded { value: word.to_string(), unset: Vec::new(), error: None }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

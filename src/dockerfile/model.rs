@@ -252,14 +252,10 @@ pub struct Instruction {
 
 impl Instruction {
     pub fn flag(&self, name: &str) -> Option<&Flag> {
-        self.flags
-            .iter()
-            .find(|f| f.name.eq_ignore_ascii_case(name))
+        self.flags.iter().find(|f| f.name.eq_ignore_ascii_case(name))
     }
     pub fn flags_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Flag> + 'a {
-        self.flags
-            .iter()
-            .filter(move |f| f.name.eq_ignore_ascii_case(name))
+        self.flags.iter().filter(move |f| f.name.eq_ignore_ascii_case(name))
     }
     pub fn is_exec_form(&self) -> bool {
         matches!(self.form, Form::Exec(_))
@@ -318,8 +314,6 @@ pub struct Dockerfile {
 
 impl Dockerfile {
     pub fn directive(&self, name: &str) -> Option<&Directive> {
-        self.directives
-            .iter()
-            .find(|d| d.name.eq_ignore_ascii_case(name))
+        self.directives.iter().find(|d| d.name.eq_ignore_ascii_case(name))
     }
 }

@@ -63,13 +63,7 @@ impl<'a> LintContext<'a> {
         ctx: &'a FileContext,
     ) -> Self {
         let scripts = build_scripts(df, model);
-        Self {
-            file,
-            df,
-            model,
-            ctx,
-            scripts,
-        }
+        Self { file, df, model, ctx, scripts }
     }
 
     pub fn text(&self) -> &'a str {
@@ -104,11 +98,7 @@ impl<'a> LintContext<'a> {
         &self,
         kind: InstructionKind,
     ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
-        self.df
-            .instructions
-            .iter()
-            .enumerate()
-            .filter(move |(_, i)| i.kind == kind)
+        self.df.instructions.iter().enumerate().filter(move |(_, i)| i.kind == kind)
     }
 }
 
@@ -131,24 +121,12 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
             },
             _ => continue,
         };
-        let Some(shell) = model.shell_at.get(idx) else {
-            continue;
-        };
+        let Some(shell) = model.shell_at.get(idx) else { continue };
         let stage = model.stage_of.get(idx).copied().flatten();
-        let os = stage
-            .and_then(|s| model.stages.get(s))
-            .map_or(Os::Unknown, |s| s.os);
+        let os = stage.and_then(|s| model.stages.get(s)).map_or(Os::Unknown, |s| s.os);
         let mut push = |text: Logical, kind: &'a ShellKind, dialect: Dialect| {
             let script = shell::parse(&text.text, dialect);
-            out.push(ShellScript {
-                instruction: idx,
-                inst: inst_ref,
-                stage,
-                os,
-                shell: kind,
-                text,
-                script,
-            });
+            out.push(ShellScript { instruction: idx, inst: inst_ref, stage, os, shell: kind, text, script });
         };
         match &inst_ref.form {
             Form::Shell(text) => {
@@ -162,10 +140,7 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
                             "sh" | "bash" | "ash" | "dash" | "zsh" | "powershell" | "pwsh"
                         );
                     if runs_body {
-                        let body = Logical {
-                            text: h.body.clone(),
-                            segments: vec![(0, h.body_span.start)],
-                        };
+                        let body = Logical { text: h.body.clone(), segments: vec![(0, h.body_span.start)] };
                         push(body, &shell.kind, dialect_of(&shell.kind));
                     }
                 }
@@ -221,10 +196,7 @@ pub struct RawFinding {
 
 impl Emitter {
     pub fn new(rule: &'static RuleMeta) -> Self {
-        Self {
-            rule,
-            out: Vec::new(),
-        }
+        Self { rule, out: Vec::new() }
     }
 
     pub fn rule(&self) -> &'static RuleMeta {

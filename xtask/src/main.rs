@@ -7,10 +7,7 @@ use std::process::ExitCode;
 use portcullis::codegen::{self, DocInput};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
 }
 
 fn read_docs(root: &Path) -> std::io::Result<Vec<DocInput>> {
@@ -19,10 +16,7 @@ fn read_docs(root: &Path) -> std::io::Result<Vec<DocInput>> {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("DF") && name.ends_with(".md") {
-            docs.push(DocInput {
-                text: std::fs::read_to_string(entry.path())?,
-                file_name: name,
-            });
+            docs.push(DocInput { text: std::fs::read_to_string(entry.path())?, file_name: name });
         }
     }
     docs.sort_by(|a, b| a.file_name.cmp(&b.file_name));
