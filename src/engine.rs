@@ -50,6 +50,18 @@ pub struct ScanOptions {
     pub today: Date,
     /// Paths whose `.dockerignore` presence is unknown (stdin, editor): DF127 stays silent.
     pub dockerignore_known: bool,
+    /// Paths linted as Dockerfiles whatever their names (files named on the command line).
+    pub forced_dockerfiles: Vec<String>,
+}
+
+impl ScanOptions {
+    pub fn new(today: Date) -> Self {
+        Self {
+            today,
+            dockerignore_known: true,
+            forced_dockerfiles: Vec::new(),
+        }
+    }
 }
 
 /// A problem that is not a finding: config errors, unreadable files, expired ignores.
@@ -137,25 +149,46 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
         if config.is_excluded(&file.path) {
             continue;
         }
-        let kind = classify(&file.path);
+        let kind = if opts.forced_dockerfiles.iter().any(|p| p == &file.path) {
+            FileKind::Dockerfile
+        } else {
+            classify(&file.path)
+        };
         if kind == FileKind::Other {
             continue;
         }
-        report.files.push(ScannedFile { path: file.path.clone(), kind });
+        report.files.push(ScannedFile {
+            path: file.path.clone(),
+            kind,
+        });
         if kind != FileKind::Dockerfile {
             continue;
         }
         let ctx = FileContext {
-            has_dockerignore: opts.dockerignore_known.then(|| has_dockerignore(&paths, &file.path)),
+            has_dockerignore: opts
+                .dockerignore_known
+                .then(|| has_dockerignore(&paths, &file.path)),
         };
         let (findings, diags) = lint_file(file, config, &rules, &ctx, opts.today);
         report.findings.extend(findings);
         report.diagnostics.extend(diags);
-        report.sources.insert(file.path.clone(), Arc::from(file.text.as_str()));
+        report
+            .sources
+            .insert(file.path.clone(), Arc::from(file.text.as_str()));
     }
     report.findings.sort_by(|a, b| {
-        (&a.location.path, a.location.region.start, &a.rule, &a.message)
-            .cmp(&(&b.location.path, b.location.region.start, &b.rule, &b.message))
+        (
+            &a.location.path,
+            a.location.region.start,
+            &a.rule,
+            &a.message,
+        )
+            .cmp(&(
+                &b.location.path,
+                b.location.region.start,
+                &b.rule,
+                &b.message,
+            ))
     });
     report.diagnostics.sort();
     report
@@ -164,7 +197,13 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
 fn has_dockerignore(paths: &BTreeSet<&str>, dockerfile: &str) -> bool {
     let dir = dockerfile.rsplit_once('/').map_or("", |(d, _)| d);
     let name = dockerfile.rsplit('/').next().unwrap_or(dockerfile);
-    let join = |f: &str| if dir.is_empty() { f.to_string() } else { format!("{dir}/{f}") };
+    let join = |f: &str| {
+        if dir.is_empty() {
+            f.to_string()
+        } else {
+            format!("{dir}/{f}")
+        }
+    };
     paths.contains(join(".dockerignore").as_str())
         || paths.contains(join(&format!("{name}.dockerignore")).as_str())
         || paths.contains(".dockerignore")
@@ -182,7 +221,10 @@ pub fn lint_file(
     let df: Dockerfile = dockerfile::parse(&file.text);
     let model = stages::analyze(
         &df,
-        &StageOptions { target: config.target.clone(), build_args: config.build_args.clone() },
+        &StageOptions {
+            target: config.target.clone(),
+            build_args: config.build_args.clone(),
+        },
     );
     let cx = LintContext::new(file, &df, &model, ctx);
     let raw = lint::run_rules(&cx, rules);
@@ -210,7 +252,10 @@ fn finalize(
         let mut severity = r.severity.unwrap_or(r.rule.severity);
         if let Some(RuleSetting::Severity(s)) = config.rule_setting(r.rule.id) {
             severity = s;
-        } else if config.build_only_downgrade && r.rule.is_security() && !r.rule.id.starts_with("DF3") {
+        } else if config.build_only_downgrade
+            && r.rule.is_security()
+            && !r.rule.id.starts_with("DF3")
+        {
             // Security findings on stages the final image does not depend on are less severe.
             if let Some(stage) = stage_of_span(df, model, r.span) {
                 let reach = model.reachable_from_final(df);
@@ -229,12 +274,17 @@ fn finalize(
         *n += 1;
         let suppression = sup
             .suppress(r.rule.id, r.span, lines, &file.text)
-            .map(|reason| Suppression { kind: SuppressionKind::InSource, reason })
+            .map(|reason| Suppression {
+                kind: SuppressionKind::InSource,
+                reason,
+            })
             .or_else(|| {
-                config.ignore_for(r.rule.id, &file.path, today).map(|ig| Suppression {
-                    kind: SuppressionKind::External,
-                    reason: ig.reason.clone(),
-                })
+                config
+                    .ignore_for(r.rule.id, &file.path, today)
+                    .map(|ig| Suppression {
+                        kind: SuppressionKind::External,
+                        reason: ig.reason.clone(),
+                    })
             });
         out.push(Finding {
             rule: r.rule.id.to_string(),

@@ -4,6 +4,7 @@
 //! findings and reports. All I/O lives in [`native`] behind the `native` feature, so the core
 //! compiles to `wasm32-unknown-unknown`.
 
+pub mod baseimage;
 pub mod codegen;
 pub mod config;
 pub mod dockerfile;
@@ -11,10 +12,12 @@ pub mod engine;
 pub mod finding;
 pub mod lint;
 pub mod report;
+pub mod sbom;
 pub mod source;
 pub mod suppress;
 
 #[cfg(feature = "native")]
+#[allow(clippy::disallowed_methods)]
 pub mod native;
 
 pub use engine::{Report, ScanOptions, scan};

@@ -1,1 +1,384 @@
-fn main() {}
+//! The `portcullis` command line.
+#![allow(clippy::disallowed_methods)]
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use portcullis::config::{self, Config};
+use portcullis::engine::{self, Diagnostic, Report, ScanOptions};
+use portcullis::finding::{FailOn, Severity};
+use portcullis::lint::registry;
+use portcullis::native;
+use portcullis::report;
+use portcullis::source::{Date, SourceFile};
+
+#[derive(Parser)]
+#[command(
+    name = "portcullis",
+    version,
+    about = "Security gate for container builds: Windows-aware Dockerfile linting with SARIF output"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Scan directories and files: finds Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* (respects .gitignore).
+    Scan {
+        /// Files or directories (default: current directory).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// Lint the named Dockerfiles whatever their names (`-` reads standard input).
+    Lint {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Path reported for standard input.
+        #[arg(long, default_value = "Dockerfile")]
+        stdin_path: String,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
+    /// List the rules, or explain one.
+    Rules {
+        /// Rule id to explain (e.g. DF501).
+        id: Option<String>,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a starter .portcullis.yaml.
+    Init {
+        /// Directory to write it to.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Overwrite an existing file.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+    Sarif,
+    Github,
+    Azure,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Args)]
+struct OutputArgs {
+    /// Output format; repeat for several. The n-th --output belongs to the n-th --format; formats
+    /// without an --output go to standard output.
+    #[arg(long, short = 'f', value_enum)]
+    format: Vec<Format>,
+    /// Output file for the corresponding --format.
+    #[arg(long, short = 'o')]
+    output: Vec<PathBuf>,
+    /// Fail (exit 1) on findings at or above this level: error, warning, note, none.
+    #[arg(long, value_parser = parse_fail_on)]
+    fail_on: Option<FailOn>,
+    /// Config file (default: .portcullis.yaml found upward from the scan root).
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any .portcullis.yaml; use the embedded defaults.
+    #[arg(long)]
+    no_config: bool,
+    /// Final stage (like `docker build --target`).
+    #[arg(long)]
+    target: Option<String>,
+    /// Build argument used to resolve ARGs in FROM (KEY=VALUE), repeatable.
+    #[arg(long = "build-arg", value_parser = parse_kv)]
+    build_args: Vec<(String, String)>,
+    /// SARIF automationDetails.id / analysis category.
+    #[arg(long)]
+    category: Option<String>,
+    /// Date used for dated checks and ignore expiry (YYYY-MM-DD; default: today).
+    #[arg(long, value_parser = parse_date)]
+    today: Option<Date>,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+    /// Largest file read, in bytes.
+    #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
+    max_file_size: u64,
+}
+
+fn parse_fail_on(s: &str) -> Result<FailOn, String> {
+    FailOn::parse(s).ok_or_else(|| format!("`{s}` is not one of error, warning, note, none"))
+}
+
+fn parse_kv(s: &str) -> Result<(String, String), String> {
+    s.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| format!("`{s}` is not KEY=VALUE"))
+}
+
+fn parse_date(s: &str) -> Result<Date, String> {
+    Date::parse(s).ok_or_else(|| format!("`{s}` is not a YYYY-MM-DD date"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Scan { paths, out } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            };
+            scan(&paths, &out, None)
+        }
+        Command::Lint {
+            files,
+            stdin_path,
+            out,
+        } => scan(&files, &out, Some(stdin_path)),
+        Command::Rules { id, json } => rules(id.as_deref(), json),
+        Command::Init { dir, force } => init(&dir, force),
+    }
+}
+
+fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {
+    let lint_mode = stdin_path.is_some();
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let first = paths
+        .iter()
+        .find(|p| p.as_os_str() != "-")
+        .cloned()
+        .unwrap_or_else(|| cwd.clone());
+    let base = native::repo_root(if first.exists() { &first } else { &cwd });
+
+    let mut config = if out.no_config {
+        Config::default()
+    } else if let Some(path) = &out.config {
+        native::load_config(path, &path.to_string_lossy())
+            .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
+    } else {
+        match native::discover_config(if first.exists() { &first } else { &cwd }, &base) {
+            Some(path) => {
+                let display = native::relative_path(&path, &base);
+                native::load_config(&path, &display)
+                    .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
+            }
+            None => Config::default(),
+        }
+    };
+    if let Some(f) = out.fail_on {
+        config.fail_on = f;
+    }
+    if out.target.is_some() {
+        config.target.clone_from(&out.target);
+    }
+    for (k, v) in &out.build_args {
+        config.build_args.insert(k.clone(), v.clone());
+    }
+    let today = out.today.unwrap_or_else(native::today);
+
+    let mut files = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut forced = Vec::new();
+    let mut dockerignore_known = true;
+    let mut fs_paths = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::stdin()
+                .read_to_string(&mut text)
+                .context("cannot read standard input")?;
+            let path = stdin_path.clone().unwrap_or_else(|| "Dockerfile".into());
+            forced.push(portcullis::source::normalize_path(&path));
+            files.push(SourceFile::new(path, text));
+            dockerignore_known = false;
+        } else {
+            fs_paths.push(p.clone());
+        }
+    }
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        eprint!("portcullis: reading files…\r");
+    }
+    let walked = native::walk(&fs_paths, &base, &config, out.max_file_size);
+    files.extend(walked.files);
+    diagnostics.extend(walked.diagnostics);
+    forced.extend(walked.forced_dockerfiles);
+    if lint_mode {
+        // `lint` lints every named file as a Dockerfile.
+        for p in &fs_paths {
+            if p.is_file() {
+                forced.push(native::relative_path(p, &base));
+            }
+        }
+    }
+    if progress {
+        eprint!("portcullis: scanning {} files…   \r", files.len());
+    }
+    let opts = ScanOptions {
+        today,
+        dockerignore_known,
+        forced_dockerfiles: forced,
+    };
+    let mut report = engine::scan(&files, &config, &opts);
+    if progress {
+        eprint!("{:60}\r", "");
+    }
+    report.diagnostics.extend(diagnostics);
+    report.diagnostics.sort();
+    if report.files.is_empty() && report.diagnostics.is_empty() {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Note,
+            path: None,
+            line: None,
+            message: "no Dockerfiles found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
+        });
+    }
+    write_outputs(&report, out)?;
+    let io_errors = report
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error);
+    Ok(if report.exit_code() == 1 {
+        1
+    } else if io_errors {
+        2
+    } else {
+        0
+    })
+}
+
+fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
+    let formats = if out.format.is_empty() {
+        vec![Format::Text]
+    } else {
+        out.format.clone()
+    };
+    if out.output.len() > formats.len() {
+        bail!(
+            "{} --output given for {} --format",
+            out.output.len(),
+            formats.len()
+        );
+    }
+    for (i, format) in formats.iter().enumerate() {
+        let target = out.output.get(i);
+        let color = target.is_none() && use_color(out.color, std::io::stdout().is_terminal());
+        let rendered = match format {
+            Format::Text => report::text::render(report, &report::text::TextOptions { color }),
+            Format::Json => report::json::render(report),
+            Format::Sarif => report::sarif::render(
+                report,
+                &report::sarif::SarifOptions {
+                    automation_id: out.category.clone(),
+                    tool_version: engine::TOOL_VERSION,
+                },
+            ),
+            Format::Github => report::github::render(report),
+            Format::Azure => report::azure::render(report),
+        };
+        match target {
+            Some(path) => write_file(path, &rendered)?,
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                stdout
+                    .write_all(rendered.as_bytes())
+                    .context("cannot write to standard output")?;
+                stdout.flush().ok();
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, contents: &str) -> Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
+
+fn rules(id: Option<&str>, json: bool) -> Result<u8> {
+    let mut stdout = std::io::stdout().lock();
+    match id {
+        Some(id) => {
+            let Some(rule) = registry::find(id) else {
+                bail!("unknown rule `{id}` (see `portcullis rules`)");
+            };
+            writeln!(stdout, "{}", rule.meta.body())?;
+        }
+        None if json => {
+            let list: Vec<_> = registry::all().iter().map(|r| r.meta).collect();
+            writeln!(stdout, "{}", serde_json::to_string_pretty(&list)?)?;
+        }
+        None => {
+            for r in registry::all() {
+                let m = r.meta;
+                let os = match m.os {
+                    portcullis::lint::OsScope::Linux => "linux",
+                    portcullis::lint::OsScope::Windows => "windows",
+                    portcullis::lint::OsScope::Both => "both",
+                };
+                writeln!(
+                    stdout,
+                    "{}  {:<7} {:<7} {}  ({})",
+                    m.id,
+                    m.severity.as_str(),
+                    os,
+                    m.title,
+                    m.name
+                )?;
+            }
+        }
+    }
+    Ok(0)
+}
+
+fn init(dir: &Path, force: bool) -> Result<u8> {
+    let path = dir.join(".portcullis.yaml");
+    if path.exists() && !force {
+        bail!(
+            "{} already exists (use --force to overwrite)",
+            path.display()
+        );
+    }
+    write_file(&path, config::starter_config())?;
+    println!("wrote {}", path.display());
+    println!(
+        "The embedded base-image policy trusts mcr.microsoft.com and Docker Official Images only; edit the file to change rules, thresholds and ignores."
+    );
+    Ok(0)
+}

@@ -19,7 +19,10 @@ pub struct SourceFile {
 impl SourceFile {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
         let path = normalize_path(&path.into());
-        Self { path, text: text.into() }
+        Self {
+            path,
+            text: text.into(),
+        }
     }
 }
 
@@ -58,7 +61,10 @@ impl Span {
     }
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn contains(&self, offset: usize) -> bool {
         self.start <= offset && offset < self.end
@@ -99,7 +105,10 @@ impl LineIndex {
     pub fn new(text: &str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
-        Self { line_starts, len: text.len() }
+        Self {
+            line_starts,
+            len: text.len(),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -152,12 +161,18 @@ impl LineIndex {
     }
 
     pub fn region(&self, text: &str, span: Span) -> Region {
-        Region { start: self.position(text, span.start), end: self.position(text, span.end) }
+        Region {
+            start: self.position(text, span.start),
+            end: self.position(text, span.end),
+        }
     }
 }
 
 fn memchr_iter(needle: u8, hay: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    hay.iter().enumerate().filter(move |(_, b)| **b == needle).map(|(i, _)| i)
+    hay.iter()
+        .enumerate()
+        .filter(move |(_, b)| **b == needle)
+        .map(|(i, _)| i)
 }
 
 /// A calendar date (proleptic Gregorian), injected into the core as "today".
@@ -217,7 +232,11 @@ impl Date {
         let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
         let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
         let year = (y + i64::from(m <= 2)) as i32;
-        Self { year, month: m, day: d }
+        Self {
+            year,
+            month: m,
+            day: d,
+        }
     }
 }
 
@@ -234,6 +253,14 @@ fn days_in_month(year: i32, month: u8) -> u8 {
         2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
         2 => 28,
         _ => 0,
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{s}` is not a YYYY-MM-DD date")))
     }
 }
 

@@ -12,9 +12,17 @@ pub struct Suppressions {
 impl Suppressions {
     pub fn collect(df: &Dockerfile, model: &StageModel) -> Self {
         let _ = (df, model);
-        Self { malformed: Vec::new() }
+        Self {
+            malformed: Vec::new(),
+        }
     }
-    pub fn suppress(&mut self, rule: &str, span: Span, lines: &LineIndex, text: &str) -> Option<String> {
+    pub fn suppress(
+        &mut self,
+        rule: &str,
+        span: Span,
+        lines: &LineIndex,
+        text: &str,
+    ) -> Option<String> {
         let _ = (rule, span, lines, text);
         None
     }
@@ -34,7 +42,10 @@ pub struct Unused {
 
 impl Unused {
     pub fn message(&self) -> String {
-        format!("suppression of {} ({}) matched no finding; remove it", self.rule, self.kind)
+        format!(
+            "suppression of {} ({}) matched no finding; remove it",
+            self.rule, self.kind
+        )
     }
 }
 

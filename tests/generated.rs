@@ -1,4 +1,5 @@
 //! Fails when the files generated from `rules/*.md` are stale (`cargo xtask generate`).
+#![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
 
@@ -13,10 +14,14 @@ fn generated_files_are_up_to_date() {
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("DF") && name.ends_with(".md") {
             let text = std::fs::read_to_string(entry.path()).expect("readable rule doc");
-            docs.push(DocInput { file_name: name, text });
+            docs.push(DocInput {
+                file_name: name,
+                text,
+            });
         }
     }
-    let files = generate(&docs).unwrap_or_else(|errs| panic!("rule docs invalid:\n{}", errs.join("\n")));
+    let files =
+        generate(&docs).unwrap_or_else(|errs| panic!("rule docs invalid:\n{}", errs.join("\n")));
     let mut stale = Vec::new();
     for f in files {
         let on_disk = std::fs::read_to_string(root.join(&f.path)).unwrap_or_default();
@@ -24,5 +29,8 @@ fn generated_files_are_up_to_date() {
             stale.push(f.path);
         }
     }
-    assert!(stale.is_empty(), "stale generated files {stale:?}: run `cargo xtask generate`");
+    assert!(
+        stale.is_empty(),
+        "stale generated files {stale:?}: run `cargo xtask generate`"
+    );
 }

@@ -1,5 +1,6 @@
 //! Every example in every rule document runs as a test: a `bad` example must fire at its marked
 //! lines (```` ```dockerfile bad lines=3 ````), a `good` example must not fire.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
 
@@ -17,7 +18,10 @@ fn docs() -> Vec<(String, String)> {
         let entry = entry.expect("dir entry");
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("DF") && name.ends_with(".md") {
-            out.push((name, std::fs::read_to_string(entry.path()).expect("readable")));
+            out.push((
+                name,
+                std::fs::read_to_string(entry.path()).expect("readable"),
+            ));
         }
     }
     out.sort();
@@ -39,17 +43,26 @@ fn every_rule_doc_example_holds() {
         };
         let id = doc.front.id.clone();
         if registry::find(&id).is_none() {
-            failures.push(format!("rules/{name}: {id} is not in the registry (run `cargo xtask generate`)"));
+            failures.push(format!(
+                "rules/{name}: {id} is not in the registry (run `cargo xtask generate`)"
+            ));
             continue;
         }
         let bad = doc.examples.iter().filter(|e| e.bad).count();
         let good = doc.examples.len() - bad;
         if bad == 0 || good == 0 {
-            failures.push(format!("rules/{name}: needs at least one bad and one good example ({bad} bad, {good} good)"));
+            failures.push(format!(
+                "rules/{name}: needs at least one bad and one good example ({bad} bad, {good} good)"
+            ));
         }
         for ex in &doc.examples {
             checked += 1;
-            let attr = |k: &str| ex.attrs.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
+            let attr = |k: &str| {
+                ex.attrs
+                    .iter()
+                    .find(|(a, _)| a == k)
+                    .map(|(_, v)| v.as_str())
+            };
             let path = attr("path").unwrap_or("Dockerfile");
             let ctx = FileContext {
                 has_dockerignore: match attr("dockerignore") {
@@ -58,8 +71,10 @@ fn every_rule_doc_example_holds() {
                     _ => Some(true),
                 },
             };
-            let mut config = Config::default();
-            config.target = attr("target").map(str::to_string);
+            let config = Config {
+                target: attr("target").map(str::to_string),
+                ..Config::default()
+            };
             let file = SourceFile::new(path, ex.code.clone());
             let rules = enabled_rules(&config);
             let (findings, _) = lint_file(&file, &config, &rules, &ctx, today);
@@ -70,7 +85,15 @@ fn every_rule_doc_example_holds() {
                 .collect();
             let all: Vec<String> = findings
                 .iter()
-                .map(|f| format!("  {}:{} {} {}", f.location.region.start.line, f.location.region.start.column, f.rule, f.message))
+                .map(|f| {
+                    format!(
+                        "  {}:{} {} {}",
+                        f.location.region.start.line,
+                        f.location.region.start.column,
+                        f.rule,
+                        f.message
+                    )
+                })
                 .collect();
             let problem = if ex.bad {
                 let mut want = ex.lines.clone();
@@ -82,7 +105,9 @@ fn every_rule_doc_example_holds() {
                 if hits.is_empty() {
                     Some("bad example did not fire".to_string())
                 } else if !want.is_empty() && want != got {
-                    Some(format!("bad example fired at lines {got:?}, expected {want:?}"))
+                    Some(format!(
+                        "bad example fired at lines {got:?}, expected {want:?}"
+                    ))
                 } else {
                     None
                 }
@@ -101,5 +126,10 @@ fn every_rule_doc_example_holds() {
             }
         }
     }
-    assert!(failures.is_empty(), "{} of {checked} examples failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {checked} examples failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -5,16 +5,27 @@ use serde::Serialize;
 use super::model::Dockerfile;
 use crate::source::Span;
 
-
 /// Operating system a stage targets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Os { Linux, Windows, Unknown }
+pub enum Os {
+    Linux,
+    Windows,
+    Unknown,
+}
 
 /// Why the OS was inferred (shown in explanations / `portcullis images`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum OsEvidence { Platform, BaseImage, ParentStage, EscapeDirective, Shell, WindowsPaths, Default }
+pub enum OsEvidence {
+    Platform,
+    BaseImage,
+    ParentStage,
+    EscapeDirective,
+    Shell,
+    WindowsPaths,
+    Default,
+}
 
 /// The shell that runs shell-form RUN/CMD/ENTRYPOINT at an instruction.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,7 +35,11 @@ pub enum ShellKind {
     /// powershell.exe (Windows PowerShell 5.1, `core == false`) or pwsh (PowerShell 7+, `core == true`).
     /// `error_action_stop` / `progress_silent`: the SHELL argv sets `$ErrorActionPreference = 'Stop'` /
     /// `$ProgressPreference = 'SilentlyContinue'`.
-    PowerShell { core: bool, error_action_stop: bool, progress_silent: bool },
+    PowerShell {
+        core: bool,
+        error_action_stop: bool,
+        progress_silent: bool,
+    },
     /// cmd.exe (`cmd /S /C`), the Windows default.
     Cmd,
     /// Anything else (argv[0] unknown).
@@ -65,7 +80,11 @@ pub struct Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct GlobalArg { pub name: String, pub default: Option<String>, pub instruction: usize }
+pub struct GlobalArg {
+    pub name: String,
+    pub default: Option<String>,
+    pub instruction: usize,
+}
 
 #[derive(Debug, Clone, Default)]
 pub struct StageOptions {
@@ -114,7 +133,14 @@ pub fn analyze(df: &Dockerfile, opts: &StageOptions) -> StageModel {
         final_stage: None,
         stage_of: vec![None; df.instructions.len()],
         shell_at: vec![
-            Shell { kind: ShellKind::Posix { program: "/bin/sh".into(), pipefail: false }, argv: vec!["/bin/sh".into(), "-c".into()], set_by: None };
+            Shell {
+                kind: ShellKind::Posix {
+                    program: "/bin/sh".into(),
+                    pipefail: false
+                },
+                argv: vec!["/bin/sh".into(), "-c".into()],
+                set_by: None
+            };
             df.instructions.len()
         ],
         unknown_target: None,

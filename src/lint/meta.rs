@@ -38,7 +38,9 @@ pub struct RuleMeta {
 impl RuleMeta {
     /// The Markdown body without the front matter.
     pub fn body(&self) -> &'static str {
-        split_front_matter(self.doc).map_or(self.doc, |(_, b)| b).trim_start()
+        split_front_matter(self.doc)
+            .map_or(self.doc, |(_, b)| b)
+            .trim_start()
     }
 
     /// First paragraph of the body after the `#` heading (SARIF fullDescription).
@@ -48,7 +50,10 @@ impl RuleMeta {
 
     /// Whether this is a security rule (score > 0).
     pub fn is_security(&self) -> bool {
-        self.security_severity.parse::<f64>().map(|s| s > 0.0).unwrap_or(false)
+        self.security_severity
+            .parse::<f64>()
+            .map(|s| s > 0.0)
+            .unwrap_or(false)
     }
 
     /// Link to the rule's documentation.
@@ -103,7 +108,9 @@ pub struct RuleDoc {
 
 /// Splits `---\n<yaml>\n---\n<body>`.
 pub fn split_front_matter(doc: &str) -> Option<(&str, &str)> {
-    let rest = doc.strip_prefix("---\n").or_else(|| doc.strip_prefix("---\r\n"))?;
+    let rest = doc
+        .strip_prefix("---\n")
+        .or_else(|| doc.strip_prefix("---\r\n"))?;
     let end = rest.find("\n---\n").or_else(|| rest.find("\n---\r\n"))?;
     let yaml = &rest[..end + 1];
     let after = &rest[end + 1..];
@@ -142,7 +149,9 @@ pub fn parse_rule_doc(doc: &str) -> Result<RuleDoc, String> {
     let mut lines = body.lines().enumerate();
     while let Some((i, line)) = lines.next() {
         let t = line.trim_start();
-        let Some(info) = t.strip_prefix("```dockerfile") else { continue };
+        let Some(info) = t.strip_prefix("```dockerfile") else {
+            continue;
+        };
         let mut parts = info.split_whitespace();
         let kind = parts.next().unwrap_or("");
         let bad = match kind {
@@ -153,7 +162,9 @@ pub fn parse_rule_doc(doc: &str) -> Result<RuleDoc, String> {
         let mut ex_lines = Vec::new();
         let mut attrs = Vec::new();
         for p in parts {
-            let (k, v) = p.split_once('=').ok_or_else(|| format!("bad fence attribute `{p}`"))?;
+            let (k, v) = p
+                .split_once('=')
+                .ok_or_else(|| format!("bad fence attribute `{p}`"))?;
             if k == "lines" {
                 for n in v.split(',') {
                     ex_lines.push(n.parse().map_err(|_| format!("bad line number `{n}`"))?);
@@ -183,7 +194,11 @@ pub fn parse_rule_doc(doc: &str) -> Result<RuleDoc, String> {
             doc_line: body_offset_lines + i + 1,
         });
     }
-    Ok(RuleDoc { front, body: body.to_string(), examples })
+    Ok(RuleDoc {
+        front,
+        body: body.to_string(),
+        examples,
+    })
 }
 
 #[cfg(test)]
@@ -200,7 +215,10 @@ mod tests {
         assert!(d.examples[0].bad);
         assert_eq!(d.examples[0].lines, vec![2]);
         assert_eq!(d.examples[0].code, "FROM a\nRUN b\n");
-        assert_eq!(d.examples[1].attrs, vec![("dockerignore".into(), "true".into())]);
+        assert_eq!(
+            d.examples[1].attrs,
+            vec![("dockerignore".into(), "true".into())]
+        );
         assert_eq!(summary_of(&d.body), "First para continues.");
     }
 }

@@ -63,7 +63,13 @@ impl<'a> LintContext<'a> {
         ctx: &'a FileContext,
     ) -> Self {
         let scripts = build_scripts(df, model);
-        Self { file, df, model, ctx, scripts }
+        Self {
+            file,
+            df,
+            model,
+            ctx,
+            scripts,
+        }
     }
 
     pub fn text(&self) -> &'a str {
@@ -98,7 +104,11 @@ impl<'a> LintContext<'a> {
         &self,
         kind: InstructionKind,
     ) -> impl Iterator<Item = (usize, &'a Instruction)> + 'a {
-        self.df.instructions.iter().enumerate().filter(move |(_, i)| i.kind == kind)
+        self.df
+            .instructions
+            .iter()
+            .enumerate()
+            .filter(move |(_, i)| i.kind == kind)
     }
 }
 
@@ -121,12 +131,24 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
             },
             _ => continue,
         };
-        let Some(shell) = model.shell_at.get(idx) else { continue };
+        let Some(shell) = model.shell_at.get(idx) else {
+            continue;
+        };
         let stage = model.stage_of.get(idx).copied().flatten();
-        let os = stage.and_then(|s| model.stages.get(s)).map_or(Os::Unknown, |s| s.os);
+        let os = stage
+            .and_then(|s| model.stages.get(s))
+            .map_or(Os::Unknown, |s| s.os);
         let mut push = |text: Logical, kind: &'a ShellKind, dialect: Dialect| {
             let script = shell::parse(&text.text, dialect);
-            out.push(ShellScript { instruction: idx, inst: inst_ref, stage, os, shell: kind, text, script });
+            out.push(ShellScript {
+                instruction: idx,
+                inst: inst_ref,
+                stage,
+                os,
+                shell: kind,
+                text,
+                script,
+            });
         };
         match &inst_ref.form {
             Form::Shell(text) => {
@@ -140,31 +162,31 @@ fn build_scripts<'a>(df: &'a Dockerfile, model: &'a StageModel) -> Vec<ShellScri
                             "sh" | "bash" | "ash" | "dash" | "zsh" | "powershell" | "pwsh"
                         );
                     if runs_body {
-                        let body = Logical { text: h.body.clone(), segments: vec![(0, h.body_span.start)] };
+                        let body = h.body_logical.clone();
                         push(body, &shell.kind, dialect_of(&shell.kind));
                     }
                 }
             }
             Form::Exec(words) => {
                 // ["powershell", "-Command", "..."] / ["cmd", "/S", "/C", "..."] / ["sh", "-c", "..."]
-                if let (Some(first), Some(last)) = (words.first(), words.last()) {
-                    if words.len() >= 2 {
-                        let prog = shell::program_name(&first.text);
-                        let dialect = match prog.as_str() {
-                            "powershell" | "pwsh" => Some(Dialect::PowerShell),
-                            "cmd" => Some(Dialect::Cmd),
-                            "sh" | "bash" | "ash" | "dash" | "zsh" => Some(Dialect::Posix),
-                            _ => None,
+                if let (Some(first), Some(last)) = (words.first(), words.last())
+                    && words.len() >= 2
+                {
+                    let prog = shell::program_name(&first.text);
+                    let dialect = match prog.as_str() {
+                        "powershell" | "pwsh" => Some(Dialect::PowerShell),
+                        "cmd" => Some(Dialect::Cmd),
+                        "sh" | "bash" | "ash" | "dash" | "zsh" => Some(Dialect::Posix),
+                        _ => None,
+                    };
+                    if let Some(d) = dialect {
+                        // Exec-form words are JSON-decoded; offsets inside map approximately
+                        // to the quoted word (skip the opening quote).
+                        let text = Logical {
+                            text: last.text.clone(),
+                            segments: vec![(0, last.span.start + 1)],
                         };
-                        if let Some(d) = dialect {
-                            // Exec-form words are JSON-decoded; offsets inside map approximately
-                            // to the quoted word (skip the opening quote).
-                            let text = Logical {
-                                text: last.text.clone(),
-                                segments: vec![(0, last.span.start + 1)],
-                            };
-                            push(text, &shell.kind, d);
-                        }
+                        push(text, &shell.kind, d);
                     }
                 }
             }
@@ -196,7 +218,10 @@ pub struct RawFinding {
 
 impl Emitter {
     pub fn new(rule: &'static RuleMeta) -> Self {
-        Self { rule, out: Vec::new() }
+        Self {
+            rule,
+            out: Vec::new(),
+        }
     }
 
     pub fn rule(&self) -> &'static RuleMeta {

@@ -218,6 +218,7 @@ static DF503: RuleMeta = RuleMeta {
 };
 
 /// Every rule, in id order.
+<<<<<<< HEAD
 pub static RULES: &[Rule] = &[
     Rule {
         meta: &DF300,
@@ -276,6 +277,9 @@ pub static RULES: &[Rule] = &[
         check: rules::df503_add_remote_without_checksum::check,
     },
 ];
+=======
+pub static RULES: &[Rule] = &[];
+>>>>>>> main
 
 /// Every registered rule, in id order.
 pub fn all() -> &'static [Rule] {

@@ -1,1 +1,225 @@
-//! Native I/O: walking, reading files, the clock. STUB — replaced by the CLI work.
+//! Native I/O: walking the tree, reading files, finding the config, the clock. Everything the
+//! pure core must not do lives here.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Config};
+use crate::engine::{self, Diagnostic, FileKind};
+use crate::finding::Severity;
+use crate::lint::registry;
+use crate::source::{Date, SourceFile, normalize_path};
+
+/// Files larger than this are not read (a finding-free diagnostic says so).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
+
+/// Today's date from the system clock, or `PORTCULLIS_TODAY` (YYYY-MM-DD) when set.
+pub fn today() -> Date {
+    if let Some(d) = std::env::var("PORTCULLIS_TODAY")
+        .ok()
+        .and_then(|v| Date::parse(&v))
+    {
+        return d;
+    }
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    Date::from_days_since_epoch((secs / 86_400) as i64)
+}
+
+/// The directory that repository-relative paths are relative to: the nearest ancestor of
+/// `start` holding `.git`, else `start` itself.
+pub fn repo_root(start: &Path) -> PathBuf {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    let dir = if start.is_file() {
+        start.parent().map(Path::to_path_buf).unwrap_or_default()
+    } else {
+        start.clone()
+    };
+    let mut cur = Some(dir.as_path());
+    while let Some(d) = cur {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    dir
+}
+
+/// Path of `p` relative to `base` with `/` separators; falls back to the normalized path.
+pub fn relative_path(p: &Path, base: &Path) -> String {
+    let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    match abs.strip_prefix(base) {
+        Ok(rel) => normalize_path(&rel.to_string_lossy()),
+        Err(_) => normalize_path(&p.to_string_lossy()),
+    }
+}
+
+/// Finds `.portcullis.yaml` / `.portcullis.yml` from `start` upward, stopping after `stop`.
+pub fn discover_config(start: &Path, stop: &Path) -> Option<PathBuf> {
+    let start = start.canonicalize().unwrap_or_else(|_| start.to_path_buf());
+    let mut cur = Some(if start.is_file() {
+        start.parent()?.to_path_buf()
+    } else {
+        start
+    });
+    while let Some(d) = cur {
+        for name in [".portcullis.yaml", ".portcullis.yml"] {
+            let c = d.join(name);
+            if c.is_file() {
+                return Some(c);
+            }
+        }
+        if d == stop {
+            break;
+        }
+        cur = d.parent().map(Path::to_path_buf);
+    }
+    None
+}
+
+/// Error loading a config file: IO or validation (each with file:line:col).
+#[derive(Debug)]
+pub struct ConfigLoadError(pub Vec<String>);
+
+impl std::fmt::Display for ConfigLoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+/// Reads and validates a config file; `display` is the path shown in messages.
+pub fn load_config(path: &Path, display: &str) -> Result<Config, ConfigLoadError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigLoadError(vec![format!("{display}: cannot read config: {e}")]))?;
+    let ids: Vec<&str> = registry::all().iter().map(|r| r.meta.id).collect();
+    config::parse(display, &text, &ids)
+        .map_err(|errs| ConfigLoadError(errs.iter().map(ToString::to_string).collect()))
+}
+
+/// Reads one file as text. Invalid UTF-8 is replaced (and reported); oversized files are
+/// skipped with a diagnostic.
+pub fn read_source(
+    path: &Path,
+    rel: &str,
+    max_size: u64,
+) -> Result<(SourceFile, Option<Diagnostic>), Diagnostic> {
+    let io_err = |e: std::io::Error| Diagnostic {
+        severity: Severity::Error,
+        path: Some(rel.to_string()),
+        line: None,
+        message: format!("cannot read file: {e}"),
+    };
+    let file = std::fs::File::open(path).map_err(io_err)?;
+    let mut bytes = Vec::new();
+    file.take(max_size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    if bytes.len() as u64 > max_size {
+        return Err(Diagnostic {
+            severity: Severity::Error,
+            path: Some(rel.to_string()),
+            line: None,
+            message: format!("file is larger than the {max_size}-byte limit; not scanned"),
+        });
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok((SourceFile::new(rel, text), None)),
+        Err(e) => {
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let d = Diagnostic {
+                severity: Severity::Warning,
+                path: Some(rel.to_string()),
+                line: None,
+                message: "file is not valid UTF-8; invalid bytes were replaced before scanning"
+                    .into(),
+            };
+            Ok((SourceFile::new(rel, text), Some(d)))
+        }
+    }
+}
+
+/// Result of walking: files to scan and problems met on the way.
+#[derive(Debug, Default)]
+pub struct Walked {
+    pub files: Vec<SourceFile>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Explicitly named files whose names do not look like Dockerfiles (lint them anyway).
+    pub forced_dockerfiles: Vec<String>,
+}
+
+/// Walks `roots` (files or directories), respecting `.gitignore`, and reads every file the
+/// core wants (Dockerfiles, `.dockerignore`). Paths are made relative to `base`. Explicitly
+/// named files are always read, whatever their name.
+pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> Walked {
+    let mut out = Walked::default();
+    let mut seen = std::collections::BTreeSet::new();
+    for root in roots {
+        if !root.exists() {
+            out.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: Some(normalize_path(&root.to_string_lossy())),
+                line: None,
+                message: "no such file or directory".into(),
+            });
+            continue;
+        }
+        if root.is_file() {
+            let rel = relative_path(root, base);
+            if seen.insert(rel.clone()) {
+                push_read(&mut out, root, &rel, max_size, true);
+            }
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder
+            .hidden(false)
+            .git_ignore(true)
+            .git_exclude(true)
+            .git_global(false)
+            .parents(true)
+            .require_git(false);
+        builder.filter_entry(|e| e.file_name() != ".git");
+        for entry in builder.build() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    out.diagnostics.push(Diagnostic {
+                        severity: Severity::Warning,
+                        path: None,
+                        line: None,
+                        message: format!("while walking: {e}"),
+                    });
+                    continue;
+                }
+            };
+            if !entry.file_type().is_some_and(|t| t.is_file()) {
+                continue;
+            }
+            let rel = relative_path(entry.path(), base);
+            if engine::classify(&rel) == FileKind::Other || config.is_excluded(&rel) {
+                continue;
+            }
+            if seen.insert(rel.clone()) {
+                push_read(&mut out, entry.path(), &rel, max_size, false);
+            }
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+fn push_read(out: &mut Walked, path: &Path, rel: &str, max_size: u64, explicit: bool) {
+    match read_source(path, rel, max_size) {
+        Ok((file, diag)) => {
+            if explicit && engine::classify(rel) == FileKind::Other {
+                // An explicitly named file is linted as a Dockerfile whatever its name.
+                out.forced_dockerfiles.push(rel.to_string());
+            }
+            out.files.push(file);
+            out.diagnostics.extend(diag);
+        }
+        Err(d) => out.diagnostics.push(d),
+    }
+}

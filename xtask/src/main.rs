@@ -1,5 +1,6 @@
 //! `cargo xtask generate [--check]`: regenerates the rule registry, the rule module list and
 //! the rule index from `rules/*.md`.
+#![allow(clippy::disallowed_methods)]
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,7 +8,10 @@ use std::process::ExitCode;
 use portcullis::codegen::{self, DocInput};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn read_docs(root: &Path) -> std::io::Result<Vec<DocInput>> {
@@ -16,7 +20,10 @@ fn read_docs(root: &Path) -> std::io::Result<Vec<DocInput>> {
         let entry = entry?;
         let name = entry.file_name().to_string_lossy().into_owned();
         if name.starts_with("DF") && name.ends_with(".md") {
-            docs.push(DocInput { text: std::fs::read_to_string(entry.path())?, file_name: name });
+            docs.push(DocInput {
+                text: std::fs::read_to_string(entry.path())?,
+                file_name: name,
+            });
         }
     }
     docs.sort_by(|a, b| a.file_name.cmp(&b.file_name));

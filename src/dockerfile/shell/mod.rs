@@ -35,17 +35,24 @@ pub struct Command {
 
 impl Command {
     pub fn name(&self) -> String {
-        self.words.first().map(|w| program_name(&w.text)).unwrap_or_default()
+        self.words
+            .first()
+            .map(|w| program_name(&w.text))
+            .unwrap_or_default()
     }
     pub fn args(&self) -> &[ShWord] {
         self.words.get(1..).unwrap_or(&[])
     }
     pub fn has_arg(&self, names: &[&str]) -> bool {
-        self.args().iter().any(|w| names.iter().any(|n| w.text.eq_ignore_ascii_case(n)))
+        self.args()
+            .iter()
+            .any(|w| names.iter().any(|n| w.text.eq_ignore_ascii_case(n)))
     }
     pub fn arg_value(&self, names: &[&str]) -> Option<&ShWord> {
         let args = self.args();
-        args.iter().position(|w| names.iter().any(|n| w.text.eq_ignore_ascii_case(n))).and_then(|i| args.get(i + 1))
+        args.iter()
+            .position(|w| names.iter().any(|n| w.text.eq_ignore_ascii_case(n)))
+            .and_then(|i| args.get(i + 1))
     }
 }
 
@@ -57,12 +64,19 @@ pub struct Script {
 
 pub fn parse(script: &str, dialect: Dialect) -> Script {
     let _ = script;
-    Script { dialect, commands: Vec::new() }
+    Script {
+        dialect,
+        commands: Vec::new(),
+    }
 }
 
 /// Lowercased program name without directory and `.exe`/`.cmd`/`.bat`/`.ps1`/`.com` suffix.
 pub fn program_name(word: &str) -> String {
-    let base = word.rsplit(['/', '\\']).next().unwrap_or(word).to_ascii_lowercase();
+    let base = word
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(word)
+        .to_ascii_lowercase();
     for ext in [".exe", ".cmd", ".bat", ".ps1", ".com"] {
         if let Some(s) = base.strip_suffix(ext) {
             return s.to_string();

@@ -1,0 +1,8 @@
+using System.Web;
+
+namespace WebApp
+{
+    public class Global : HttpApplication
+    {
+    }
+}

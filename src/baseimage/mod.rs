@@ -1,0 +1,4 @@
+pub mod images;
+pub mod lifecycle;
+pub mod policy;
+pub mod reference;

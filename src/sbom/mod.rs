@@ -1,0 +1,5 @@
+//! SBOM: components from manifests, lock files and Dockerfiles.
+
+pub mod model;
+
+pub use model::*;
