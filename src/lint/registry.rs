@@ -11,11 +11,7 @@ static DF300: RuleMeta = RuleMeta {
     security_severity: "8.5",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-798",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-798"],
     peers: &["DL3064", "DS-0031", "BuildKit SecretsUsedInArgOrEnv"],
     doc: include_str!("../../rules/DF300.md"),
 };
@@ -28,11 +24,7 @@ static DF301: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-522",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-522"],
     peers: &["DL3064", "BuildKit SecretsUsedInArgOrEnv"],
     doc: include_str!("../../rules/DF301.md"),
 };
@@ -45,11 +37,7 @@ static DF302: RuleMeta = RuleMeta {
     security_severity: "8.5",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-798",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-798"],
     peers: &[],
     doc: include_str!("../../rules/DF302.md"),
 };
@@ -62,11 +50,7 @@ static DF303: RuleMeta = RuleMeta {
     security_severity: "9.1",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-798",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-798"],
     peers: &["DS-0031"],
     doc: include_str!("../../rules/DF303.md"),
 };
@@ -105,11 +89,7 @@ static DF306: RuleMeta = RuleMeta {
     security_severity: "7.0",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-538",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-538"],
     peers: &["DS-0031"],
     doc: include_str!("../../rules/DF306.md"),
 };
@@ -161,11 +141,7 @@ static DF500: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Linux,
     tags: &["security", "supply-chain"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-494",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
     peers: &[],
     doc: include_str!("../../rules/DF500.md"),
 };
@@ -178,11 +154,7 @@ static DF501: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Windows,
     tags: &["security", "supply-chain"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-494",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
     peers: &[],
     doc: include_str!("../../rules/DF501.md"),
 };
@@ -208,78 +180,28 @@ static DF503: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Both,
     tags: &["security", "supply-chain"],
-    references: &[
-        "CIS Docker Benchmark 4.9",
-        "CIS Docker Benchmark 4.11",
-        "CWE-494",
-    ],
+    references: &["CIS Docker Benchmark 4.9", "CIS Docker Benchmark 4.11", "CWE-494"],
     peers: &["CKV_DOCKER_4", "DS-0005"],
     doc: include_str!("../../rules/DF503.md"),
 };
 
 /// Every rule, in id order.
-<<<<<<< HEAD
 pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &DF300,
-        check: rules::df300_hardcoded_secret_env_arg::check,
-    },
-    Rule {
-        meta: &DF301,
-        check: rules::df301_secret_build_arg::check,
-    },
-    Rule {
-        meta: &DF302,
-        check: rules::df302_secret_in_label::check,
-    },
-    Rule {
-        meta: &DF303,
-        check: rules::df303_known_credential_format::check,
-    },
-    Rule {
-        meta: &DF304,
-        check: rules::df304_credentials_in_url::check,
-    },
-    Rule {
-        meta: &DF305,
-        check: rules::df305_hardcoded_password_command::check,
-    },
-    Rule {
-        meta: &DF306,
-        check: rules::df306_credential_file_copied::check,
-    },
-    Rule {
-        meta: &DF307,
-        check: rules::df307_nuget_cleartext_password::check,
-    },
-    Rule {
-        meta: &DF308,
-        check: rules::df308_secret_deleted_later_layer::check,
-    },
-    Rule {
-        meta: &DF309,
-        check: rules::df309_login_with_literal_secret::check,
-    },
-    Rule {
-        meta: &DF500,
-        check: rules::df500_linux_download_unverified::check,
-    },
-    Rule {
-        meta: &DF501,
-        check: rules::df501_windows_download_unverified::check,
-    },
-    Rule {
-        meta: &DF502,
-        check: rules::df502_plain_http_download::check,
-    },
-    Rule {
-        meta: &DF503,
-        check: rules::df503_add_remote_without_checksum::check,
-    },
+    Rule { meta: &DF300, check: rules::df300_hardcoded_secret_env_arg::check },
+    Rule { meta: &DF301, check: rules::df301_secret_build_arg::check },
+    Rule { meta: &DF302, check: rules::df302_secret_in_label::check },
+    Rule { meta: &DF303, check: rules::df303_known_credential_format::check },
+    Rule { meta: &DF304, check: rules::df304_credentials_in_url::check },
+    Rule { meta: &DF305, check: rules::df305_hardcoded_password_command::check },
+    Rule { meta: &DF306, check: rules::df306_credential_file_copied::check },
+    Rule { meta: &DF307, check: rules::df307_nuget_cleartext_password::check },
+    Rule { meta: &DF308, check: rules::df308_secret_deleted_later_layer::check },
+    Rule { meta: &DF309, check: rules::df309_login_with_literal_secret::check },
+    Rule { meta: &DF500, check: rules::df500_linux_download_unverified::check },
+    Rule { meta: &DF501, check: rules::df501_windows_download_unverified::check },
+    Rule { meta: &DF502, check: rules::df502_plain_http_download::check },
+    Rule { meta: &DF503, check: rules::df503_add_remote_without_checksum::check },
 ];
-=======
-pub static RULES: &[Rule] = &[];
->>>>>>> main
 
 /// Every registered rule, in id order.
 pub fn all() -> &'static [Rule] {
