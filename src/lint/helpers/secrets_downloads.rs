@@ -225,11 +225,12 @@ fn single_token_secret(t: &str, idx: usize, n: usize) -> Option<SecretName> {
             for (suffix, label) in [
                 ("PASSWORD", "password"),
                 ("PASSWD", "password"),
+                ("PWD", "password"),
                 ("SECRET", "secret"),
                 ("TOKEN", "token"),
                 ("APIKEY", "API key"),
             ] {
-                if t.len() > suffix.len() && t.ends_with(suffix) {
+                if t.len() > suffix.len() && t.ends_with(suffix) && t != "OLDPWD" {
                     return plain(label);
                 }
             }
@@ -460,7 +461,12 @@ fn looks_like_path(v: &str) -> bool {
 /// literal text fire only if at least 4 alphanumeric literal characters remain.
 pub fn literal_secret_value(value: &str) -> bool {
     let v = value.trim();
-    if v.is_empty() || is_flag_value(v) || is_placeholder(v) || looks_like_path(v) {
+    if v.len() < 3
+        || !v.chars().any(|c| c.is_alphanumeric())
+        || is_flag_value(v)
+        || is_placeholder(v)
+        || looks_like_path(v)
+    {
         return false;
     }
     if v.contains("://") && !v.contains(char::is_whitespace) && url_credentials(v).is_empty() {
@@ -1668,13 +1674,22 @@ fn parse_iwr(cmd: &Command) -> Parsed {
                 ),
                 None => (t.to_ascii_lowercase(), None),
             };
-            if IWR_SWITCHES.contains(&name.as_str()) {
+            // Switches, also abbreviated (`-useb`), take no value.
+            if attached.is_none()
+                && IWR_SWITCHES
+                    .iter()
+                    .any(|sw| sw.starts_with(name.as_str()) && name.len() >= 4)
+            {
                 continue;
             }
+            let known_value = name.len() >= 4 && ("-outfile".starts_with(&name) || name == "-uri");
             let v = attached.or_else(|| {
-                let n = args.get(i).map(|x| (x.text.clone(), x.range.clone()));
+                let next = args.get(i)?;
+                if next.text.starts_with('-') && !known_value {
+                    return None;
+                }
                 i += 1;
-                n
+                Some((next.text.clone(), next.range.clone()))
             });
             if name.len() >= 5 && "-outfile".starts_with(&name) {
                 output = v.map(|(t, _)| t);
@@ -1727,7 +1742,6 @@ pub fn find_downloads(text: &str, script: &Script) -> Vec<Download> {
             .first()
             .map_or("", |w| word_raw(text, w))
             .to_ascii_lowercase();
-        let ps = script.dialect == Dialect::PowerShell;
         let has_outfile = cmd.args().iter().any(|w| {
             let l = w.text.to_ascii_lowercase();
             let n = l.split(':').next().unwrap_or("");
@@ -1738,7 +1752,8 @@ pub fn find_downloads(text: &str, script: &Script) -> Vec<Download> {
                 (DownloadTool::InvokeWebRequest, parse_iwr(cmd))
             }
             // Windows PowerShell aliases `curl`/`wget` to Invoke-WebRequest.
-            "curl" | "wget" if ps && has_outfile && !first_raw.ends_with(".exe") => {
+            // (`-OutFile` is meaningless to the real curl/wget, so it identifies the alias.)
+            "curl" | "wget" if has_outfile && !first_raw.ends_with(".exe") => {
                 (DownloadTool::InvokeWebRequest, parse_iwr(cmd))
             }
             "curl" => (DownloadTool::Curl, parse_curl(cmd, text)),
@@ -1955,6 +1970,17 @@ pub fn find_verifications(text: &str, script: &Script) -> Vec<Verification> {
 
 /// Downloads that fetch verification material (checksums, signatures, keys) or repository
 /// configuration rather than an artifact.
+/// `gpg --import`, `gpg --dearmor`, `apt-key add`, `rpm --import`: the file is a signing key.
+fn is_key_import(c: &Command) -> bool {
+    let name = c.name();
+    match name.as_str() {
+        "gpg" | "gpg2" => c.has_arg(&["--import", "--dearmor", "--enarmor"]),
+        "apt-key" => true,
+        "rpm" | "rpmkeys" => c.has_arg(&["--import"]),
+        _ => false,
+    }
+}
+
 pub fn is_verification_material(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     let base = l.rsplit(['/', '\\']).next().unwrap_or(&l);
@@ -1996,6 +2022,13 @@ pub fn is_verification_material(name: &str) -> bool {
         || base.contains("shasums")
         || base.contains("checksums")
         || base.contains("keyring")
+        || base == "keys"
+        || base.ends_with(".keys")
+        || [
+            "sha256", "sha384", "sha512", "sha1sum", "checksum", "shasum", "-sha.", "_sha.",
+        ]
+        .iter()
+        .any(|k| base.contains(k))
         || l.contains("/etc/apt/")
         || l.contains("/usr/share/keyrings/")
         || l.contains("/etc/pki/")
@@ -2130,6 +2163,58 @@ pub fn is_shell_interpreter(name: &str) -> bool {
     )
 }
 
+/// Extensions of files that verify the file they are named after (`x.tgz.asc` verifies `x.tgz`).
+const SIDECAR_EXT: &[&str] = &[
+    ".asc",
+    ".sig",
+    ".sign",
+    ".gpg",
+    ".sha256",
+    ".sha512",
+    ".sha256sum",
+    ".sha512sum",
+    ".md5",
+    ".minisig",
+    ".bundle",
+    ".pem",
+];
+
+/// Expands `$X` / `${X}` / `$env:X` / `%X%` references with known values (one level).
+pub fn expand_references(s: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::new();
+    let mut i = 0;
+    while i < s.len() {
+        let Some(rest) = s.get(i..) else { break };
+        if let Some(n) = reference_len(rest) {
+            let r = rest.get(..n).unwrap_or("");
+            match reference_name(r).and_then(|name| {
+                vars.get(&name).or_else(|| {
+                    vars.iter()
+                        .find(|(k, _)| k.eq_ignore_ascii_case(&name))
+                        .map(|(_, v)| v)
+                })
+            }) {
+                Some(v) => out.push_str(v),
+                None => out.push_str(r),
+            }
+            i += n;
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        out.push(c);
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// A URL that names an immutable Git commit (a 40-hex path segment, e.g.
+/// `raw.githubusercontent.com/o/r/<sha>/file`): its content cannot change.
+pub fn url_pinned_by_commit(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or(url);
+    path.split('/')
+        .any(|seg| seg.len() == 40 && seg.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
 /// What happened to a download within its stage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DownloadVerdict {
@@ -2187,7 +2272,17 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
             })
             .filter(|b| !b.is_empty())
             .collect();
+        let declared = declared_values(df, script.instruction);
+        let script_vars = script_assignments(&script.text.text, script.script.dialect);
         for d in &info.downloads {
+            let pinned = d.urls.iter().any(|(u, _)| {
+                let e = expand_references(u, &declared);
+                url_pinned_by_commit(&e)
+                    || url_pinned_by_commit(&expand_references(u, &script_vars))
+            });
+            if pinned {
+                continue;
+            }
             if d.urls.iter().any(|(u, _)| is_verification_material(u))
                 && d.output.as_deref().is_none_or(is_verification_material)
             {
@@ -2236,11 +2331,15 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
             }
             let covers = |v: &Verification| {
                 mentions(&v.text, &base, ignore_case)
+                    || SIDECAR_EXT
+                        .iter()
+                        .any(|e| mentions(&v.text, &format!("{base}{e}"), ignore_case))
                     || !stage_outputs
                         .iter()
                         .any(|o| mentions(&v.text, o, ignore_case))
             };
             let mut verdict = DownloadVerdict::NeverVerified;
+            let mut key_material = false;
             'scan: for (sj, other) in infos.iter().enumerate().skip(si) {
                 if other.stage != info.stage {
                     continue;
@@ -2290,6 +2389,14 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                     if has_nested {
                         continue;
                     }
+                    // PowerShell expression statements (`$_ -match …`, `[x]::y(…)`) are not
+                    // commands that consume the file.
+                    let first = c.words.first().map_or("", |w| w.text.as_str());
+                    if first.starts_with(['$', '(', '[', '@'])
+                        && first.contains(char::is_whitespace)
+                    {
+                        continue;
+                    }
                     let ct = command_text(&os.text.text, c);
                     if mentions(ct, &base, ignore_case)
                         || (base != output && mentions(ct, output, ignore_case))
@@ -2299,6 +2406,11 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                 }
                 events.sort_by_key(|e| (e.0, !e.1));
                 if let Some((_, is_verif, r)) = events.first() {
+                    if *is_verif {
+                        key_material = false;
+                    } else if let Some(c) = os.script.commands.iter().find(|c| c.range == *r) {
+                        key_material = is_key_import(c);
+                    }
                     verdict = if *is_verif {
                         DownloadVerdict::Verified
                     } else {
@@ -2309,6 +2421,10 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                     };
                     break 'scan;
                 }
+            }
+            if key_material {
+                // The first use imports it as a signing key (`gpg --import KEYS`).
+                continue;
             }
             if verdict != DownloadVerdict::Verified {
                 out.push(DownloadFinding {
@@ -2400,7 +2516,31 @@ pub fn credential_file(path: &str) -> Option<(&'static str, CredentialFileKind)>
     match ext {
         "pfx" | "p12" => Some(("PKCS#12 certificate with private key", Certain)),
         "ppk" => Some(("PuTTY private key", Certain)),
-        "key" if !base.contains("pub") => Some(("private key", Certain)),
+        "key" => {
+            const PUBLIC_HINTS: &[&str] = &[
+                "pub", "gpg", "pgp", "release", "repo", "archive", "signing", "keyring", "apt",
+                "yum",
+            ];
+            const PRIVATE_HINTS: &[&str] = &[
+                "priv",
+                "tls",
+                "ssl",
+                "server",
+                "client",
+                "localhost",
+                "cert",
+                "host",
+                "domain",
+                "site",
+            ];
+            if PUBLIC_HINTS.iter().any(|h| base.contains(h)) {
+                None
+            } else if PRIVATE_HINTS.iter().any(|h| base.contains(h)) || base == "key.key" {
+                Some(("private key", Certain))
+            } else {
+                Some(("key file (may be a private key)", Possible))
+            }
+        }
         "pem" if (base.contains("key") || base.contains("priv")) && !base.contains("pub") => {
             Some(("private key", Certain))
         }
@@ -2469,6 +2609,7 @@ mod tests {
             "SSH_PRIVATE_KEY",
             "REFRESH_TOKEN",
             "passphrase",
+            "SAPWD",
         ] {
             assert!(secret_name(n).is_some(), "{n} should be secret-like");
         }

@@ -4,7 +4,8 @@ use std::ops::Range;
 
 use crate::dockerfile::shell::{Command, Dialect};
 use crate::lint::helpers::secrets_downloads::{
-    arg_is_literal, fed_literal, flag_value, is_cloud_login_cmdlet, option_value, plain_args,
+    arg_is_literal, fed_literal, flag_value, is_cloud_login_cmdlet, literal_secret_value,
+    option_value, plain_args, secret_name,
 };
 use crate::lint::{Emitter, LintContext, ShellScript};
 
@@ -121,6 +122,19 @@ fn check_command(
             }
             Some((w.range.clone(), "`htpasswd -b` passes a password".into()))
         }
+        // `msiexec /i app.msi PASSWORD=…`, SQL Server `setup.exe /SAPWD=…`.
+        "msiexec" | "setup" => cmd.args().iter().find_map(|w| {
+            let t = w.text.trim_start_matches('/');
+            let (k, v) = t.split_once('=')?;
+            let v = v.trim_matches('"');
+            if secret_name(k).is_none() || !literal_secret_value(v) || !arg_is_literal(s, w) {
+                return None;
+            }
+            Some((
+                w.range.clone(),
+                format!("`{name}` property `{k}` passes a password"),
+            ))
+        }),
         "openssl" => {
             for flag in ["-passout", "-passin", "-password", "-pass", "-passwd"] {
                 if let Some(w) = flag_value(cmd, &[flag], true)

@@ -28,6 +28,11 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             }
             let (srcs, dest) = sources_and_dest(inst);
             let single_source = srcs.len() == 1 || (srcs.is_empty() && !inst.heredocs.is_empty());
+            // `COPY signing.key /keys/repo.pub`: the destination says it is a public key.
+            if single_source && dest.is_some_and(|d| d.text.to_ascii_lowercase().ends_with(".pub"))
+            {
+                continue;
+            }
             let mut hit = false;
             for w in srcs {
                 if remote_source(&w.text).is_some() {
