@@ -1756,6 +1756,8 @@ pub fn find_downloads(text: &str, script: &Script) -> Vec<Download> {
             "curl" | "wget" if has_outfile && !first_raw.ends_with(".exe") => {
                 (DownloadTool::InvokeWebRequest, parse_iwr(cmd))
             }
+            // HEAD requests and link checks fetch no content.
+            "curl" | "wget" if cmd.has_arg(&["--spider", "-I", "--head"]) => continue,
             "curl" => (DownloadTool::Curl, parse_curl(cmd, text)),
             "wget" => (DownloadTool::Wget, parse_wget(cmd, text)),
             "start-bitstransfer" => {
@@ -3013,5 +3015,209 @@ mod tests {
         assert!(connection_string_has_literal_secret(
             "postgres://app:s3cret@db:5432/app"
         ));
+    }
+
+    // --- command-level matching (uses the shell and stage model) ---
+
+    use crate::dockerfile::shell::parse as sh_parse;
+
+    fn downloads(text: &str, d: Dialect) -> Vec<(DownloadTool, Option<String>, bool)> {
+        find_downloads(text, &sh_parse(text, d))
+            .into_iter()
+            .map(|x| (x.tool, x.output, x.to_stdout))
+            .collect()
+    }
+
+    #[test]
+    fn finds_downloads_and_outputs() {
+        use DownloadTool::*;
+        let p = Dialect::Posix;
+        assert_eq!(
+            downloads("curl -fsSLo /tmp/a.tgz https://x/a.tgz", p),
+            [(Curl, Some("/tmp/a.tgz".into()), false)]
+        );
+        assert_eq!(
+            downloads("curl -fsSLO https://x/dir/b.tar.xz?x=1", p),
+            [(Curl, Some("b.tar.xz".into()), false)]
+        );
+        assert_eq!(
+            downloads("curl --output=c.zip https://x/c", p),
+            [(Curl, Some("c.zip".into()), false)]
+        );
+        assert_eq!(
+            downloads("curl -fsSL https://x/i.sh > i.sh", p),
+            [(Curl, Some("i.sh".into()), false)]
+        );
+        assert_eq!(
+            downloads("curl -fsSL -H 'A: b' https://x/api", p),
+            [(Curl, None, true)]
+        );
+        assert_eq!(
+            downloads("wget https://x/d/e.deb", p),
+            [(Wget, Some("e.deb".into()), false)]
+        );
+        assert_eq!(
+            downloads("wget -qO- https://x/e.tgz", p),
+            [(Wget, None, true)]
+        );
+        assert_eq!(
+            downloads("wget -P /opt https://x/f.jar", p),
+            [(Wget, Some("/opt/f.jar".into()), false)]
+        );
+        assert!(downloads("wget -q --spider https://x/", p).is_empty());
+        assert!(downloads("curl -I https://x/", p).is_empty());
+        assert!(
+            downloads("curl -o /dev/null https://x/", p)
+                .iter()
+                .all(|d| d.1.is_none() && !d.2)
+        );
+        let ps = Dialect::PowerShell;
+        assert_eq!(
+            downloads(
+                "Invoke-WebRequest -Uri $u -OutFile 'p.exe' -UseBasicParsing",
+                ps
+            ),
+            [(InvokeWebRequest, Some("p.exe".into()), false)]
+        );
+        assert_eq!(
+            downloads("iwr -useb -outfile t.js https://x/t", ps),
+            [(InvokeWebRequest, Some("t.js".into()), false)]
+        );
+        assert_eq!(
+            downloads("(iwr https://x/api).Content", ps),
+            [(InvokeWebRequest, None, true)]
+        );
+        assert_eq!(
+            downloads(
+                "(New-Object Net.WebClient).DownloadFile('https://x/g.msi', 'C:\\g.msi')",
+                ps
+            ),
+            [(WebClient, Some("C:\\g.msi".into()), false)]
+        );
+        assert_eq!(
+            downloads(
+                "Start-BitsTransfer -Source https://x/h.zip -Destination C:\\h.zip",
+                ps
+            ),
+            [(BitsTransfer, Some("C:\\h.zip".into()), false)]
+        );
+        let cmd = Dialect::Cmd;
+        assert_eq!(
+            downloads(
+                "certutil -urlcache -split -f https://x/i.exe C:\\i.exe",
+                cmd
+            ),
+            [(Certutil, Some("C:\\i.exe".into()), false)]
+        );
+        assert_eq!(
+            downloads(
+                "bitsadmin /transfer j /download /priority normal https://x/j.zip C:\\j.zip",
+                cmd
+            ),
+            [(Bitsadmin, Some("C:\\j.zip".into()), false)]
+        );
+        assert_eq!(
+            downloads("curl.exe -fSLo C:\\k.zip https://x/k.zip", cmd),
+            [(Curl, Some("C:\\k.zip".into()), false)]
+        );
+        // Windows PowerShell `wget` alias, nested under cmd.
+        assert_eq!(
+            downloads(
+                "powershell -Command wget https://x/l.exe -OutFile c:\\l.exe",
+                cmd
+            ),
+            [(InvokeWebRequest, Some("c:\\l.exe".into()), false)]
+        );
+    }
+
+    #[test]
+    fn finds_verifications() {
+        let n = |t: &str, d| find_verifications(t, &sh_parse(t, d)).len();
+        assert_eq!(
+            n("echo \"$SHA *f.tgz\" | sha256sum -c -", Dialect::Posix),
+            1
+        );
+        assert_eq!(n("gpg --batch --verify f.asc f", Dialect::Posix), 1);
+        assert_eq!(n("gpg --batch --import k.asc", Dialect::Posix), 0);
+        assert_eq!(n("cosign verify-blob --key k.pub f", Dialect::Posix), 1);
+        assert_eq!(
+            n(
+                "if ((Get-FileHash f.zip -Algorithm sha256).Hash -ne $env:S) { exit 1 }",
+                Dialect::PowerShell
+            ),
+            1
+        );
+        assert_eq!(n("Get-FileHash f.zip", Dialect::PowerShell), 0);
+        assert_eq!(n("certutil -hashfile f.zip SHA256", Dialect::Cmd), 1);
+        let t = "echo \"$SHA *f.tgz\" | sha256sum -c -";
+        let v = find_verifications(t, &sh_parse(t, Dialect::Posix));
+        assert!(v.first().is_some_and(|v| v.text.contains("f.tgz")));
+    }
+
+    fn verdicts(src: &str) -> Vec<DownloadVerdict> {
+        use crate::dockerfile::stages::{StageOptions, analyze};
+        use crate::lint::{FileContext, LintContext};
+        let file = crate::source::SourceFile::new("Dockerfile", src);
+        let df = crate::dockerfile::parse(src);
+        let model = analyze(&df, &StageOptions::default());
+        let ctx = FileContext::default();
+        let cx = LintContext::new(&file, &df, &model, &ctx);
+        download_verdicts(&df, cx.run_scripts())
+            .into_iter()
+            .map(|f| f.verdict)
+            .collect()
+    }
+
+    #[test]
+    fn download_verdicts_follow_the_stage() {
+        // Verified in the same RUN (docker-library style).
+        assert!(verdicts("FROM debian\nRUN wget -O p.tar.xz https://x/p.tar.xz; echo \"$S *p.tar.xz\" | sha256sum -c -; tar -xJf p.tar.xz\n").is_empty());
+        // Verified in a later RUN before use.
+        assert!(verdicts("FROM debian\nRUN curl -fsSLo a.tgz https://x/a.tgz\nRUN echo \"$S  a.tgz\" | sha256sum -c - && tar xzf a.tgz\n").is_empty());
+        // Detached signature named after the file.
+        assert!(verdicts("FROM debian\nRUN curl -fsSLo /sbin/tini https://x/tini && curl -fsSLo /sbin/tini.asc https://x/tini.asc && gpg --verify /sbin/tini.asc && chmod +x /sbin/tini\n").is_empty());
+        // Keys and checksum files are not artifacts; a key imported first is a key.
+        assert!(
+            verdicts("FROM debian\nRUN wget -O KEYS https://x/KEYS && gpg --import KEYS\n")
+                .is_empty()
+        );
+        // Commit-pinned raw URL.
+        assert!(verdicts("FROM debian\nENV C=8d9e3502aba39127e4d12196dae16d306f76993d\nRUN wget -O /usr/local/bin/dind \"https://raw.githubusercontent.com/docker/docker/${C}/hack/dind\"; chmod +x /usr/local/bin/dind\n").is_empty());
+        // Used before any check.
+        let v = verdicts(
+            "FROM debian\nRUN curl -fsSLo a.tgz https://x/a.tgz && tar xzf a.tgz && echo \"$S  a.tgz\" | sha256sum -c -\n",
+        );
+        assert!(
+            matches!(v.as_slice(), [DownloadVerdict::UsedUnverified { .. }]),
+            "{v:?}"
+        );
+        // Never checked.
+        let v = verdicts("FROM debian\nRUN curl -fsSLo /usr/local/bin/k https://x/k\n");
+        assert_eq!(v, [DownloadVerdict::NeverVerified]);
+        // Piped into an unpacker; a pipe into a shell is left to DF125.
+        let v = verdicts(
+            "FROM debian\nRUN curl -fsSL https://x/a.tgz | tar -xz -C /opt\nRUN curl -fsSL https://x/i.sh | sh\n",
+        );
+        assert_eq!(
+            v,
+            [DownloadVerdict::PipedUnverified {
+                consumer: "tar".into()
+            }]
+        );
+        // A check in another stage does not count.
+        let v = verdicts(
+            "FROM debian AS a\nRUN curl -fsSLo a.tgz https://x/a.tgz\nFROM debian\nRUN echo \"$S  a.tgz\" | sha256sum -c -\n",
+        );
+        assert_eq!(v, [DownloadVerdict::NeverVerified]);
+        // PowerShell: Get-FileHash compared before use; expression statements are not uses.
+        let ps = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\n";
+        assert!(verdicts(&format!("{ps}RUN iwr -OutFile d.zip https://x/d.zip; $h = (Get-Content s.txt | Where-Object {{ $_ -match 'd.zip' }}); if ((Get-FileHash d.zip -Algorithm sha512).Hash -ne $h) {{ exit 1 }}; tar -xf d.zip\n")).is_empty());
+        let v = verdicts(&format!(
+            "{ps}RUN iwr -OutFile d.zip https://x/d.zip; Expand-Archive d.zip C:/d\n"
+        ));
+        assert!(
+            matches!(v.as_slice(), [DownloadVerdict::UsedUnverified { .. }]),
+            "{v:?}"
+        );
     }
 }

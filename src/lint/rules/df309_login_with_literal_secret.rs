@@ -103,7 +103,7 @@ fn check_command(
             let key_w = cmd.args().get(2)?;
             let (key, val_w_range, val_lit, val) = match key_w.text.split_once('=') {
                 Some((k, v)) => (
-                    k.to_ascii_lowercase(),
+                    k.to_string(),
                     key_w.range.clone(),
                     arg_is_literal(s, key_w),
                     v.to_string(),
@@ -111,18 +111,19 @@ fn check_command(
                 None => {
                     let v = cmd.args().get(3)?;
                     (
-                        key_w.text.to_ascii_lowercase(),
+                        key_w.text.clone(),
                         v.range.clone(),
                         arg_is_literal(s, v),
                         v.text.clone(),
                     )
                 }
             };
-            let auth = key.ends_with("_authtoken")
-                || key.ends_with(":_auth")
-                || key == "_auth"
-                || key.ends_with("_password")
-                || key == "npmauthtoken";
+            let k = key.to_ascii_lowercase();
+            let auth = k.ends_with("_authtoken")
+                || k.ends_with(":_auth")
+                || k == "_auth"
+                || k.ends_with("_password")
+                || k == "npmauthtoken";
             (auth && val_lit && !val.is_empty()).then(|| {
                 (
                     val_w_range,
