@@ -3220,4 +3220,59 @@ mod tests {
             "{v:?}"
         );
     }
+
+    fn run_group_rules(src: &str) -> usize {
+        use crate::dockerfile::stages::{StageOptions, analyze};
+        use crate::lint::{FileContext, LintContext, registry, run_rules};
+        let file = crate::source::SourceFile::new("Dockerfile", src);
+        let df = crate::dockerfile::parse(src);
+        let model = analyze(&df, &StageOptions::default());
+        let ctx = FileContext::default();
+        let cx = LintContext::new(&file, &df, &model, &ctx);
+        let rules: Vec<_> = registry::all()
+            .iter()
+            .filter(|r| r.meta.id.starts_with("DF30") || ["DF500", "DF501", "DF502", "DF503"].contains(&r.meta.id))
+            .collect();
+        let found = run_rules(&cx, &rules);
+        for f in &found {
+            assert!(f.span.start <= f.span.end && f.span.end <= src.len(), "span out of range");
+        }
+        found.len()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, failure_persistence: None, ..Default::default() })]
+
+        #[test]
+        fn pure_matchers_never_panic(s in "[ -~\u{e9}\u{1F600}\u{feff}]{0,120}") {
+            let _ = (name_tokens(&s), secret_name(&s), literal_secret_value(&s), is_reference_only(&s));
+            let _ = (find_credentials(&s), find_urls(&s), url_credentials(&s), remote_source(&s), credential_file(&s));
+            let _ = (connection_string_has_literal_secret(&s), mask_secret(&s), is_plain_http(&s), url_host(&s));
+            let _ = (is_verification_material(&s), output_basename(&s), mentions(&s, "a.b", true), expand_references(&s, &BTreeMap::new()));
+            for d in [Dialect::Posix, Dialect::PowerShell, Dialect::Cmd] {
+                let _ = script_assignments(&s, d);
+                let _ = word_is_literal(&s, &s, d);
+                let sc = crate::dockerfile::shell::parse(&s, d);
+                let _ = (find_downloads(&s, &sc), find_verifications(&s, &sc));
+            }
+        }
+
+        #[test]
+        fn rules_never_panic(lines in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "FROM debian", "FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS b", "# escape=`",
+                "SHELL [\"powershell\", \"-Command\"]", "ARG TOKEN", "ARG PASSWORD=x$y", "ENV SA_PASSWORD=Pa55word",
+                "LABEL a.token=ghp_", "COPY id_rsa /root/.ssh/", "COPY <<EOF /x/.npmrc", "EOF", "ADD https://x/a.git#v1 /s",
+                "RUN curl -fsSLo a.tgz http://x/a.tgz && tar xzf a.tgz", "RUN wget -qO- $U | tar x", "RUN rm -f /root/.ssh/id_rsa",
+                "RUN iwr $u -OutFile a.zip; Expand-Archive a.zip", "RUN (New-Object Net.WebClient).DownloadFile('", "RUN net user a b /add",
+                "RUN echo 'r:p' | chpasswd", "RUN git clone https://u:p@h/r", "ONBUILD ENV X_TOKEN=abc123", "RUN \\", "  `", "'", "\"",
+                "RUN dotnet nuget add source u -p x", "RUN docker login -p x", "RUN $x = ConvertTo-SecureString 'p' -AsPlainText",
+                "RUN if ((Get-FileHash a.zip).Hash -ne $h) { exit 1 }", "é😀", "${", "%A", "RUN sha256sum -c -",
+            ]),
+            0..12,
+        )) {
+            let src = lines.join("\n");
+            let _ = run_group_rules(&src);
+        }
+    }
 }
