@@ -2040,14 +2040,35 @@ pub fn is_verification_material(name: &str) -> bool {
 
 /// Whether `hay` mentions `name` as a whole path component / word (the characters around the
 /// match are not name characters), optionally ignoring ASCII case.
+/// `${NAME}` → `$NAME` so both spellings of a variable compare equal.
+fn unbrace(s: &str) -> String {
+    static BRACED: LazyLock<Re> = LazyLock::new(|| re(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}"));
+    let mut out = String::new();
+    let mut last = 0;
+    for c in BRACED.captures_iter(s) {
+        let (Some(m), Some(name)) = (c.get(0), c.get(1)) else {
+            continue;
+        };
+        out.push_str(s.get(last..m.start()).unwrap_or(""));
+        out.push('$');
+        out.push_str(name.as_str());
+        last = m.end();
+    }
+    out.push_str(s.get(last..).unwrap_or(""));
+    out
+}
+
 pub fn mentions(hay: &str, name: &str, ignore_case: bool) -> bool {
     if name.is_empty() {
         return false;
     }
     let (h, n) = if ignore_case {
-        (hay.to_ascii_lowercase(), name.to_ascii_lowercase())
+        (
+            unbrace(&hay.to_ascii_lowercase()),
+            unbrace(&name.to_ascii_lowercase()),
+        )
     } else {
-        (hay.to_string(), name.to_string())
+        (unbrace(hay), unbrace(name))
     };
     let cont = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.';
     let mut from = 0;
@@ -2074,7 +2095,7 @@ pub fn mentions(hay: &str, name: &str, ignore_case: bool) -> bool {
     false
 }
 
-/// The file name a download writes (basename; `${X}` braces removed so `$X` matches too).
+/// The file name a download writes (basename, quotes removed).
 pub fn output_basename(output: &str) -> String {
     let b = output
         .trim_end_matches(['/', '\\'])
@@ -2966,6 +2987,9 @@ mod tests {
         assert!(!mentions("Start-Process python.exe", "python.exe2", true));
         assert!(mentions("& $installer /quiet", "$installer", true));
         assert!(mentions("ends with file.zip.", "file.zip", false));
+        assert!(mentions("tar xf \"$FILE\"", "${FILE}", false));
+        assert!(mentions("tar xf ${FILE}.tgz", "$FILE.tgz", false));
+        assert!(!mentions("tar xf $FILENAME", "${FILE}", false));
         assert!(!mentions("", "x", false));
         assert!(!mentions("abc", "", false));
         assert!(is_verification_material("SHA256SUMS"));
@@ -3231,11 +3255,17 @@ mod tests {
         let cx = LintContext::new(&file, &df, &model, &ctx);
         let rules: Vec<_> = registry::all()
             .iter()
-            .filter(|r| r.meta.id.starts_with("DF30") || ["DF500", "DF501", "DF502", "DF503"].contains(&r.meta.id))
+            .filter(|r| {
+                r.meta.id.starts_with("DF30")
+                    || ["DF500", "DF501", "DF502", "DF503"].contains(&r.meta.id)
+            })
             .collect();
         let found = run_rules(&cx, &rules);
         for f in &found {
-            assert!(f.span.start <= f.span.end && f.span.end <= src.len(), "span out of range");
+            assert!(
+                f.span.start <= f.span.end && f.span.end <= src.len(),
+                "span out of range"
+            );
         }
         found.len()
     }
