@@ -3,6 +3,305 @@ use super::meta::{OsScope, RuleMeta};
 use super::{Rule, rules};
 use crate::finding::Severity;
 
+static DF200: RuleMeta = RuleMeta {
+    id: "DF200",
+    name: "powershell-erroraction-not-stop",
+    title: "PowerShell RUN without $ErrorActionPreference = 'Stop' (a failing cmdlet does not fail the build)",
+    severity: Severity::Warning,
+    security_severity: "3.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "powershell", "reliability"],
+    references: &["NIST SP 800-190 4.1.2"],
+    peers: &[],
+    doc: include_str!("../../rules/DF200.md"),
+};
+
+static DF201: RuleMeta = RuleMeta {
+    id: "DF201",
+    name: "powershell-progress-bar-download",
+    title: "Invoke-WebRequest in Windows PowerShell with the progress bar on (very slow downloads)",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "powershell", "performance"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF201.md"),
+};
+
+static DF202: RuleMeta = RuleMeta {
+    id: "DF202",
+    name: "windows-backslash-line-continuation",
+    title: "Windows path ending in `\\` joins the next line (default escape character)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF202.md"),
+};
+
+static DF203: RuleMeta = RuleMeta {
+    id: "DF203",
+    name: "windows-runs-as-container-administrator",
+    title: "Final Windows stage runs as ContainerAdministrator",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "least-privilege"],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
+    peers: &["DL3002", "DS-0002", "CKV_DOCKER_8"],
+    doc: include_str!("../../rules/DF203.md"),
+};
+
+static DF204: RuleMeta = RuleMeta {
+    id: "DF204",
+    name: "windows-local-admin-account",
+    title: "Local account with a hard-coded password, or added to Administrators",
+    severity: Severity::Error,
+    security_severity: "7.2",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "least-privilege", "secrets"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-269", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF204.md"),
+};
+
+static DF205: RuleMeta = RuleMeta {
+    id: "DF205",
+    name: "execution-policy-persisted-bypass",
+    title: "Set-ExecutionPolicy Bypass/Unrestricted persisted in the image",
+    severity: Severity::Warning,
+    security_severity: "4.3",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "powershell"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-1188"],
+    peers: &[],
+    doc: include_str!("../../rules/DF205.md"),
+};
+
+static DF206: RuleMeta = RuleMeta {
+    id: "DF206",
+    name: "tls-downgrade",
+    title: "TLS downgraded or legacy protocol forced (SSL 3 / TLS 1.0 / TLS 1.1 without TLS 1.2)",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "tls"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-757"],
+    peers: &[],
+    doc: include_str!("../../rules/DF206.md"),
+};
+
+static DF207: RuleMeta = RuleMeta {
+    id: "DF207",
+    name: "powershell-cert-validation-disabled",
+    title: "PowerShell / .NET certificate validation disabled",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "tls"],
+    references: &["CWE-295"],
+    peers: &["CKV2_DOCKER_2"],
+    doc: include_str!("../../rules/DF207.md"),
+};
+
+static DF208: RuleMeta = RuleMeta {
+    id: "DF208",
+    name: "smb1-enabled",
+    title: "SMB1 enabled",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "legacy-protocol"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-327"],
+    peers: &[],
+    doc: include_str!("../../rules/DF208.md"),
+};
+
+static DF209: RuleMeta = RuleMeta {
+    id: "DF209",
+    name: "defender-disabled",
+    title: "Microsoft Defender disabled or given a broad exclusion",
+    severity: Severity::Warning,
+    security_severity: "6.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "malware-protection"],
+    references: &["NIST SP 800-190 4.1.3", "CWE-693"],
+    peers: &[],
+    doc: include_str!("../../rules/DF209.md"),
+};
+
+static DF210: RuleMeta = RuleMeta {
+    id: "DF210",
+    name: "windows-firewall-disabled",
+    title: "Windows Firewall disabled",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "network"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-693"],
+    peers: &[],
+    doc: include_str!("../../rules/DF210.md"),
+};
+
+static DF211: RuleMeta = RuleMeta {
+    id: "DF211",
+    name: "uac-disabled",
+    title: "UAC or remote UAC token filtering disabled (EnableLUA=0, LocalAccountTokenFilterPolicy=1)",
+    severity: Severity::Warning,
+    security_severity: "5.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "least-privilege"],
+    references: &["CWE-269"],
+    peers: &[],
+    doc: include_str!("../../rules/DF211.md"),
+};
+
+static DF212: RuleMeta = RuleMeta {
+    id: "DF212",
+    name: "winrm-insecure",
+    title: "WinRM allows unencrypted traffic or Basic authentication",
+    severity: Severity::Error,
+    security_severity: "7.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "remote-management"],
+    references: &["CWE-319", "CWE-523"],
+    peers: &[],
+    doc: include_str!("../../rules/DF212.md"),
+};
+
+static DF213: RuleMeta = RuleMeta {
+    id: "DF213",
+    name: "registry-weak-authentication",
+    title: "Registry setting weakens authentication (LM/NTLMv1, anonymous access, insecure guest, WDigest)",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "authentication"],
+    references: &["CWE-327", "CWE-522"],
+    peers: &[],
+    doc: include_str!("../../rules/DF213.md"),
+};
+
+static DF214: RuleMeta = RuleMeta {
+    id: "DF214",
+    name: "powershell-iex-download",
+    title: "Downloaded script executed via Invoke-Expression",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "powershell", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF214.md"),
+};
+
+static DF215: RuleMeta = RuleMeta {
+    id: "DF215",
+    name: "powershell-on-nanoserver",
+    title: "PowerShell used on a Nano Server stage that has none",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "powershell", "correctness"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF215.md"),
+};
+
+static DF216: RuleMeta = RuleMeta {
+    id: "DF216",
+    name: "powershell51-and-or-operators",
+    title: "`&&` / `||` in a Windows PowerShell 5.1 RUN (parse error)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "powershell", "correctness"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF216.md"),
+};
+
+static DF217: RuleMeta = RuleMeta {
+    id: "DF217",
+    name: "windows-json-single-backslash",
+    title: "Single `\\` in exec-form JSON on Windows (invalid or silently decoded escape)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness"],
+    references: &[],
+    peers: &["BuildKit JSONArgsRecommended"],
+    doc: include_str!("../../rules/DF217.md"),
+};
+
+static DF218: RuleMeta = RuleMeta {
+    id: "DF218",
+    name: "legacy-windows-feature",
+    title: "PowerShell 2.0 engine or another legacy Windows feature installed (Telnet, TFTP, FTP server)",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "attack-surface"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF218.md"),
+};
+
+static DF219: RuleMeta = RuleMeta {
+    id: "DF219",
+    name: "broad-acl-grant",
+    title: "Broad ACL grant (Everyone / Users get write access)",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "permissions"],
+    references: &["CWE-732"],
+    peers: &[],
+    doc: include_str!("../../rules/DF219.md"),
+};
+
+static DF220: RuleMeta = RuleMeta {
+    id: "DF220",
+    name: "mixed-shell-syntax",
+    title: "RUN written for another shell after SHELL switched mid-stage (cmd vs PowerShell)",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness", "maintainability"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF220.md"),
+};
+
+static DF221: RuleMeta = RuleMeta {
+    id: "DF221",
+    name: "windows-build-mismatch",
+    title: "Windows OS build differs between stages that exchange files (e.g. ltsc2019 build → ltsc2022 runtime)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness", "compatibility"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF221.md"),
+};
+
+static DF222: RuleMeta = RuleMeta {
+    id: "DF222",
+    name: "full-windows-base-image",
+    title: "Full `windows` / `windows/server` base image where servercore or nanoserver would do",
+    severity: Severity::Note,
+    security_severity: "2.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "attack-surface", "image-size"],
+    references: &["CIS Docker Benchmark 4.3", "NIST SP 800-190 4.1.2"],
+    peers: &[],
+    doc: include_str!("../../rules/DF222.md"),
+};
+
 static DF300: RuleMeta = RuleMeta {
     id: "DF300",
     name: "hardcoded-secret-env-arg",
@@ -603,6 +902,29 @@ static DF522: RuleMeta = RuleMeta {
 
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
+    Rule { meta: &DF200, check: rules::df200_powershell_erroraction_not_stop::check },
+    Rule { meta: &DF201, check: rules::df201_powershell_progress_bar_download::check },
+    Rule { meta: &DF202, check: rules::df202_windows_backslash_line_continuation::check },
+    Rule { meta: &DF203, check: rules::df203_windows_runs_as_container_administrator::check },
+    Rule { meta: &DF204, check: rules::df204_windows_local_admin_account::check },
+    Rule { meta: &DF205, check: rules::df205_execution_policy_persisted_bypass::check },
+    Rule { meta: &DF206, check: rules::df206_tls_downgrade::check },
+    Rule { meta: &DF207, check: rules::df207_powershell_cert_validation_disabled::check },
+    Rule { meta: &DF208, check: rules::df208_smb1_enabled::check },
+    Rule { meta: &DF209, check: rules::df209_defender_disabled::check },
+    Rule { meta: &DF210, check: rules::df210_windows_firewall_disabled::check },
+    Rule { meta: &DF211, check: rules::df211_uac_disabled::check },
+    Rule { meta: &DF212, check: rules::df212_winrm_insecure::check },
+    Rule { meta: &DF213, check: rules::df213_registry_weak_authentication::check },
+    Rule { meta: &DF214, check: rules::df214_powershell_iex_download::check },
+    Rule { meta: &DF215, check: rules::df215_powershell_on_nanoserver::check },
+    Rule { meta: &DF216, check: rules::df216_powershell51_and_or_operators::check },
+    Rule { meta: &DF217, check: rules::df217_windows_json_single_backslash::check },
+    Rule { meta: &DF218, check: rules::df218_legacy_windows_feature::check },
+    Rule { meta: &DF219, check: rules::df219_broad_acl_grant::check },
+    Rule { meta: &DF220, check: rules::df220_mixed_shell_syntax::check },
+    Rule { meta: &DF221, check: rules::df221_windows_build_mismatch::check },
+    Rule { meta: &DF222, check: rules::df222_full_windows_base_image::check },
     Rule { meta: &DF300, check: rules::df300_hardcoded_secret_env_arg::check },
     Rule { meta: &DF301, check: rules::df301_secret_build_arg::check },
     Rule { meta: &DF302, check: rules::df302_secret_in_label::check },
