@@ -68,6 +68,16 @@ pub struct SecretName {
     pub connection_string: bool,
 }
 
+impl SecretName {
+    /// The label with its indefinite article ("a password", "an API key").
+    pub fn with_article(&self) -> String {
+        let vowel = self
+            .label
+            .starts_with(['a', 'e', 'i', 'o', 'u', 'A', 'E', 'I', 'O', 'U']);
+        format!("{} {}", if vowel { "an" } else { "a" }, self.label)
+    }
+}
+
 /// Tokens that make a name describe something *about* a secret rather than the secret itself
 /// when they come after the secret token (`PASSWORD_FILE`, `TOKEN_URL`, `ACCESS_KEY_ID`).
 const NON_SECRET_AFTER: &[&str] = &[
@@ -2641,6 +2651,9 @@ mod tests {
             secret_name("NUGET_API_KEY").map(|s| s.label),
             Some("API key")
         );
+        let art = |n: &str| secret_name(n).map(|s| s.with_article());
+        assert_eq!(art("NUGET_API_KEY").as_deref(), Some("an API key"));
+        assert_eq!(art("DB_PWD").as_deref(), Some("a password"));
     }
 
     #[test]

@@ -29,13 +29,15 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 }
                 let msg = if is_env {
                     format!(
-                        "ENV `{}` sets a {} to a literal value: it is stored in the image configuration for anyone who can pull the image; pass it at run time or read it from a build secret (`RUN --mount=type=secret`)",
-                        p.key, s.label
+                        "ENV `{}` sets {} to a literal value: it is stored in the image configuration for anyone who can pull the image; pass it at run time or read it from a build secret (`RUN --mount=type=secret`)",
+                        p.key,
+                        s.with_article()
                     )
                 } else {
                     format!(
-                        "ARG `{}` has a literal default {}: it is committed with the Dockerfile and recorded in the image history; use a build secret (`RUN --mount=type=secret`) instead",
-                        p.key, s.label
+                        "ARG `{}` holds {} as a literal default: it is committed with the Dockerfile and recorded in the image history; use a build secret (`RUN --mount=type=secret`) instead",
+                        p.key,
+                        s.with_article()
                     )
                 };
                 out.emit(p.span, msg);

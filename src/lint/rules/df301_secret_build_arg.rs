@@ -76,8 +76,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                     continue;
                 }
                 let mut msg = format!(
-                    "ARG `{}` looks like it carries a {}: a value passed with `--build-arg` is recorded in the image history of every later RUN (`docker history`)",
-                    p.key, s.label
+                    "ARG `{}` looks like it carries {}: a value passed with `--build-arg` is recorded in the image history of every later RUN (`docker history`)",
+                    p.key,
+                    s.with_article()
                 );
                 if let Some(e) = env_copy {
                     msg.push_str(&format!(

@@ -33,8 +33,9 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                     out.emit(
                         p.span,
                         format!(
-                            "LABEL `{}` stores a {} in the image metadata, readable by anyone who can pull the image; remove it from the label",
-                            p.key, s.label
+                            "LABEL `{}` stores {} in the image metadata, readable by anyone who can pull the image; remove it from the label",
+                            p.key,
+                        s.with_article()
                         ),
                     );
                 }
