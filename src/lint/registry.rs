@@ -3,6 +3,383 @@ use super::meta::{OsScope, RuleMeta};
 use super::{Rule, rules};
 use crate::finding::Severity;
 
+static DF100: RuleMeta = RuleMeta {
+    id: "DF100",
+    name: "parse-error",
+    title: "File does not parse the way BuildKit would",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL1000"],
+    doc: include_str!("../../rules/DF100.md"),
+};
+
+static DF101: RuleMeta = RuleMeta {
+    id: "DF101",
+    name: "malformed-directive",
+    title: "Parser directive malformed, duplicated or outside the leading block",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness", "windows"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF101.md"),
+};
+
+static DF102: RuleMeta = RuleMeta {
+    id: "DF102",
+    name: "empty-continuation-line",
+    title: "Empty line inside a continued instruction",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["BuildKit NoEmptyContinuation"],
+    doc: include_str!("../../rules/DF102.md"),
+};
+
+static DF103: RuleMeta = RuleMeta {
+    id: "DF103",
+    name: "inconsistent-instruction-casing",
+    title: "Inconsistent instruction casing",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["BuildKit ConsistentInstructionCasing"],
+    doc: include_str!("../../rules/DF103.md"),
+};
+
+static DF104: RuleMeta = RuleMeta {
+    id: "DF104",
+    name: "relative-workdir",
+    title: "Relative WORKDIR",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3000", "DS-0009", "CKV_DOCKER_10"],
+    doc: include_str!("../../rules/DF104.md"),
+};
+
+static DF105: RuleMeta = RuleMeta {
+    id: "DF105",
+    name: "cd-in-run",
+    title: "cd inside RUN instead of WORKDIR",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["maintainability"],
+    references: &[],
+    peers: &["DL3003", "DS-0013"],
+    doc: include_str!("../../rules/DF105.md"),
+};
+
+static DF106: RuleMeta = RuleMeta {
+    id: "DF106",
+    name: "shell-form-cmd",
+    title: "CMD or ENTRYPOINT in shell form",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["reliability"],
+    references: &[],
+    peers: &["DL3025"],
+    doc: include_str!("../../rules/DF106.md"),
+};
+
+static DF107: RuleMeta = RuleMeta {
+    id: "DF107",
+    name: "multiple-cmd-entrypoint-healthcheck",
+    title: "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL4003", "DL4004", "DL3012", "DS-0007", "DS-0016", "DS-0023"],
+    doc: include_str!("../../rules/DF107.md"),
+};
+
+static DF108: RuleMeta = RuleMeta {
+    id: "DF108",
+    name: "copy-from-undefined-stage",
+    title: "COPY --from names an undefined stage or the current stage",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3022", "DL3023", "DS-0006"],
+    doc: include_str!("../../rules/DF108.md"),
+};
+
+static DF109: RuleMeta = RuleMeta {
+    id: "DF109",
+    name: "duplicate-or-reserved-stage-name",
+    title: "Duplicate or reserved stage name",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3024", "DL3063", "DS-0012", "CKV_DOCKER_11"],
+    doc: include_str!("../../rules/DF109.md"),
+};
+
+static DF110: RuleMeta = RuleMeta {
+    id: "DF110",
+    name: "add-for-local-files",
+    title: "ADD used for plain local files",
+    severity: Severity::Warning,
+    security_severity: "2.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.9"],
+    peers: &["DL3020", "DS-0005", "CKV_DOCKER_4"],
+    doc: include_str!("../../rules/DF110.md"),
+};
+
+static DF111: RuleMeta = RuleMeta {
+    id: "DF111",
+    name: "maintainer-deprecated",
+    title: "MAINTAINER is deprecated",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["DL4000", "DS-0022", "CKV_DOCKER_6"],
+    doc: include_str!("../../rules/DF111.md"),
+};
+
+static DF112: RuleMeta = RuleMeta {
+    id: "DF112",
+    name: "invalid-expose-port",
+    title: "EXPOSE port out of range or malformed",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3011", "DS-0008"],
+    doc: include_str!("../../rules/DF112.md"),
+};
+
+static DF113: RuleMeta = RuleMeta {
+    id: "DF113",
+    name: "remote-admin-port-exposed",
+    title: "Remote administration port exposed (SSH, Telnet, RDP, WinRM)",
+    severity: Severity::Warning,
+    security_severity: "5.3",
+    os: OsScope::Both,
+    tags: &["security", "network"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-668"],
+    peers: &["DS-0004", "CKV_DOCKER_1"],
+    doc: include_str!("../../rules/DF113.md"),
+};
+
+static DF114: RuleMeta = RuleMeta {
+    id: "DF114",
+    name: "no-healthcheck",
+    title: "No HEALTHCHECK in the final stage",
+    severity: Severity::Note,
+    security_severity: "2.0",
+    os: OsScope::Both,
+    tags: &["security", "availability"],
+    references: &["CIS Docker Benchmark 4.6"],
+    peers: &["DS-0026", "CKV_DOCKER_2", "DL3057"],
+    doc: include_str!("../../rules/DF114.md"),
+};
+
+static DF115: RuleMeta = RuleMeta {
+    id: "DF115",
+    name: "final-stage-runs-as-root",
+    title: "Final Linux stage runs as root",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Linux,
+    tags: &["security", "privilege"],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
+    peers: &["DL3002", "DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8"],
+    doc: include_str!("../../rules/DF115.md"),
+};
+
+static DF116: RuleMeta = RuleMeta {
+    id: "DF116",
+    name: "sudo-in-run",
+    title: "sudo in RUN",
+    severity: Severity::Warning,
+    security_severity: "4.0",
+    os: OsScope::Linux,
+    tags: &["security", "privilege"],
+    references: &["CWE-250"],
+    peers: &["DL3004", "DS-0010", "CKV2_DOCKER_1"],
+    doc: include_str!("../../rules/DF116.md"),
+};
+
+static DF117: RuleMeta = RuleMeta {
+    id: "DF117",
+    name: "invalid-arg-in-from",
+    title: "ARG used in FROM is undeclared or its default makes an invalid reference",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["BuildKit UndefinedArgInFrom", "BuildKit InvalidDefaultArgInFrom"],
+    doc: include_str!("../../rules/DF117.md"),
+};
+
+static DF118: RuleMeta = RuleMeta {
+    id: "DF118",
+    name: "copy-whole-filesystem-from-stage",
+    title: "Whole filesystem copied from another stage",
+    severity: Severity::Warning,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["NIST SP 800-190 4.1.2"],
+    peers: &["DL3067"],
+    doc: include_str!("../../rules/DF118.md"),
+};
+
+static DF119: RuleMeta = RuleMeta {
+    id: "DF119",
+    name: "world-writable-permissions",
+    title: "World-writable permissions (chmod 777 / o+w)",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Linux,
+    tags: &["security", "permissions"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-732"],
+    peers: &[],
+    doc: include_str!("../../rules/DF119.md"),
+};
+
+static DF120: RuleMeta = RuleMeta {
+    id: "DF120",
+    name: "setuid-setgid-bit",
+    title: "setuid or setgid bit added",
+    severity: Severity::Warning,
+    security_severity: "5.5",
+    os: OsScope::Linux,
+    tags: &["security", "privilege"],
+    references: &["CIS Docker Benchmark 4.8", "CWE-250"],
+    peers: &["dockle CIS-DI-0008"],
+    doc: include_str!("../../rules/DF120.md"),
+};
+
+static DF121: RuleMeta = RuleMeta {
+    id: "DF121",
+    name: "invalid-exec-form-json",
+    title: "Exec-form JSON is invalid and silently falls back to shell form",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness", "windows"],
+    references: &[],
+    peers: &["BuildKit JSONArgsRecommended"],
+    doc: include_str!("../../rules/DF121.md"),
+};
+
+static DF122: RuleMeta = RuleMeta {
+    id: "DF122",
+    name: "env-self-reference",
+    title: "ENV references a variable set in the same ENV",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3044"],
+    doc: include_str!("../../rules/DF122.md"),
+};
+
+static DF123: RuleMeta = RuleMeta {
+    id: "DF123",
+    name: "legacy-key-value-format",
+    title: "Legacy ENV key value / LABEL key value form",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["BuildKit LegacyKeyValueFormat"],
+    doc: include_str!("../../rules/DF123.md"),
+};
+
+static DF124: RuleMeta = RuleMeta {
+    id: "DF124",
+    name: "tls-verification-disabled",
+    title: "TLS certificate validation disabled",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "network"],
+    references: &["NIST SP 800-190 4.1.1", "CWE-295"],
+    peers: &["CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14"],
+    doc: include_str!("../../rules/DF124.md"),
+};
+
+static DF125: RuleMeta = RuleMeta {
+    id: "DF125",
+    name: "remote-script-piped-to-shell",
+    title: "Remote script piped to a shell",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF125.md"),
+};
+
+static DF126: RuleMeta = RuleMeta {
+    id: "DF126",
+    name: "pipe-without-pipefail",
+    title: "Pipe in RUN without pipefail",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Linux,
+    tags: &["reliability"],
+    references: &[],
+    peers: &["DL4006"],
+    doc: include_str!("../../rules/DF126.md"),
+};
+
+static DF127: RuleMeta = RuleMeta {
+    id: "DF127",
+    name: "copy-whole-context-without-dockerignore",
+    title: "Entire build context copied while no .dockerignore exists",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-538"],
+    peers: &["BuildKit CopyIgnoredFile"],
+    doc: include_str!("../../rules/DF127.md"),
+};
+
+static DF128: RuleMeta = RuleMeta {
+    id: "DF128",
+    name: "unused-suppression",
+    title: "Suppression matched no finding",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["maintainability"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF128.md"),
+};
+
 static DF200: RuleMeta = RuleMeta {
     id: "DF200",
     name: "powershell-erroraction-not-stop",
@@ -902,6 +1279,35 @@ static DF522: RuleMeta = RuleMeta {
 
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
+    Rule { meta: &DF100, check: rules::df100_parse_error::check },
+    Rule { meta: &DF101, check: rules::df101_malformed_directive::check },
+    Rule { meta: &DF102, check: rules::df102_empty_continuation_line::check },
+    Rule { meta: &DF103, check: rules::df103_inconsistent_instruction_casing::check },
+    Rule { meta: &DF104, check: rules::df104_relative_workdir::check },
+    Rule { meta: &DF105, check: rules::df105_cd_in_run::check },
+    Rule { meta: &DF106, check: rules::df106_shell_form_cmd::check },
+    Rule { meta: &DF107, check: rules::df107_multiple_cmd_entrypoint_healthcheck::check },
+    Rule { meta: &DF108, check: rules::df108_copy_from_undefined_stage::check },
+    Rule { meta: &DF109, check: rules::df109_duplicate_or_reserved_stage_name::check },
+    Rule { meta: &DF110, check: rules::df110_add_for_local_files::check },
+    Rule { meta: &DF111, check: rules::df111_maintainer_deprecated::check },
+    Rule { meta: &DF112, check: rules::df112_invalid_expose_port::check },
+    Rule { meta: &DF113, check: rules::df113_remote_admin_port_exposed::check },
+    Rule { meta: &DF114, check: rules::df114_no_healthcheck::check },
+    Rule { meta: &DF115, check: rules::df115_final_stage_runs_as_root::check },
+    Rule { meta: &DF116, check: rules::df116_sudo_in_run::check },
+    Rule { meta: &DF117, check: rules::df117_invalid_arg_in_from::check },
+    Rule { meta: &DF118, check: rules::df118_copy_whole_filesystem_from_stage::check },
+    Rule { meta: &DF119, check: rules::df119_world_writable_permissions::check },
+    Rule { meta: &DF120, check: rules::df120_setuid_setgid_bit::check },
+    Rule { meta: &DF121, check: rules::df121_invalid_exec_form_json::check },
+    Rule { meta: &DF122, check: rules::df122_env_self_reference::check },
+    Rule { meta: &DF123, check: rules::df123_legacy_key_value_format::check },
+    Rule { meta: &DF124, check: rules::df124_tls_verification_disabled::check },
+    Rule { meta: &DF125, check: rules::df125_remote_script_piped_to_shell::check },
+    Rule { meta: &DF126, check: rules::df126_pipe_without_pipefail::check },
+    Rule { meta: &DF127, check: rules::df127_copy_whole_context_without_dockerignore::check },
+    Rule { meta: &DF128, check: rules::df128_unused_suppression::check },
     Rule { meta: &DF200, check: rules::df200_powershell_erroraction_not_stop::check },
     Rule { meta: &DF201, check: rules::df201_powershell_progress_bar_download::check },
     Rule { meta: &DF202, check: rules::df202_windows_backslash_line_continuation::check },
