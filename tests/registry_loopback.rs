@@ -8,6 +8,7 @@
 //! The registry binary is required: when it is missing the tests fail (they never skip).
 
 #![cfg(feature = "native")]
+#![allow(clippy::disallowed_methods)]
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -125,8 +126,8 @@ fn wait_ready(child: &mut Child, port: u16, limit: Duration) -> bool {
 
 impl Registry {
     fn start() -> Registry {
-        let bin =
-            std::env::var("PORTCULLIS_REGISTRY_BIN").unwrap_or_else(|_| DEFAULT_REGISTRY_BIN.into());
+        let bin = std::env::var("PORTCULLIS_REGISTRY_BIN")
+            .unwrap_or_else(|_| DEFAULT_REGISTRY_BIN.into());
         assert!(
             Path::new(&bin).is_file(),
             "the registry binary `{bin}` is missing: these tests need a real registry on loopback \
@@ -228,8 +229,16 @@ impl Pusher {
                 format!("{}/v2/{repo}/blobs/uploads/", self.base),
             ))
             .expect("start upload");
-        assert_eq!(start.status, 202, "start upload: {}", start.body_snippet(300));
-        let location = start.header("location").expect("upload location").to_string();
+        assert_eq!(
+            start.status,
+            202,
+            "start upload: {}",
+            start.body_snippet(300)
+        );
+        let location = start
+            .header("location")
+            .expect("upload location")
+            .to_string();
         let base = http::Url::parse(&format!("{}/", self.base)).expect("base url");
         let mut url = base.join(&location).expect("upload url");
         url.query_pairs_mut().append_pair("digest", &digest);
@@ -309,7 +318,12 @@ impl Pusher {
             r#"{{"schemaVersion":2,"mediaType":"{MEDIA_OCI_MANIFEST}","artifactType":"{artifact_type}","config":{{"mediaType":"application/vnd.oci.empty.v1+json","digest":"{}","size":{}}},"layers":[{{"mediaType":"application/octet-stream","digest":"{}","size":{}}}],"subject":{{"mediaType":"{MEDIA_OCI_MANIFEST}","digest":"{}","size":{}}}}}"#,
             c.digest, c.size, l.digest, l.size, subject.digest, subject.size
         );
-        let a = self.manifest(repo, &sha256_digest(artifact.as_bytes()), MEDIA_OCI_MANIFEST, artifact.as_bytes());
+        let a = self.manifest(
+            repo,
+            &sha256_digest(artifact.as_bytes()),
+            MEDIA_OCI_MANIFEST,
+            artifact.as_bytes(),
+        );
         let index = format!(
             r#"{{"schemaVersion":2,"mediaType":"{MEDIA_OCI_INDEX}","manifests":[{{"mediaType":"{MEDIA_OCI_MANIFEST}","artifactType":"{artifact_type}","digest":"{}","size":{}}}]}}"#,
             a.digest, a.size
@@ -337,7 +351,12 @@ fn resolves_tags_to_the_pushed_manifest_digests() {
         r#"{{"schemaVersion":2,"mediaType":"{MEDIA_DOCKER_MANIFEST}","config":{{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"{}","size":{}}},"layers":[{{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":"{}","size":{}}}]}}"#,
         c.digest, c.size, l.digest, l.size
     );
-    let docker = p.manifest("team/legacy", "latest", MEDIA_DOCKER_MANIFEST, docker.as_bytes());
+    let docker = p.manifest(
+        "team/legacy",
+        "latest",
+        MEDIA_DOCKER_MANIFEST,
+        docker.as_bytes(),
+    );
 
     // OCI index over the two images.
     let index = format!(
@@ -348,20 +367,28 @@ fn resolves_tags_to_the_pushed_manifest_digests() {
 
     let client = client();
     let h = reg.host();
-    let r = client.resolve(&image(&format!("{h}/team/app:1.0"))).expect("resolve 1.0");
+    let r = client
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect("resolve 1.0");
     assert_eq!(r.digest, app.digest);
     assert_eq!(r.media_type.as_deref(), Some(MEDIA_OCI_MANIFEST));
     assert_eq!(r.reference, format!("{h}/team/app:1.0"));
 
-    let r = client.resolve(&image(&format!("{h}/team/app:2.0"))).expect("resolve 2.0");
+    let r = client
+        .resolve(&image(&format!("{h}/team/app:2.0")))
+        .expect("resolve 2.0");
     assert_eq!(r.digest, other.digest);
 
-    let r = client.resolve(&image(&format!("{h}/team/legacy"))).expect("resolve legacy");
+    let r = client
+        .resolve(&image(&format!("{h}/team/legacy")))
+        .expect("resolve legacy");
     assert_eq!(r.digest, docker.digest);
     assert_eq!(r.media_type.as_deref(), Some(MEDIA_DOCKER_MANIFEST));
     assert_eq!(r.reference, format!("{h}/team/legacy:latest"));
 
-    let r = client.resolve(&image(&format!("{h}/team/app:multi"))).expect("resolve index");
+    let r = client
+        .resolve(&image(&format!("{h}/team/app:multi")))
+        .expect("resolve index");
     assert_eq!(r.digest, index.digest);
     assert_eq!(r.media_type.as_deref(), Some(MEDIA_OCI_INDEX));
 
@@ -373,7 +400,9 @@ fn resolves_tags_to_the_pushed_manifest_digests() {
     // Tag moves: a new client (new run) sees the new digest.
     let moved = p.oci_image("team/app", "1.0", "app-1.0-rebuilt");
     let fresh = RegistryClient::new(client_opts()).expect("client");
-    let r = fresh.resolve(&image(&format!("{h}/team/app:1.0"))).expect("resolve moved");
+    let r = fresh
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect("resolve moved");
     assert_eq!(r.digest, moved.digest);
     assert_ne!(moved.digest, app.digest);
 }
@@ -392,7 +421,9 @@ fn detects_signed_and_unsigned_images() {
 
     let client = client();
     let h = reg.host();
-    let r = client.resolve(&image(&format!("{h}/team/signed:1"))).expect("signed");
+    let r = client
+        .resolve(&image(&format!("{h}/team/signed:1")))
+        .expect("signed");
     assert_eq!(r.digest, signed.digest);
     assert_eq!(
         r.signature,
@@ -401,12 +432,16 @@ fn detects_signed_and_unsigned_images() {
         }
     );
 
-    let r = client.resolve(&image(&format!("{h}/team/signed:2"))).expect("unsigned");
+    let r = client
+        .resolve(&image(&format!("{h}/team/signed:2")))
+        .expect("unsigned");
     assert_eq!(r.digest, unsigned.digest);
     assert_eq!(r.signature, SignatureStatus::Unsigned);
 
     // distribution 2.8 has no referrers API (404): the referrers tag schema is read instead.
-    let r = client.resolve(&image(&format!("{h}/team/signed:3"))).expect("notary");
+    let r = client
+        .resolve(&image(&format!("{h}/team/signed:3")))
+        .expect("notary");
     assert_eq!(
         r.signature,
         SignatureStatus::Signed {
@@ -415,7 +450,9 @@ fn detects_signed_and_unsigned_images() {
     );
 
     // A referrer that is not a signature does not count.
-    let r = client.resolve(&image(&format!("{h}/team/signed:4"))).expect("sbom only");
+    let r = client
+        .resolve(&image(&format!("{h}/team/signed:4")))
+        .expect("sbom only");
     assert_eq!(r.signature, SignatureStatus::Unsigned);
 
     // Signature checks can be switched off.
@@ -424,7 +461,9 @@ fn detects_signed_and_unsigned_images() {
         ..client_opts()
     })
     .expect("client");
-    let r = no_sig.resolve(&image(&format!("{h}/team/signed:1"))).expect("no sig check");
+    let r = no_sig
+        .resolve(&image(&format!("{h}/team/signed:1")))
+        .expect("no sig check");
     assert_eq!(r.signature, SignatureStatus::NotChecked);
     assert_eq!(r.digest, signed.digest);
 }
@@ -440,10 +479,16 @@ fn unknown_tags_repositories_and_digests_are_clear_errors() {
     let e = client
         .resolve(&image(&format!("{h}/team/app:does-not-exist")))
         .expect_err("unknown tag");
-    assert!(matches!(e, RegistryError::ManifestUnknown { status: 404, .. }), "{e:?}");
+    assert!(
+        matches!(e, RegistryError::ManifestUnknown { status: 404, .. }),
+        "{e:?}"
+    );
     let msg = e.to_string();
     assert!(msg.contains("manifest unknown"), "{msg}");
-    assert!(msg.contains(&format!("{h}/team/app:does-not-exist")), "{msg}");
+    assert!(
+        msg.contains(&format!("{h}/team/app:does-not-exist")),
+        "{msg}"
+    );
     assert!(msg.contains("MANIFEST_UNKNOWN"), "{msg}");
 
     let e = client
@@ -470,7 +515,11 @@ fn unknown_tags_repositories_and_digests_are_clear_errors() {
         .resolve(&image(&format!("{h}/team/app:1.0@{missing}")))
         .expect_err("pinned to a missing digest");
     assert!(e.to_string().contains("manifest unknown"), "{e}");
-    assert!(client.resolve(&image(&format!("{h}/team/app:1.0@{}", app.digest))).is_ok());
+    assert!(
+        client
+            .resolve(&image(&format!("{h}/team/app:1.0@{}", app.digest)))
+            .is_ok()
+    );
 }
 
 #[test]
@@ -480,14 +529,18 @@ fn registry_down_is_a_quick_connection_error_and_results_are_cached() {
     let app = p.oci_image("team/app", "1.0", "down");
     let h = reg.host();
     let cached = client();
-    let r = cached.resolve(&image(&format!("{h}/team/app:1.0"))).expect("resolve while up");
+    let r = cached
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect("resolve while up");
     assert_eq!(r.digest, app.digest);
     assert_eq!(cached.cached(), 1);
 
     reg.stop();
 
     // The same run answers from its cache without the registry.
-    let again = cached.resolve(&image(&format!("{h}/team/app:1.0"))).expect("cached");
+    let again = cached
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect("cached");
     assert_eq!(again, r);
 
     let started = Instant::now();
@@ -514,7 +567,9 @@ fn registry_down_is_a_quick_connection_error_and_results_are_cached() {
     let c = client();
     let _ = c.resolve(&image(&format!("{h}/team/app:1.0")));
     let started = Instant::now();
-    let e2 = c.resolve(&image(&format!("{h}/team/app:1.0"))).expect_err("cached error");
+    let e2 = c
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect_err("cached error");
     assert!(started.elapsed() < Duration::from_millis(20));
     assert_eq!(e2, e);
 }
@@ -768,9 +823,16 @@ fn retries_are_bounded() {
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("always 503");
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(tiny.count("HEAD", "/v2/team/app/manifests/1.0"), 3, "1 attempt + 2 retries");
+    assert_eq!(
+        tiny.count("HEAD", "/v2/team/app/manifests/1.0"),
+        3,
+        "1 attempt + 2 retries"
+    );
     assert_eq!(tiny.seen().len(), 3, "no other request after giving up");
-    assert!(matches!(e, RegistryError::Status { status: 503, .. }), "{e:?}");
+    assert!(
+        matches!(e, RegistryError::Status { status: 503, .. }),
+        "{e:?}"
+    );
     let msg = e.to_string();
     assert!(msg.contains("503"), "{msg}");
     assert!(msg.contains("after 3 attempt(s)"), "{msg}");
@@ -805,7 +867,10 @@ fn http_client_retries_503_then_200_and_counts_attempts() {
     })
     .expect("client");
     let r = c
-        .get_with_retry(&format!("http://{}/advisories", tiny.host()), &[("Accept", "application/json")])
+        .get_with_retry(
+            &format!("http://{}/advisories", tiny.host()),
+            &[("Accept", "application/json")],
+        )
         .expect("ok after retries");
     assert_eq!(r.status, 200);
     assert_eq!(r.body, b"ok");
@@ -814,7 +879,10 @@ fn http_client_retries_503_then_200_and_counts_attempts() {
 
     // POST is not retried on a status (it might have been processed).
     let r = c
-        .send(&Request::new(http::Method::POST, format!("http://{}/submit", tiny.host())))
+        .send(&Request::new(
+            http::Method::POST,
+            format!("http://{}/submit", tiny.host()),
+        ))
         .expect("answer");
     assert_eq!(r.status, 503);
     assert_eq!(r.attempts, 1);
@@ -835,7 +903,9 @@ fn bearer_token_flow() {
             return reply(401)
                 .header("WWW-Authenticate", &challenge)
                 .header("Content-Type", "application/json")
-                .body(br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#);
+                .body(
+                    br#"{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}"#,
+                );
         }
         if req.target == "/v2/team/app/manifests/1.0" {
             return manifest_reply();
@@ -850,7 +920,10 @@ fn bearer_token_flow() {
     assert_eq!(r.signature, SignatureStatus::Unsigned);
 
     let seen = tiny.seen();
-    let tokens: Vec<&Seen> = seen.iter().filter(|s| s.target.starts_with("/token?")).collect();
+    let tokens: Vec<&Seen> = seen
+        .iter()
+        .filter(|s| s.target.starts_with("/token?"))
+        .collect();
     assert_eq!(tokens.len(), 1, "one token, reused: {seen:?}");
     assert_eq!(
         tokens[0].target,
@@ -912,9 +985,19 @@ fn bearer_token_failures_are_clear() {
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("token rejected");
-    assert!(matches!(e, RegistryError::Denied { status: 401, .. }), "{e:?}");
-    assert!(e.to_string().contains("even with an anonymous token"), "{e}");
-    assert_eq!(tiny.count("GET", "/token"), 1, "retried once, not in a loop");
+    assert!(
+        matches!(e, RegistryError::Denied { status: 401, .. }),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string().contains("even with an anonymous token"),
+        "{e}"
+    );
+    assert_eq!(
+        tiny.count("GET", "/token"),
+        1,
+        "retried once, not in a loop"
+    );
 
     // Basic auth only: no credentials are used.
     let tiny = Tiny::start(Box::new(|_, _, _| {
@@ -987,7 +1070,9 @@ fn referrers_api_with_pagination() {
             let body = format!(
                 r#"{{"schemaVersion":2,"mediaType":"{MEDIA_OCI_INDEX}","manifests":[{{"mediaType":"{MEDIA_OCI_MANIFEST}","artifactType":"{ARTIFACT_COSIGN_SIG}","digest":"sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc","size":1}}]}}"#
             );
-            return reply(200).header("Content-Type", MEDIA_OCI_INDEX).body(body.as_bytes());
+            return reply(200)
+                .header("Content-Type", MEDIA_OCI_INDEX)
+                .body(body.as_bytes());
         }
         reply(404)
     }));
@@ -1007,7 +1092,9 @@ fn digest_from_body_when_no_header_and_mismatch_detected() {
     // HEAD gives no digest: GET, and the digest is the sha256 of the body.
     let tiny = Tiny::start(Box::new(|req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
-            return reply(200).header("Content-Type", MEDIA_OCI_MANIFEST).body(MANIFEST);
+            return reply(200)
+                .header("Content-Type", MEDIA_OCI_MANIFEST)
+                .body(MANIFEST);
         }
         reply(404)
     }));
@@ -1021,7 +1108,9 @@ fn digest_from_body_when_no_header_and_mismatch_detected() {
     // A header that does not match the body is an error, not silently trusted.
     let tiny = Tiny::start(Box::new(|req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
-            let r = reply(200).header("Content-Type", MEDIA_OCI_MANIFEST).body(MANIFEST);
+            let r = reply(200)
+                .header("Content-Type", MEDIA_OCI_MANIFEST)
+                .body(MANIFEST);
             return if req.method == "HEAD" {
                 r
             } else {
@@ -1063,5 +1152,9 @@ fn loopback_is_https_unless_plain_http_is_allowed() {
         .expect_err("TLS against a plain HTTP server");
     assert!(matches!(e, RegistryError::Http { .. }), "{e:?}");
     // No plain HTTP request ever reached the server.
-    assert!(tiny.seen().iter().all(|s| !s.target.starts_with("/v2/")), "{:?}", tiny.seen());
+    assert!(
+        tiny.seen().iter().all(|s| !s.target.starts_with("/v2/")),
+        "{:?}",
+        tiny.seen()
+    );
 }

@@ -567,10 +567,25 @@ mod tests {
 
     #[test]
     fn loopback_hosts() {
-        for h in ["localhost", "LOCALHOST", "127.0.0.1", "127.1.2.3", "::1", "[::1]", "a.localhost"] {
+        for h in [
+            "localhost",
+            "LOCALHOST",
+            "127.0.0.1",
+            "127.1.2.3",
+            "::1",
+            "[::1]",
+            "a.localhost",
+        ] {
             assert!(is_loopback_host(h), "{h}");
         }
-        for h in ["example.com", "10.0.0.1", "localhost.example.com", "::2", "", "[::]"] {
+        for h in [
+            "example.com",
+            "10.0.0.1",
+            "localhost.example.com",
+            "::2",
+            "",
+            "[::]",
+        ] {
             assert!(!is_loopback_host(h), "{h}");
         }
         let u = Url::parse("http://[::1]:5000/v2/").unwrap();
@@ -632,7 +647,9 @@ mod tests {
         assert!(loose.check_url("http://127.0.0.1:5000/v2/").is_ok());
         assert!(loose.check_url("http://localhost:5000/v2/").is_ok());
         assert!(loose.check_url("http://[::1]:5000/v2/").is_ok());
-        let e = loose.check_url("http://registry.example.com/v2/").unwrap_err();
+        let e = loose
+            .check_url("http://registry.example.com/v2/")
+            .unwrap_err();
         assert!(matches!(e, HttpError::Insecure { .. }));
     }
 

@@ -95,7 +95,10 @@ impl std::fmt::Display for ConfigLoadError {
 pub fn load_config(path: &Path, display: &str) -> Result<Config, ConfigLoadError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigLoadError(vec![format!("{display}: cannot read config: {e}")]))?;
-    let ids: Vec<&str> = crate::lint::registry::all().iter().map(|r| r.meta.id).collect();
+    let ids: Vec<&str> = crate::lint::registry::all()
+        .iter()
+        .map(|r| r.meta.id)
+        .collect();
     config::parse(display, &text, &ids)
         .map_err(|errs| ConfigLoadError(errs.iter().map(ToString::to_string).collect()))
 }

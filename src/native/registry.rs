@@ -87,7 +87,9 @@ pub struct Resolution {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum SignatureStatus {
-    Signed { kind: SignatureKind },
+    Signed {
+        kind: SignatureKind,
+    },
     Unsigned,
     /// Signature look-up was switched off ([`RegistryOptions::check_signatures`]).
     NotChecked,
@@ -303,7 +305,9 @@ pub fn sha256_digest(bytes: &[u8]) -> String {
 /// Whether an `artifactType` marks a signature (cosign, sigstore bundle of any version, Notary).
 pub fn is_signature_artifact(artifact_type: &str) -> bool {
     let t = artifact_type.trim().to_ascii_lowercase();
-    t == ARTIFACT_COSIGN_SIG || t == ARTIFACT_NOTARY_SIG || t.starts_with(ARTIFACT_SIGSTORE_BUNDLE_PREFIX)
+    t == ARTIFACT_COSIGN_SIG
+        || t == ARTIFACT_NOTARY_SIG
+        || t.starts_with(ARTIFACT_SIGSTORE_BUNDLE_PREFIX)
 }
 
 /// The cosign signature tag for a digest (`sha256-<hex>.sig`), if it is a valid tag.
@@ -337,7 +341,10 @@ pub fn link_next(link: &str) -> Option<String> {
             let p = p.trim();
             p.split_once('=').is_some_and(|(k, v)| {
                 k.trim().eq_ignore_ascii_case("rel")
-                    && v.trim().trim_matches('"').split_whitespace().any(|r| r.eq_ignore_ascii_case("next"))
+                    && v.trim()
+                        .trim_matches('"')
+                        .split_whitespace()
+                        .any(|r| r.eq_ignore_ascii_case("next"))
             })
         });
         if is_next {
@@ -689,7 +696,9 @@ impl RegistryClient {
             .or(body.access_token.filter(|t| !t.is_empty()))
             .ok_or_else(|| err("token answer has neither `token` nor `access_token`".into()))?;
         if !token.chars().all(|c| c.is_ascii_graphic()) {
-            return Err(err("token contains characters not allowed in a header".into()));
+            return Err(err(
+                "token contains characters not allowed in a header".into()
+            ));
         }
         Ok(token)
     }
@@ -756,7 +765,7 @@ impl RegistryClient {
                 if h.starts_with("sha256:") && h != computed {
                     return Err(RegistryError::DigestMismatch {
                         registry: ep.registry.clone(),
-                        reference: format!("{repo}:{reference}"),
+                        reference: display_reference(&ep.registry, repo, reference),
                         expected: h.to_string(),
                         actual: computed,
                     });
@@ -888,6 +897,12 @@ impl RegistryClient {
     }
 }
 
+/// `registry/repo:tag` or `registry/repo@digest` for messages.
+fn display_reference(registry: &str, repo: &str, reference: &str) -> String {
+    let sep = if reference.contains(':') { '@' } else { ':' };
+    format!("{registry}/{repo}{sep}{reference}")
+}
+
 fn content_type(resp: &HttpResponse) -> Option<String> {
     resp.header("content-type")
         .map(|v| v.split(';').next().unwrap_or_default().trim().to_string())
@@ -933,7 +948,10 @@ mod tests {
             endpoint("127.0.0.1:5000", true).unwrap().base,
             "http://127.0.0.1:5000"
         );
-        assert_eq!(endpoint("[::1]:5000", true).unwrap().base, "http://[::1]:5000");
+        assert_eq!(
+            endpoint("[::1]:5000", true).unwrap().base,
+            "http://[::1]:5000"
+        );
         // A non-loopback registry never gets plain HTTP.
         assert_eq!(
             endpoint("registry.example.com:5000", true).unwrap().base,
@@ -956,11 +974,15 @@ mod tests {
             "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
         );
         assert!(valid_digest(&d));
-        assert!(!valid_digest("sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"));
+        assert!(!valid_digest(
+            "sha256:E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855"
+        ));
         assert!(!valid_digest("sha256:abc"));
         assert!(!valid_digest("sha256"));
         assert!(!valid_digest(":abc"));
-        assert!(!valid_digest("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85/"));
+        assert!(!valid_digest(
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85/"
+        ));
         assert!(valid_digest("sha512:abcdefabcdefabcdefabcdefabcdefab"));
         let hex = d.strip_prefix("sha256:").unwrap();
         assert_eq!(cosign_tag(&d), Some(format!("sha256-{hex}.sig")));
@@ -968,7 +990,10 @@ mod tests {
         // sha512's cosign tag would be longer than a tag may be.
         let long = format!("sha512:{}", "a".repeat(128));
         assert_eq!(cosign_tag(&long), None);
-        assert_eq!(referrers_tag(&long), Some(format!("sha512-{}", "a".repeat(64))));
+        assert_eq!(
+            referrers_tag(&long),
+            Some(format!("sha512-{}", "a".repeat(64)))
+        );
         assert!(valid_tag("latest"));
         assert!(valid_tag("22.04_x-y"));
         assert!(!valid_tag(".x"));

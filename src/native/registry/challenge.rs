@@ -41,7 +41,10 @@ pub fn parse(value: &str) -> Vec<Challenge> {
         while chars.get(*i).is_some_and(|c| is_tchar(*c)) {
             *i += 1;
         }
-        chars.get(start..*i).map(|s| s.iter().collect()).unwrap_or_default()
+        chars
+            .get(start..*i)
+            .map(|s| s.iter().collect())
+            .unwrap_or_default()
     };
     while i < chars.len() {
         skip_ws(&mut i);
@@ -81,10 +84,16 @@ pub fn parse(value: &str) -> Vec<Challenge> {
                 v
             } else {
                 let start = i;
-                while chars.get(i).is_some_and(|c| *c != ',' && !c.is_whitespace()) {
+                while chars
+                    .get(i)
+                    .is_some_and(|c| *c != ',' && !c.is_whitespace())
+                {
                     i += 1;
                 }
-                chars.get(start..i).map(|s| s.iter().collect()).unwrap_or_default()
+                chars
+                    .get(start..i)
+                    .map(|s| s.iter().collect())
+                    .unwrap_or_default()
             };
             if let Some(ch) = out.last_mut() {
                 ch.params.entry(tok.to_ascii_lowercase()).or_insert(val);
@@ -129,7 +138,8 @@ mod tests {
 
     #[test]
     fn several_challenges_in_one_value() {
-        let c = parse(r#"Basic realm="Registry Realm", Bearer realm="https://t/token",service="s""#);
+        let c =
+            parse(r#"Basic realm="Registry Realm", Bearer realm="https://t/token",service="s""#);
         assert_eq!(c.len(), 2);
         assert_eq!(c[0].scheme, "basic");
         assert_eq!(c[0].param("realm"), Some("Registry Realm"));
