@@ -96,17 +96,27 @@ const DEFAULT_REGISTRY_BIN: &str = "/usr/bin/docker-registry";
 struct Registry {
     child: Option<Child>,
     port: u16,
+    /// The test CA when the registry serves HTTPS.
+    ca_pem: Option<Vec<u8>>,
     _dir: TempDir,
 }
 
-/// Polls `GET /v2/` until it answers 200, the process exits or `limit` passes.
-fn wait_ready(child: &mut Child, port: u16, limit: Duration) -> bool {
-    let http = http::client(&HttpOptions {
+/// HTTP options that trust `ca_pem` (if any) and allow plain HTTP to loopback.
+fn test_http(ca_pem: Option<&[u8]>) -> HttpOptions {
+    HttpOptions {
         allow_http_loopback: true,
+        extra_roots_pem: ca_pem.map(|c| vec![c.to_vec()]).unwrap_or_default(),
+        ..fast_http()
+    }
+}
+
+/// Polls `GET <base>/v2/` until it answers 200, the process exits or `limit` passes.
+fn wait_ready(child: &mut Child, base: &str, ca_pem: Option<&[u8]>, limit: Duration) -> bool {
+    let http = http::client(&HttpOptions {
         max_retries: 0,
         connect_timeout: Duration::from_millis(500),
         timeout: Duration::from_secs(2),
-        ..HttpOptions::default()
+        ..test_http(ca_pem)
     })
     .expect("http client");
     let deadline = Instant::now() + limit;
@@ -114,7 +124,7 @@ fn wait_ready(child: &mut Child, port: u16, limit: Duration) -> bool {
         if let Ok(Some(_)) = child.try_wait() {
             return false;
         }
-        if let Ok(r) = http.send(&Request::get(format!("http://127.0.0.1:{port}/v2/")))
+        if let Ok(r) = http.send(&Request::get(format!("{base}/v2/")))
             && r.status == 200
         {
             return true;
@@ -125,7 +135,17 @@ fn wait_ready(child: &mut Child, port: u16, limit: Duration) -> bool {
 }
 
 impl Registry {
+    /// A plain-HTTP registry on loopback.
     fn start() -> Registry {
+        Self::start_with(None)
+    }
+
+    /// A registry serving HTTPS with a certificate issued by the test CA in `pki`.
+    fn start_tls(pki: &Pki) -> Registry {
+        Self::start_with(Some(pki))
+    }
+
+    fn start_with(pki: Option<&Pki>) -> Registry {
         let bin = std::env::var("PORTCULLIS_REGISTRY_BIN")
             .unwrap_or_else(|_| DEFAULT_REGISTRY_BIN.into());
         assert!(
@@ -137,6 +157,17 @@ impl Registry {
         let dir = TempDir::new("registry");
         let config = dir.0.join("config.yml");
         let log_path = dir.0.join("registry.log");
+        let tls = pki
+            .map(|p| {
+                format!(
+                    "  tls:\n    certificate: {}\n    key: {}\n",
+                    p.leaf_cert.display(),
+                    p.leaf_key.display()
+                )
+            })
+            .unwrap_or_default();
+        let ca_pem = pki.map(|p| p.ca_pem.clone());
+        let scheme = if pki.is_some() { "https" } else { "http" };
         let mut last_log = String::new();
         // A port picked as free can be taken before the registry binds it: try a few.
         for _ in 0..3 {
@@ -146,7 +177,7 @@ impl Registry {
                 format!(
                     "version: 0.1\nlog:\n  level: warn\n  accesslog:\n    disabled: true\n\
                      storage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n\
-                     http:\n  addr: 127.0.0.1:{port}\n",
+                     http:\n  addr: 127.0.0.1:{port}\n{tls}",
                     dir.0.join("data").display()
                 ),
             )
@@ -161,10 +192,17 @@ impl Registry {
                 .stderr(Stdio::from(log2))
                 .spawn()
                 .unwrap_or_else(|e| panic!("cannot start `{bin} serve`: {e}"));
-            if wait_ready(&mut child, port, Duration::from_secs(30)) {
+            let base = format!("{scheme}://127.0.0.1:{port}");
+            if wait_ready(
+                &mut child,
+                &base,
+                ca_pem.as_deref(),
+                Duration::from_secs(30),
+            ) {
                 return Registry {
                     child: Some(child),
                     port,
+                    ca_pem,
                     _dir: dir,
                 };
             }
@@ -180,7 +218,12 @@ impl Registry {
     }
 
     fn base(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     fn stop(&mut self) {
@@ -192,13 +235,109 @@ impl Registry {
 
     fn pusher(&self) -> Pusher {
         Pusher {
-            http: http::client(&HttpOptions {
-                allow_http_loopback: true,
-                ..fast_http()
-            })
-            .expect("http client"),
+            http: http::client(&test_http(self.ca_pem.as_deref())).expect("http client"),
             base: self.base(),
         }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A throw-away PKI made with the `openssl` command: a CA and a server certificate for
+// 127.0.0.1 / localhost (EC P-256).
+
+struct Pki {
+    dir: TempDir,
+    ca_pem: Vec<u8>,
+    leaf_cert: PathBuf,
+    leaf_key: PathBuf,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let bin = std::env::var("PORTCULLIS_OPENSSL_BIN").unwrap_or_else(|_| "openssl".into());
+    let out = Command::new(&bin)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot run `{bin}` ({e}): the TLS tests make their certificates with the openssl \
+                 command; install it with `scripts/registry-test-setup.sh` (Debian package `openssl`)"
+            )
+        });
+    assert!(
+        out.status.success(),
+        "`{bin} {}` failed: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn make_pki() -> Pki {
+    let dir = TempDir::new("pki");
+    let d = &dir.0;
+    std::fs::write(
+        d.join("ca.cnf"),
+        "[req]\ndistinguished_name = dn\nx509_extensions = v3_ca\nprompt = no\n\
+         [dn]\nCN = Portcullis Test CA\n\
+         [v3_ca]\nbasicConstraints = critical,CA:TRUE\nkeyUsage = critical,keyCertSign,cRLSign\n\
+         subjectKeyIdentifier = hash\n",
+    )
+    .expect("ca.cnf");
+    std::fs::write(
+        d.join("leaf.cnf"),
+        "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = localhost\n",
+    )
+    .expect("leaf.cnf");
+    std::fs::write(
+        d.join("leaf.ext"),
+        "basicConstraints = critical,CA:FALSE\nkeyUsage = critical,digitalSignature\n\
+         extendedKeyUsage = serverAuth\nsubjectAltName = IP:127.0.0.1,DNS:localhost\n\
+         authorityKeyIdentifier = keyid\n",
+    )
+    .expect("leaf.ext");
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    let mut ca = vec!["req", "-x509", "-config", "ca.cnf", "-days", "2"];
+    ca.extend(ec);
+    ca.extend(["-keyout", "ca.key", "-out", "ca.pem"]);
+    openssl(d, &ca);
+    let mut csr = vec!["req", "-new", "-config", "leaf.cnf"];
+    csr.extend(ec);
+    csr.extend(["-keyout", "leaf.key", "-out", "leaf.csr"]);
+    openssl(d, &csr);
+    openssl(
+        d,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-set_serial",
+            "2",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "leaf.pem",
+        ],
+    );
+    let ca_pem = std::fs::read(d.join("ca.pem")).expect("ca.pem");
+    Pki {
+        leaf_cert: d.join("leaf.pem"),
+        leaf_key: d.join("leaf.key"),
+        ca_pem,
+        dir,
     }
 }
 
@@ -1157,4 +1296,137 @@ fn loopback_is_https_unless_plain_http_is_allowed() {
         "{:?}",
         tiny.seen()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// HTTPS
+
+#[test]
+fn https_registry_with_a_private_ca() {
+    let pki = make_pki();
+    let reg = Registry::start_tls(&pki);
+    let p = reg.pusher();
+    let app = p.oci_image("team/app", "1.0", "tls");
+    p.cosign_signature("team/app", &app.digest);
+    let h = reg.host();
+
+    // HTTPS to a loopback registry with plain HTTP not allowed, the test CA trusted.
+    let trusted = RegistryClient::new(RegistryOptions {
+        allow_insecure_loopback: false,
+        http: HttpOptions {
+            extra_roots_pem: vec![pki.ca_pem.clone()],
+            ..fast_http()
+        },
+        check_signatures: true,
+    })
+    .expect("client");
+    let r = trusted
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect("resolve over HTTPS");
+    assert_eq!(r.digest, app.digest);
+    assert_eq!(
+        r.signature,
+        SignatureStatus::Signed {
+            kind: SignatureKind::Cosign
+        }
+    );
+
+    // The same registry without trusting the CA: a certificate error, not retried.
+    let untrusted = RegistryClient::new(RegistryOptions {
+        allow_insecure_loopback: false,
+        ..client_opts()
+    })
+    .expect("client");
+    let e = untrusted
+        .resolve(&image(&format!("{h}/team/app:1.0")))
+        .expect_err("untrusted certificate");
+    match &e {
+        RegistryError::Http {
+            source: HttpError::Tls { host, detail },
+            ..
+        } => {
+            assert_eq!(host, &h);
+            assert!(detail.to_lowercase().contains("certificate"), "{detail}");
+        }
+        other => panic!("expected a TLS error, got {other:?}"),
+    }
+    assert!(pki.dir.0.is_dir());
+}
+
+/// `openssl s_server -www` with one protocol version; answers `GET` with a status page.
+struct SServer {
+    child: Child,
+    port: u16,
+}
+
+impl SServer {
+    fn start(pki: &Pki, version_flag: &str) -> SServer {
+        for _ in 0..3 {
+            let port = free_port();
+            let mut child = Command::new(
+                std::env::var("PORTCULLIS_OPENSSL_BIN").unwrap_or_else(|_| "openssl".into()),
+            )
+            .args(["s_server", "-quiet", "-www", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(&pki.leaf_cert)
+            .arg("-key")
+            .arg(&pki.leaf_key)
+            .args([version_flag, "-cipher", "DEFAULT@SECLEVEL=0"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start openssl s_server");
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return SServer { child, port };
+                }
+                std::thread::sleep(Duration::from_millis(30));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("openssl s_server did not start on loopback");
+    }
+}
+
+impl Drop for SServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn tls_1_2_is_accepted_and_tls_1_1_refused() {
+    let pki = make_pki();
+    let c = http::client(&HttpOptions {
+        extra_roots_pem: vec![pki.ca_pem.clone()],
+        max_retries: 0,
+        ..fast_http()
+    })
+    .expect("client");
+
+    let s12 = SServer::start(&pki, "-tls1_2");
+    let r = c
+        .send(&Request::get(format!("https://127.0.0.1:{}/", s12.port)))
+        .expect("TLS 1.2 is accepted");
+    assert_eq!(r.status, 200);
+    assert!(
+        String::from_utf8_lossy(&r.body).contains("New, TLSv1.2"),
+        "{}",
+        r.body_snippet(300)
+    );
+
+    // The same server offering only TLS 1.1: refused during the handshake.
+    let s11 = SServer::start(&pki, "-tls1_1");
+    let e = c
+        .send(&Request::get(format!("https://127.0.0.1:{}/", s11.port)))
+        .expect_err("TLS 1.1 is refused");
+    assert!(matches!(e, HttpError::Tls { .. }), "{e:?}");
 }

@@ -51,6 +51,9 @@ pub struct HttpOptions {
     pub allow_http_loopback: bool,
     /// Refuse every request without touching the network.
     pub offline: bool,
+    /// PEM bundles of additional trusted CA certificates (e.g. a company CA in front of an
+    /// internal registry), trusted in addition to the platform's store.
+    pub extra_roots_pem: Vec<Vec<u8>>,
 }
 
 impl Default for HttpOptions {
@@ -66,6 +69,7 @@ impl Default for HttpOptions {
             system_proxy: true,
             allow_http_loopback: false,
             offline: false,
+            extra_roots_pem: Vec::new(),
         }
     }
 }
@@ -230,9 +234,27 @@ pub fn install_crypto_provider() {
 /// Builds a [`Client`] from `opts`. Touches no network.
 pub fn client(opts: &HttpOptions) -> Result<Client, HttpError> {
     install_crypto_provider();
+    let mut extra = Vec::new();
+    for (i, pem) in opts.extra_roots_pem.iter().enumerate() {
+        let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+            HttpError::Setup(format!(
+                "extra root certificate bundle #{}: {}",
+                i + 1,
+                error_chain(&e)
+            ))
+        })?;
+        if certs.is_empty() {
+            return Err(HttpError::Setup(format!(
+                "extra root certificate bundle #{} holds no PEM certificate",
+                i + 1
+            )));
+        }
+        extra.extend(certs);
+    }
     let allow_http = opts.allow_http_loopback;
     let base = || {
         reqwest::blocking::Client::builder()
+            .tls_certs_merge(extra.clone())
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
             .user_agent(opts.user_agent.clone())
@@ -530,27 +552,25 @@ fn io_error_chain(e: &std::io::Error) -> String {
     }
 }
 
-/// Whether a rustls error appears anywhere in the chain (also inside `io::Error`s, whose
-/// `source()` skips the wrapped error).
+/// Whether a rustls error appears anywhere in the chain, also inside (nested) `io::Error`s,
+/// whose `source()` skips the error they wrap.
 fn has_tls_error(e: &reqwest::Error) -> bool {
-    let mut cur: Option<&(dyn std::error::Error + 'static)> = e.source();
-    let mut depth = 0;
-    while let Some(err) = cur {
+    fn walk(err: &(dyn std::error::Error + 'static), depth: u32) -> bool {
+        if depth > 16 {
+            return false;
+        }
         if err.is::<rustls::Error>() {
             return true;
         }
         if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && io.get_ref().is_some_and(|i| i.is::<rustls::Error>())
+            && let Some(inner) = io.get_ref()
+            && walk(inner, depth + 1)
         {
             return true;
         }
-        depth += 1;
-        if depth > 16 {
-            break;
-        }
-        cur = err.source();
+        err.source().is_some_and(|s| walk(s, depth + 1))
     }
-    false
+    walk(e, 0)
 }
 
 #[cfg(test)]
@@ -672,6 +692,25 @@ mod tests {
         let e = c.send(&Request::get("https://example.com/")).unwrap_err();
         assert!(matches!(e, HttpError::OfflineMode { .. }), "{e}");
         assert!(e.to_string().contains("offline"), "{e}");
+    }
+
+    #[test]
+    fn extra_roots_must_hold_certificates() {
+        let e = client(&HttpOptions {
+            extra_roots_pem: vec![b"not a certificate".to_vec()],
+            ..opts()
+        })
+        .unwrap_err();
+        assert!(matches!(e, HttpError::Setup(_)), "{e}");
+        assert!(e.to_string().contains("bundle #1"), "{e}");
+        let e = client(&HttpOptions {
+            extra_roots_pem: vec![
+                b"-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n".to_vec(),
+            ],
+            ..opts()
+        })
+        .unwrap_err();
+        assert!(matches!(e, HttpError::Setup(_)), "{e}");
     }
 
     #[test]
