@@ -19,7 +19,6 @@
 //! - Every failure is an [`HttpError`] value naming the host or URL and what went wrong; a DNS
 //!   failure says the machine may be offline.
 
-use std::error::Error as _;
 use std::io::Read;
 use std::net::IpAddr;
 use std::time::Duration;
