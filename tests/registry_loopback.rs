@@ -1430,3 +1430,125 @@ fn tls_1_2_is_accepted_and_tls_1_1_refused() {
         .expect_err("TLS 1.1 is refused");
     assert!(matches!(e, HttpError::Tls { .. }), "{e:?}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Proxies from the environment
+
+const PROXY_CHILD_ENV: &str = "PORTCULLIS_TEST_PROXY_CHILD";
+
+/// Environment variables are process-wide, so this test re-runs itself in a child process with
+/// `HTTPS_PROXY`/`HTTP_PROXY` pointing at a scripted loopback proxy. The remote host is never
+/// resolved or contacted: a client that honours the proxy sends `CONNECT` to the proxy, which
+/// refuses it. Loopback hosts are reached directly even with a proxy configured.
+#[test]
+fn proxy_from_environment_and_loopback_bypass() {
+    if let Ok(target) = std::env::var(PROXY_CHILD_ENV) {
+        // Child: HTTPS_PROXY and HTTP_PROXY are set by the parent.
+        let c = http::client(&HttpOptions {
+            allow_http_loopback: true,
+            max_retries: 0,
+            ..fast_http()
+        })
+        .expect("client");
+        let e = c
+            .send(&Request::get("https://registry.portcullis.test/v2/"))
+            .expect_err("the proxy refuses the tunnel");
+        assert!(
+            !matches!(e, HttpError::Dns { .. }),
+            "resolved the host itself: {e:?}"
+        );
+        let r = c
+            .send(&Request::get(format!("http://{target}/direct")))
+            .expect("loopback is reached directly");
+        assert_eq!(r.status, 200);
+        return;
+    }
+    let proxy = Tiny::start(Box::new(|_, _, _| reply(403).body(b"tunnel refused")));
+    let target = Tiny::start(Box::new(|_, _, _| reply(200).body(b"direct")));
+    let out = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "proxy_from_environment_and_loopback_bypass",
+            "--exact",
+            "--test-threads=1",
+        ])
+        .env(PROXY_CHILD_ENV, target.host())
+        .env("HTTPS_PROXY", format!("http://{}", proxy.host()))
+        .env("HTTP_PROXY", format!("http://{}", proxy.host()))
+        .env("ALL_PROXY", format!("http://{}", proxy.host()))
+        .env_remove("NO_PROXY")
+        .env_remove("no_proxy")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run the child test");
+    assert!(
+        out.status.success(),
+        "child failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 passed"),
+        "the child ran no test: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let seen = proxy.seen();
+    assert!(
+        seen.iter()
+            .any(|s| s.method == "CONNECT" && s.target == "registry.portcullis.test:443"),
+        "{seen:?}"
+    );
+    assert!(
+        seen.iter().all(|s| !s.target.contains("/direct")),
+        "{seen:?}"
+    );
+    assert_eq!(target.count("GET", "/direct"), 1);
+}
+
+#[test]
+fn referrers_api_refused_falls_back_to_the_referrers_tag() {
+    let digest = sha256_digest(MANIFEST);
+    let tag_path = format!("/v2/team/app/manifests/{}", digest.replace(':', "-"));
+    let tiny = Tiny::start(Box::new(move |req, _, _| {
+        if req.target == "/v2/team/app/manifests/1.0" {
+            return manifest_reply();
+        }
+        if req.target.starts_with("/v2/team/app/referrers/") {
+            return reply(405).body(b"method not allowed");
+        }
+        if req.target == tag_path {
+            let body = format!(
+                r#"{{"schemaVersion":2,"mediaType":"{MEDIA_OCI_INDEX}","manifests":[{{"mediaType":"{MEDIA_OCI_MANIFEST}","artifactType":"{ARTIFACT_NOTARY_SIG}","digest":"sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd","size":1}}]}}"#
+            );
+            return reply(200)
+                .header("Content-Type", MEDIA_OCI_INDEX)
+                .body(body.as_bytes());
+        }
+        reply(404)
+    }));
+    let r = client()
+        .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
+        .expect("resolve");
+    assert_eq!(
+        r.signature,
+        SignatureStatus::Signed {
+            kind: SignatureKind::Referrer(ARTIFACT_NOTARY_SIG.into())
+        }
+    );
+    assert_eq!(tiny.count("GET", "/v2/team/app/referrers/"), 1);
+
+    // A referrers answer that is not JSON is an error naming the registry, not "unsigned".
+    let tiny = Tiny::start(Box::new(|req, _, _| {
+        if req.target == "/v2/team/app/manifests/1.0" {
+            return manifest_reply();
+        }
+        if req.target.starts_with("/v2/team/app/referrers/") {
+            return reply(200).body(b"<html>login page</html>");
+        }
+        reply(404)
+    }));
+    let e = client()
+        .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
+        .expect_err("garbage referrers answer");
+    assert!(matches!(e, RegistryError::InvalidResponse { .. }), "{e:?}");
+    assert!(e.to_string().contains(&tiny.host()), "{e}");
+}

@@ -14,8 +14,9 @@
 //!   [`RegistryOptions::allow_insecure_loopback`] is set. `docker.io` is served by
 //!   `registry-1.docker.io` (its token realm comes from the challenge).
 //! - Signatures: the cosign tag `sha256-<hex>.sig` in the same repository; else the OCI
-//!   referrers API `GET /v2/<repo>/referrers/<digest>` (a 404 means "not supported": the
-//!   referrers tag `sha256-<hex>` is read instead), counting descriptors whose `artifactType`
+//!   referrers API `GET /v2/<repo>/referrers/<digest>` (a 404 — or 400/405/406/501 from
+//!   registries that answer so — means "not supported": the referrers tag `sha256-<hex>` is
+//!   read instead), counting descriptors whose `artifactType`
 //!   is a cosign signature, a sigstore bundle (any version) or a Notary signature.
 //! - Results (and errors) are cached per normalized reference for the client's lifetime.
 
@@ -835,7 +836,9 @@ impl RegistryClient {
             }
             let req = Request::get(&url).header("Accept", MEDIA_OCI_INDEX);
             let resp = self.send(ep, repo, &req, &what)?;
-            if resp.status == 404 && page == 1 {
+            // The spec says 404 means "no referrers API"; some registries answer 400, 405,
+            // 406 or 501 instead. Either way, read the referrers tag.
+            if page == 1 && matches!(resp.status, 400 | 404 | 405 | 406 | 501) {
                 return self.referrers_by_tag(ep, repo, digest);
             }
             if !resp.is_success() {
