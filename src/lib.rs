@@ -12,6 +12,7 @@ pub mod engine;
 pub mod finding;
 pub mod lint;
 pub mod report;
+pub mod sbom;
 pub mod source;
 pub mod suppress;
 

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use portcullis::baseimage::policy::ImagePolicy;
 use portcullis::config::Config;
 use portcullis::engine::{enabled_rules, lint_file};
 use portcullis::lint::FileContext;
@@ -77,7 +78,12 @@ fn every_rule_doc_example_holds() {
             };
             let file = SourceFile::new(path, ex.code.clone());
             let rules = enabled_rules(&config);
-            let (findings, _) = lint_file(&file, &config, &rules, &ctx, today);
+            let mut policy = ImagePolicy::embedded();
+            policy.require_digest = attr("require-digest") == Some("true");
+            policy.windows_hosts = attr("windows-hosts")
+                .map(|h| h.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
+            let (findings, _) = lint_file(&file, &config, &policy, &rules, &ctx, today);
             let hits: Vec<usize> = findings
                 .iter()
                 .filter(|f| f.rule == id && !f.is_suppressed())

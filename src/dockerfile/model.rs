@@ -138,6 +138,36 @@ impl Logical {
         }
         Span::new(self.to_file(start), self.to_file(end - 1) + 1)
     }
+
+    /// Logical offset of a file offset, if that file byte is part of this logical text (the
+    /// end of the text maps to `text.len()`).
+    pub fn to_logical(&self, file: usize) -> Option<usize> {
+        if self.segments.is_empty() {
+            return (file <= self.text.len()).then_some(file);
+        }
+        let i = match self.segments.binary_search_by(|(_, f)| f.cmp(&file)) {
+            Ok(i) => i,
+            Err(0) => return None,
+            Err(i) => i - 1,
+        };
+        let (l, f) = self.segments[i];
+        let logical = l + (file - f);
+        let seg_end = self.segments.get(i + 1).map_or(self.text.len(), |s| s.0);
+        (logical < seg_end || (logical == self.text.len() && i + 1 == self.segments.len()))
+            .then_some(logical)
+    }
+
+    /// The logical text under a file span that was produced by [`Logical::span`] (quotes,
+    /// escapes and everything else as written, continuations removed).
+    pub fn slice_file_span(&self, span: Span) -> Option<&str> {
+        let start = self.to_logical(span.start)?;
+        let end = if span.end <= span.start {
+            start
+        } else {
+            self.to_logical(span.end - 1)? + 1
+        };
+        self.text.get(start..end.max(start))
+    }
 }
 
 /// A word of an instruction's arguments.
@@ -198,8 +228,8 @@ pub struct Heredoc {
     pub chomp: bool,
     /// False when the delimiter was quoted (no variable expansion in the body).
     pub expand: bool,
-    /// Body text (after tab stripping for `<<-`), lines joined with `\n`, ending with `\n`
-    /// unless empty.
+    /// Body text (after tab stripping for `<<-`), lines joined with `\n` (also for CRLF
+    /// files), ending with `\n` unless empty or cut off by the end of the file.
     pub body: String,
     /// File span of the `<<EOF` marker in the instruction line.
     pub marker_span: Span,
@@ -207,6 +237,11 @@ pub struct Heredoc {
     pub body_span: Span,
     /// File span of the terminator line.
     pub end_span: Span,
+    /// `body` with a map back to file offsets (tab stripping and CRLF line ends are skipped
+    /// by the map, so offsets inside the body are exact). Use this rather than assuming the
+    /// body is a contiguous copy of the file.
+    #[serde(skip)]
+    pub body_logical: Logical,
 }
 
 /// JSON that looked like an exec form but was not valid, so BuildKit falls back to shell
@@ -233,8 +268,13 @@ pub struct Instruction {
     pub flags: Vec<Flag>,
     /// Argument text after the keyword and flags (logical, trimmed).
     pub args: Logical,
-    /// Whitespace-split words of `args` (quote-aware). For ENV/LABEL/ARG see `pairs`; for
-    /// exec forms see `form`. For ADD/COPY/VOLUME in JSON form these are the decoded elements.
+    /// Words of `args`, split the way BuildKit splits them: FROM/EXPOSE and shell-form
+    /// ADD/COPY/VOLUME split at whitespace runs (BuildKit removes quotes only afterwards, so
+    /// `COPY "a b" c` is three words and a DF100); MAINTAINER/STOPSIGNAL/USER/WORKDIR are one
+    /// word (`WORKDIR C:\Program Files` is a single path); HEALTHCHECK has its type
+    /// (`CMD`/`NONE`) as `words[0]`. For ADD/COPY/VOLUME in JSON form these are the decoded
+    /// elements. Empty for ENV/LABEL/ARG (see `pairs`) and RUN/CMD/ENTRYPOINT/SHELL (see
+    /// `form`).
     pub words: Vec<Word>,
     /// ENV / LABEL / ARG pairs.
     pub pairs: Vec<KeyValue>,

@@ -3,8 +3,457 @@ use super::meta::{OsScope, RuleMeta};
 use super::{Rule, rules};
 use crate::finding::Severity;
 
+static DF400: RuleMeta = RuleMeta {
+    id: "DF400",
+    name: "base-image-untagged",
+    title: "Base image has no tag",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1104"],
+    peers: &["DL3006", "CKV_DOCKER_7"],
+    doc: include_str!("../../rules/DF400.md"),
+};
+
+static DF401: RuleMeta = RuleMeta {
+    id: "DF401",
+    name: "base-image-latest",
+    title: "Base image uses the `latest` tag",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5"],
+    peers: &["DL3007", "DS-0001", "CKV_DOCKER_7"],
+    doc: include_str!("../../rules/DF401.md"),
+};
+
+static DF402: RuleMeta = RuleMeta {
+    id: "DF402",
+    name: "base-image-not-digest-pinned",
+    title: "Base image not pinned by digest (when the policy requires it)",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF402.md"),
+};
+
+static DF403: RuleMeta = RuleMeta {
+    id: "DF403",
+    name: "base-image-not-allowed",
+    title: "Base image registry or repository is not on the allowlist",
+    severity: Severity::Error,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image", "zero-trust"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-829"],
+    peers: &["DL3026"],
+    doc: include_str!("../../rules/DF403.md"),
+};
+
+static DF404: RuleMeta = RuleMeta {
+    id: "DF404",
+    name: "deprecated-microsoft-repository",
+    title: "Deprecated Docker Hub `microsoft/*` repository",
+    severity: Severity::Error,
+    security_severity: "7.5",
+    os: OsScope::Windows,
+    tags: &["security", "base-image", "lifecycle"],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF404.md"),
+};
+
+static DF405: RuleMeta = RuleMeta {
+    id: "DF405",
+    name: "windows-base-end-of-life",
+    title: "Windows base image past (mainstream or extended) support",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "base-image", "lifecycle"],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF405.md"),
+};
+
+static DF406: RuleMeta = RuleMeta {
+    id: "DF406",
+    name: "windows-insider-image",
+    title: "Windows Insider (preview) base image",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "base-image", "lifecycle"],
+    references: &["NIST SP 800-190 4.1.5"],
+    peers: &[],
+    doc: include_str!("../../rules/DF406.md"),
+};
+
+static DF407: RuleMeta = RuleMeta {
+    id: "DF407",
+    name: "from-platform-constant",
+    title: "FROM --platform with a constant value",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["portability"],
+    references: &[],
+    peers: &["DL3029", "BuildKit FromPlatformFlagConstDisallowed"],
+    doc: include_str!("../../rules/DF407.md"),
+};
+
+static DF408: RuleMeta = RuleMeta {
+    id: "DF408",
+    name: "base-image-arg-without-default",
+    title: "Base image set by an ARG without a default (cannot be verified)",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "base-image", "zero-trust"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5"],
+    peers: &[],
+    doc: include_str!("../../rules/DF408.md"),
+};
+
+static DF409: RuleMeta = RuleMeta {
+    id: "DF409",
+    name: "external-image-in-copy-or-mount",
+    title: "COPY --from / RUN --mount from an external image that is unpinned or not allowlisted",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5"],
+    peers: &["DL3022"],
+    doc: include_str!("../../rules/DF409.md"),
+};
+
+static DF410: RuleMeta = RuleMeta {
+    id: "DF410",
+    name: "insecure-registry",
+    title: "Image from an insecure registry (localhost, IP address or plain-HTTP host)",
+    severity: Severity::Warning,
+    security_severity: "5.9",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image"],
+    references: &["NIST SP 800-190 4.2.1", "CWE-319"],
+    peers: &[],
+    doc: include_str!("../../rules/DF410.md"),
+};
+
+static DF411: RuleMeta = RuleMeta {
+    id: "DF411",
+    name: "windows-host-compatibility",
+    title: "Windows image cannot run process-isolated on the declared hosts",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "compatibility"],
+    references: &["Windows container version compatibility"],
+    peers: &[],
+    doc: include_str!("../../rules/DF411.md"),
+};
+
+static DF412: RuleMeta = RuleMeta {
+    id: "DF412",
+    name: "dotnet-image-end-of-support",
+    title: ".NET or .NET Framework image past end of support",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Both,
+    tags: &["security", "base-image", "lifecycle", "dotnet"],
+    references: &["NIST SP 800-190 4.1.1", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF412.md"),
+};
+
+static DF504: RuleMeta = RuleMeta {
+    id: "DF504",
+    name: "choco-install-unpinned",
+    title: "Chocolatey package installed without --version",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "pinning", "chocolatey"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF504.md"),
+};
+
+static DF505: RuleMeta = RuleMeta {
+    id: "DF505",
+    name: "choco-checksum-bypass",
+    title: "Chocolatey checksum verification disabled",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "integrity", "chocolatey"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF505.md"),
+};
+
+static DF506: RuleMeta = RuleMeta {
+    id: "DF506",
+    name: "package-source-insecure",
+    title: "Chocolatey or PowerShell package source over plain HTTP",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "transport", "chocolatey", "powershell"],
+    references: &["NIST SP 800-190 4.1.5", "CWE-319", "CWE-829"],
+    peers: &[],
+    doc: include_str!("../../rules/DF506.md"),
+};
+
+static DF507: RuleMeta = RuleMeta {
+    id: "DF507",
+    name: "powershell-module-unpinned",
+    title: "PowerShell module or package installed without an exact version",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "pinning", "powershell"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF507.md"),
+};
+
+static DF508: RuleMeta = RuleMeta {
+    id: "DF508",
+    name: "powershell-trust-bypass",
+    title: "PowerShell publisher check skipped or repository marked trusted",
+    severity: Severity::Warning,
+    security_severity: "6.0",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "powershell"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-347"],
+    peers: &[],
+    doc: include_str!("../../rules/DF508.md"),
+};
+
+static DF509: RuleMeta = RuleMeta {
+    id: "DF509",
+    name: "nuget-feed-insecure",
+    title: "NuGet packages restored from a plain-HTTP feed",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "transport", "nuget", "dotnet"],
+    references: &["NIST SP 800-190 4.1.5", "CWE-319"],
+    peers: &[],
+    doc: include_str!("../../rules/DF509.md"),
+};
+
+static DF510: RuleMeta = RuleMeta {
+    id: "DF510",
+    name: "dotnet-tool-unpinned",
+    title: "dotnet tool or NuGet package installed without a version",
+    severity: Severity::Warning,
+    security_severity: "4.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning", "nuget", "dotnet"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF510.md"),
+};
+
+static DF511: RuleMeta = RuleMeta {
+    id: "DF511",
+    name: "nuget-source-confusion",
+    title: "NuGet restore ignores failed sources or mixes feeds without source mapping",
+    severity: Severity::Note,
+    security_severity: "4.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "nuget", "dotnet"],
+    references: &["CWE-829", "CWE-427"],
+    peers: &[],
+    doc: include_str!("../../rules/DF511.md"),
+};
+
+static DF512: RuleMeta = RuleMeta {
+    id: "DF512",
+    name: "installer-from-remote",
+    title: "Installer run directly from a URL or network share",
+    severity: Severity::Error,
+    security_severity: "7.5",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain", "integrity"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF512.md"),
+};
+
+static DF513: RuleMeta = RuleMeta {
+    id: "DF513",
+    name: "apt-install-unpinned",
+    title: "apt-get install without package versions",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain", "pinning", "apt"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1"],
+    peers: &["DL3008"],
+    doc: include_str!("../../rules/DF513.md"),
+};
+
+static DF514: RuleMeta = RuleMeta {
+    id: "DF514",
+    name: "apk-add-unpinned",
+    title: "apk add without package versions",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain", "pinning", "apk"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1"],
+    peers: &["DL3018"],
+    doc: include_str!("../../rules/DF514.md"),
+};
+
+static DF515: RuleMeta = RuleMeta {
+    id: "DF515",
+    name: "rpm-install-unpinned",
+    title: "yum/dnf/microdnf/zypper install without package versions",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain", "pinning", "rpm"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1"],
+    peers: &["DL3033", "DL3041", "DL3037"],
+    doc: include_str!("../../rules/DF515.md"),
+};
+
+static DF516: RuleMeta = RuleMeta {
+    id: "DF516",
+    name: "pip-install-unpinned",
+    title: "pip install without exact versions or hash-checked requirements",
+    severity: Severity::Note,
+    security_severity: "3.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning", "python"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &["DL3013"],
+    doc: include_str!("../../rules/DF516.md"),
+};
+
+static DF517: RuleMeta = RuleMeta {
+    id: "DF517",
+    name: "npm-install-unpinned",
+    title: "npm/yarn/pnpm package installed without an exact version, or npm install instead of npm ci",
+    severity: Severity::Note,
+    security_severity: "3.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning", "node"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &["DL3016"],
+    doc: include_str!("../../rules/DF517.md"),
+};
+
+static DF518: RuleMeta = RuleMeta {
+    id: "DF518",
+    name: "language-tool-unpinned",
+    title: "go install / gem install / cargo install without a fixed version",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &["DL3062", "DL3028"],
+    doc: include_str!("../../rules/DF518.md"),
+};
+
+static DF519: RuleMeta = RuleMeta {
+    id: "DF519",
+    name: "package-signature-disabled",
+    title: "Package signature or repository verification disabled",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "integrity"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-347"],
+    peers: &["CKV2_DOCKER_4", "CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11", "CKV2_DOCKER_15", "CKV2_DOCKER_16"],
+    doc: include_str!("../../rules/DF519.md"),
+};
+
+static DF520: RuleMeta = RuleMeta {
+    id: "DF520",
+    name: "package-update-alone",
+    title: "Package index update alone in a RUN, or distribution upgrade in the build",
+    severity: Severity::Note,
+    security_severity: "2.0",
+    os: OsScope::Linux,
+    tags: &["security", "packages"],
+    references: &["CIS Docker Benchmark 4.7"],
+    peers: &["DS-0017", "DS-0024", "CKV_DOCKER_5"],
+    doc: include_str!("../../rules/DF520.md"),
+};
+
+static DF521: RuleMeta = RuleMeta {
+    id: "DF521",
+    name: "package-cache-left",
+    title: "Package manager cache left in the image layer",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["image-size", "packages"],
+    references: &["CIS Docker Benchmark 4.3"],
+    peers: &["DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027"],
+    doc: include_str!("../../rules/DF521.md"),
+};
+
+static DF522: RuleMeta = RuleMeta {
+    id: "DF522",
+    name: "git-clone-moving-ref",
+    title: "git clone of a moving branch instead of a tag or commit",
+    severity: Severity::Note,
+    security_severity: "3.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "pinning"],
+    references: &["CIS Docker Benchmark 4.11", "CWE-1357"],
+    peers: &[],
+    doc: include_str!("../../rules/DF522.md"),
+};
+
 /// Every rule, in id order.
-pub static RULES: &[Rule] = &[];
+pub static RULES: &[Rule] = &[
+    Rule { meta: &DF400, check: rules::df400_base_image_untagged::check },
+    Rule { meta: &DF401, check: rules::df401_base_image_latest::check },
+    Rule { meta: &DF402, check: rules::df402_base_image_not_digest_pinned::check },
+    Rule { meta: &DF403, check: rules::df403_base_image_not_allowed::check },
+    Rule { meta: &DF404, check: rules::df404_deprecated_microsoft_repository::check },
+    Rule { meta: &DF405, check: rules::df405_windows_base_end_of_life::check },
+    Rule { meta: &DF406, check: rules::df406_windows_insider_image::check },
+    Rule { meta: &DF407, check: rules::df407_from_platform_constant::check },
+    Rule { meta: &DF408, check: rules::df408_base_image_arg_without_default::check },
+    Rule { meta: &DF409, check: rules::df409_external_image_in_copy_or_mount::check },
+    Rule { meta: &DF410, check: rules::df410_insecure_registry::check },
+    Rule { meta: &DF411, check: rules::df411_windows_host_compatibility::check },
+    Rule { meta: &DF412, check: rules::df412_dotnet_image_end_of_support::check },
+    Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
+    Rule { meta: &DF505, check: rules::df505_choco_checksum_bypass::check },
+    Rule { meta: &DF506, check: rules::df506_package_source_insecure::check },
+    Rule { meta: &DF507, check: rules::df507_powershell_module_unpinned::check },
+    Rule { meta: &DF508, check: rules::df508_powershell_trust_bypass::check },
+    Rule { meta: &DF509, check: rules::df509_nuget_feed_insecure::check },
+    Rule { meta: &DF510, check: rules::df510_dotnet_tool_unpinned::check },
+    Rule { meta: &DF511, check: rules::df511_nuget_source_confusion::check },
+    Rule { meta: &DF512, check: rules::df512_installer_from_remote::check },
+    Rule { meta: &DF513, check: rules::df513_apt_install_unpinned::check },
+    Rule { meta: &DF514, check: rules::df514_apk_add_unpinned::check },
+    Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
+    Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
+    Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
+    Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
+    Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
+    Rule { meta: &DF520, check: rules::df520_package_update_alone::check },
+    Rule { meta: &DF521, check: rules::df521_package_cache_left::check },
+    Rule { meta: &DF522, check: rules::df522_git_clone_moving_ref::check },
+];
 
 /// Every registered rule, in id order.
 pub fn all() -> &'static [Rule] {
