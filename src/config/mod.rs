@@ -10,13 +10,15 @@ use std::collections::BTreeMap;
 
 use serde_saphyr::{Location, Spanned};
 
+use crate::baseimage::lifecycle::{self, PatternData};
+use crate::baseimage::policy::{ImagePolicy, Pattern, Scope};
 use crate::finding::{FailOn, Severity};
 use crate::source::Date;
 
 pub use glob::{PathMatcher, PatternError};
 pub use schema::json_schema;
 
-use raw::{RawConfig, RawIgnore, Scalar, Strings, Tree};
+use raw::{RawConfig, RawIgnore, RawImages, RawPattern, Scalar, Strings, Tree};
 
 /// Per-rule setting from `rules:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +74,8 @@ pub struct Config {
     pub target: Option<String>,
     /// Security findings on stages the final image does not depend on are downgraded a level.
     pub build_only_downgrade: bool,
+    /// Base-image policy: the embedded defaults extended (or replaced) by `images:`.
+    pub images: ImagePolicy,
     /// Path of the file it came from (for messages), `None` for the embedded defaults.
     pub source: Option<String>,
 }
@@ -86,6 +90,7 @@ impl Default for Config {
             build_args: BTreeMap::new(),
             target: None,
             build_only_downgrade: true,
+            images: ImagePolicy::embedded(),
             source: None,
         }
     }
@@ -248,9 +253,23 @@ fail-on: error
 # level lower (never for secrets). Set to false to report them at full severity.
 build-only-downgrade: true
 
-# Base images: the embedded default policy trusts only images from
-# mcr.microsoft.com and Docker Official Images (docker.io/library/...).
-# Keys to extend or replace that allowlist will be added in a later version.
+# Base images. The embedded default policy trusts only images from
+# mcr.microsoft.com and Docker Official Images (docker.io/library/...), requires a
+# tag and rejects `latest`. Entries here are added to it.
+# images:
+#   allow:
+#     - registry: "*.azurecr.io"          # globs: registry, repository, tag
+#       reason: "our Azure Container Registries"
+#   deny:
+#     - registry: docker.io
+#       repository: library/ubuntu
+#       tag: "1[0-8].*"
+#       reason: "Ubuntu releases before 20.04 are out of support"
+#   replace-defaults: false   # true: drop the embedded allowlist
+#   require-digest: false     # true: every external image must be pinned @sha256
+#   allow-latest: false
+#   scope: all                # all images the build pulls, or `final` (final stage only)
+#   windows-hosts: [ltsc2022] # Windows Server versions your container hosts run
 "#;
 
 /// Collects errors while turning [`RawConfig`] into [`Config`].
@@ -382,7 +401,96 @@ impl Validator<'_> {
                 ),
             }
         }
+        if let Some(images) = raw.images {
+            self.images(images.value, &mut c.images);
+        }
         self.errors.is_empty().then_some(c)
+    }
+
+    fn flag(&mut self, v: Option<Spanned<Scalar>>, key: &str, out: &mut bool) {
+        let Some(v) = v else { return };
+        match v.value {
+            Scalar::Null => {}
+            Scalar::Bool(b) => *out = b,
+            other => self.err(
+                &v.referenced,
+                format!("`images.{key}` is {}; use true or false", other.describe()),
+            ),
+        }
+    }
+
+    fn patterns(&mut self, list: Option<Spanned<Vec<Spanned<RawPattern>>>>, key: &str) -> Vec<Pattern> {
+        let mut out = Vec::new();
+        let Some(list) = list else { return out };
+        for entry in list.value {
+            let p = entry.value;
+            let Some(registry) = p.registry else {
+                self.err(
+                    &entry.referenced,
+                    format!("`images.{key}` entry has no `registry`; write e.g. `registry: myacr.azurecr.io` (globs allowed)"),
+                );
+                continue;
+            };
+            let data = PatternData {
+                registry: registry.value.trim().to_string(),
+                repository: p.repository.as_ref().map(|r| r.value.trim().to_string()),
+                tag: p.tag.as_ref().map(|t| t.value.trim().to_string()),
+                reason: p.reason.as_ref().map(|r| r.value.trim().to_string()),
+            };
+            if data.registry.is_empty() {
+                self.err(&registry.referenced, format!("`images.{key}` entry has an empty `registry`"));
+                continue;
+            }
+            match Pattern::compile(&data) {
+                Ok(pat) => out.push(pat),
+                Err(e) => self.err(&registry.referenced, format!("in `images.{key}`: {e}")),
+            }
+        }
+        out
+    }
+
+    fn images(&mut self, raw: RawImages, policy: &mut ImagePolicy) {
+        let mut replace = false;
+        self.flag(raw.replace_defaults, "replace-defaults", &mut replace);
+        if replace {
+            policy.allow.clear();
+            policy.deny.clear();
+        }
+        let allow = self.patterns(raw.allow, "allow");
+        policy.allow.extend(allow);
+        let deny = self.patterns(raw.deny, "deny");
+        policy.deny.extend(deny);
+        self.flag(raw.require_tag, "require-tag", &mut policy.require_tag);
+        self.flag(raw.require_digest, "require-digest", &mut policy.require_digest);
+        self.flag(raw.allow_latest, "allow-latest", &mut policy.allow_latest);
+        self.flag(raw.require_signature, "require-signature", &mut policy.require_signature);
+        if let Some(v) = raw.scope {
+            match &v.value {
+                Scalar::Null => {}
+                Scalar::Str(s) if s.trim() == "all" => policy.scope = Scope::All,
+                Scalar::Str(s) if s.trim() == "final" => policy.scope = Scope::Final,
+                other => self.err(
+                    &v.referenced,
+                    format!("`images.scope` is {}; use `all` (every image the build pulls) or `final` (the final stage's bases)", other.describe()),
+                ),
+            }
+        }
+        if let Some(hosts) = raw.windows_hosts {
+            let known: Vec<String> = lifecycle::data()
+                .map(|d| d.windows.lines.iter().filter(|l| !l.semi_annual).map(|l| l.name.clone()).collect())
+                .unwrap_or_default();
+            for (h, loc) in self.strings(&hosts, "images.windows-hosts", "a Windows Server version like ltsc2022") {
+                let h = h.trim().to_ascii_lowercase();
+                if known.iter().any(|k| k == &h) {
+                    policy.windows_hosts.push(h);
+                } else {
+                    self.err(
+                        &loc,
+                        format!("`{h}` is not a Windows Server host version; use one of {}", known.join(", ")),
+                    );
+                }
+            }
+        }
     }
 
     fn rules(
@@ -592,6 +700,34 @@ impl Validator<'_> {
                 let msg = unknown_key_message(&k.value, "", raw::ROOT_KEYS);
                 self.err(&k.referenced, msg);
                 continue;
+            }
+            if k.value == "images"
+                && let Tree::Map(fields) = v
+            {
+                for (fk, fv) in fields {
+                    if !raw::IMAGES_KEYS.contains(&fk.value.as_str()) {
+                        let msg = unknown_key_message(&fk.value, " in images", raw::IMAGES_KEYS);
+                        self.err(&fk.referenced, msg);
+                        continue;
+                    }
+                    if (fk.value == "allow" || fk.value == "deny")
+                        && let Tree::Seq(entries) = fv
+                    {
+                        for entry in entries {
+                            let Tree::Map(pf) = entry else { continue };
+                            for (pk, _) in pf {
+                                if !raw::PATTERN_KEYS.contains(&pk.value.as_str()) {
+                                    let msg = unknown_key_message(
+                                        &pk.value,
+                                        &format!(" in images.{} entry", fk.value),
+                                        raw::PATTERN_KEYS,
+                                    );
+                                    self.err(&pk.referenced, msg);
+                                }
+                            }
+                        }
+                    }
+                }
             }
             if k.value == "ignore"
                 && let Tree::Seq(entries) = v

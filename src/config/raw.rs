@@ -20,7 +20,24 @@ pub const ROOT_KEYS: &[&str] = &[
     "build-args",
     "target",
     "build-only-downgrade",
+    "images",
 ];
+
+/// Keys accepted in the `images:` section (kept in sync with [`RawImages`] by a test).
+pub const IMAGES_KEYS: &[&str] = &[
+    "allow",
+    "deny",
+    "replace-defaults",
+    "require-tag",
+    "require-digest",
+    "allow-latest",
+    "require-signature",
+    "scope",
+    "windows-hosts",
+];
+
+/// Keys accepted in an `images.allow` / `images.deny` entry.
+pub const PATTERN_KEYS: &[&str] = &["registry", "repository", "tag", "reason"];
 
 /// Keys accepted in an `ignore:` entry (kept in sync with [`RawIgnore`] by a test).
 pub const IGNORE_KEYS: &[&str] = &["rule", "rules", "paths", "reason", "until"];
@@ -36,6 +53,32 @@ pub struct RawConfig {
     pub build_args: Option<Spanned<SpannedMap<Spanned<Option<String>>>>>,
     pub target: Option<Spanned<String>>,
     pub build_only_downgrade: Option<Spanned<Scalar>>,
+    pub images: Option<Spanned<RawImages>>,
+}
+
+/// The base-image policy section.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawImages {
+    pub allow: Option<Spanned<Vec<Spanned<RawPattern>>>>,
+    pub deny: Option<Spanned<Vec<Spanned<RawPattern>>>>,
+    pub replace_defaults: Option<Spanned<Scalar>>,
+    pub require_tag: Option<Spanned<Scalar>>,
+    pub require_digest: Option<Spanned<Scalar>>,
+    pub allow_latest: Option<Spanned<Scalar>>,
+    pub require_signature: Option<Spanned<Scalar>>,
+    pub scope: Option<Spanned<Scalar>>,
+    pub windows_hosts: Option<Spanned<Strings>>,
+}
+
+/// One allow/deny entry of the image policy.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawPattern {
+    pub registry: Option<Spanned<String>>,
+    pub repository: Option<Spanned<String>>,
+    pub tag: Option<Spanned<String>>,
+    pub reason: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

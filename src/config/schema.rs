@@ -63,6 +63,27 @@ pub fn json_schema(rule_ids: &[&str]) -> Value {
                 "description": "Report security findings on stages the final image does not depend on one level lower (never secrets).",
                 "type": "boolean",
                 "default": true
+            },
+            "images": {
+                "description": "Base-image policy. The embedded default allows mcr.microsoft.com and Docker Official Images only; entries here are added to it (or replace it with `replace-defaults: true`).",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "allow": { "type": "array", "items": { "$ref": "#/definitions/imagePattern" } },
+                    "deny": { "type": "array", "items": { "$ref": "#/definitions/imagePattern" } },
+                    "replace-defaults": { "type": "boolean", "default": false },
+                    "require-tag": { "type": "boolean", "default": true },
+                    "require-digest": { "type": "boolean", "default": false },
+                    "allow-latest": { "type": "boolean", "default": false },
+                    "require-signature": { "type": "boolean", "default": false },
+                    "scope": { "enum": ["all", "final"], "default": "all" },
+                    "windows-hosts": {
+                        "anyOf": [
+                            { "$ref": "#/definitions/windowsHost" },
+                            { "type": "array", "items": { "$ref": "#/definitions/windowsHost" }, "minItems": 1 }
+                        ]
+                    }
+                }
             }
         },
         "definitions": {
@@ -80,6 +101,18 @@ pub fn json_schema(rule_ids: &[&str]) -> Value {
                 ]
             },
             "glob": { "type": "string", "minLength": 1, "pattern": "^[^\\\\]*$" },
+            "windowsHost": { "enum": ["ltsc2016", "ltsc2019", "ltsc2022", "ltsc2025"] },
+            "imagePattern": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["registry"],
+                "properties": {
+                    "registry": { "description": "Registry host glob (e.g. `*.azurecr.io`).", "type": "string", "minLength": 1 },
+                    "repository": { "description": "Repository path glob (e.g. `library/*`, `team/**`).", "type": "string" },
+                    "tag": { "description": "Tag glob (e.g. `ltsc20*`).", "type": "string" },
+                    "reason": { "description": "Why the entry exists.", "type": "string" }
+                }
+            },
             "ruleId": { "enum": ignore_ids },
             "ignore": {
                 "type": "object",

@@ -701,7 +701,7 @@ fn starter_config_examples_parse_when_uncommented() {
             let t = l.strip_prefix("# ")?;
             let first = t.split_whitespace().next()?;
             let example = t.starts_with(' ')
-                || ["rules:", "exclude:", "ignore:", "build-args:", "target:"].contains(&first);
+                || ["rules:", "exclude:", "ignore:", "build-args:", "target:", "images:"].contains(&first);
             example.then(|| format!("{t}\n"))
         })
         .collect();
@@ -713,6 +713,8 @@ fn starter_config_examples_parse_when_uncommented() {
     assert_eq!(c.target.as_deref(), Some("runtime"));
     assert!(c.build_args.contains_key("BASE"));
     assert_eq!(c.exclude.len(), 2);
+    assert_eq!(c.images.windows_hosts, vec!["ltsc2022".to_string()]);
+    assert!(c.images.allow.iter().any(|p| p.registry == "*.azurecr.io"));
 }
 
 #[test]
@@ -832,4 +834,51 @@ fn edit_distance_basics() {
         Some("DF114".to_string())
     );
     assert_eq!(closest("ZZZZZZ", ["DF114".to_string()].into_iter()), None);
+}
+
+#[test]
+fn images_section_extends_the_embedded_policy() {
+    use crate::baseimage::policy::{Scope, Verdict};
+    use crate::baseimage::reference::ImageRef;
+    let text = "images:\n  allow:\n    - registry: \"*.azurecr.io\"\n      reason: our registries\n  deny:\n    - registry: docker.io\n      repository: library/ubuntu\n      tag: \"1[0-8].*\"\n      reason: EOL Ubuntu\n  require-digest: true\n  scope: final\n  windows-hosts: [ltsc2022, LTSC2025]\n";
+    let c = parse(".portcullis.yaml", text, &[]).expect("valid config");
+    let p = &c.images;
+    let img = |s: &str| ImageRef::parse(s).expect("valid reference");
+    assert!(matches!(p.verdict(&img("myacr.azurecr.io/base:1")), Verdict::Allowed(_)));
+    assert!(matches!(p.verdict(&img("mcr.microsoft.com/windows/servercore:ltsc2022")), Verdict::Allowed(_)));
+    assert!(matches!(p.verdict(&img("ubuntu:18.04")), Verdict::Denied(_)));
+    assert!(p.require_digest && p.require_tag && !p.allow_latest);
+    assert_eq!(p.scope, Scope::Final);
+    assert_eq!(p.windows_hosts, vec!["ltsc2022".to_string(), "ltsc2025".to_string()]);
+}
+
+#[test]
+fn images_replace_defaults() {
+    use crate::baseimage::policy::Verdict;
+    use crate::baseimage::reference::ImageRef;
+    let text = "images:\n  replace-defaults: true\n  allow:\n    - registry: corp.example.com\n";
+    let c = parse("c.yaml", text, &[]).expect("valid config");
+    let img = |s: &str| ImageRef::parse(s).expect("valid reference");
+    assert!(matches!(c.images.verdict(&img("node:22")), Verdict::NotAllowed));
+    assert!(matches!(c.images.verdict(&img("corp.example.com/base:1")), Verdict::Allowed(_)));
+}
+
+#[test]
+fn images_errors_have_positions() {
+    let text = "images:\n  allow:\n    - repository: x\n  scope: everything\n  windows-hosts: [ltsc2030]\n  require-digest: yes please\n";
+    let errs = parse("c.yaml", text, &[]).expect_err("invalid");
+    let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:3:") && m.contains("no `registry`")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:4:") && m.contains("images.scope")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:5:") && m.contains("ltsc2030")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:6:") && m.contains("require-digest")), "{msgs:?}");
+}
+
+#[test]
+fn images_unknown_keys_are_reported() {
+    let text = "images:\n  alow: []\n  deny:\n    - registry: x\n      repo: y\n";
+    let errs = parse("c.yaml", text, &[]).expect_err("invalid");
+    let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:2:") && m.contains("alow") && m.contains("allow")), "{msgs:?}");
+    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:5:") && m.contains("repo")), "{msgs:?}");
 }
