@@ -1,0 +1,927 @@
+//! Variable values visible to a command: ENV / ARG of the stage (and ENV of the stages it is
+//! built `FROM`), shell-local assignments earlier in the same RUN (`X=1; …`, PowerShell
+//! `$x = '…'`), and the evaluation of simple PowerShell string expressions (`'…' -f $env:V`,
+//! `"…$env:V…"`, concatenation).
+//!
+//! Everything here answers "what text does this word have at build time?" and gives up
+//! (`None`) rather than guess: command substitutions, unknown variables and method calls are
+//! unresolvable.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dockerfile::expand::expand;
+use crate::dockerfile::shell::{Dialect, ShWord};
+use crate::dockerfile::stages::{Os, StageModel};
+use crate::dockerfile::{Dockerfile, InstructionKind, KeyValue};
+use crate::lint::ShellScript;
+
+/// How deep PowerShell expressions are evaluated (parentheses, `$( )`, format arguments).
+const MAX_EVAL_DEPTH: usize = 12;
+
+/// ENV / ARG values in effect at one instruction.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: BTreeMap<String, String>,
+    /// Windows stages compare variable names case-insensitively.
+    case_insensitive: bool,
+}
+
+impl Env {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        if let Some(v) = self.vars.get(name) {
+            return Some(v);
+        }
+        if self.case_insensitive {
+            return self
+                .vars
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str());
+        }
+        None
+    }
+
+    /// Case-insensitive lookup (PowerShell `$env:X` on Windows, cmd `%X%`).
+    pub fn get_ci(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .or_else(|| {
+                self.vars
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v)
+            })
+            .map(String::as_str)
+    }
+}
+
+/// Computes [`Env`]s for instructions of one Dockerfile.
+pub struct Envs<'a> {
+    df: &'a Dockerfile,
+    model: &'a StageModel,
+    text: &'a str,
+}
+
+impl<'a> Envs<'a> {
+    pub fn new(df: &'a Dockerfile, model: &'a StageModel, text: &'a str) -> Self {
+        Self { df, model, text }
+    }
+
+    /// The variables in effect at instruction `idx` (before it runs).
+    pub fn at(&self, idx: usize) -> Env {
+        let Some(stage) = self.model.stage_of.get(idx).copied().flatten() else {
+            return Env::default();
+        };
+        // The FROM chain, root first (bounded against cycles).
+        let mut chain = vec![stage];
+        let mut cur = stage;
+        while let Some(p) = self.model.stages.get(cur).and_then(|s| s.parent_stage) {
+            if chain.contains(&p) || chain.len() > self.model.stages.len() {
+                break;
+            }
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        let case_insensitive = self
+            .model
+            .stages
+            .get(stage)
+            .is_some_and(|s| s.os == Os::Windows);
+        let globals: BTreeMap<&str, Option<&str>> = self
+            .model
+            .global_args
+            .iter()
+            .map(|a| (a.name.as_str(), a.default.as_deref()))
+            .collect();
+        let mut inherited: BTreeMap<String, String> = BTreeMap::new();
+        let mut out = BTreeMap::new();
+        for &s in &chain {
+            let Some(st) = self.model.stages.get(s) else {
+                continue;
+            };
+            let end = if s == stage { idx } else { st.end };
+            let mut env = inherited.clone();
+            let mut args: BTreeMap<String, String> = BTreeMap::new();
+            let insts = self
+                .df
+                .instructions
+                .get(st.from + 1..end.max(st.from + 1))
+                .unwrap_or(&[]);
+            for inst in insts {
+                match inst.kind {
+                    InstructionKind::Arg => {
+                        for kv in &inst.pairs {
+                            let value = match &kv.value {
+                                Some(_) => self.value(kv, &env, &args, case_insensitive),
+                                None => globals.get(kv.key.as_str()).copied().flatten().map(
+                                    str::to_string,
+                                ),
+                            };
+                            match value {
+                                Some(v) => {
+                                    args.insert(kv.key.clone(), v);
+                                }
+                                None => {
+                                    args.remove(&kv.key);
+                                }
+                            }
+                        }
+                    }
+                    InstructionKind::Env => {
+                        for kv in &inst.pairs {
+                            match self.value(kv, &env, &args, case_insensitive) {
+                                Some(v) => {
+                                    env.insert(kv.key.clone(), v);
+                                }
+                                None => {
+                                    env.remove(&kv.key);
+                                }
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if s == stage {
+                out = args;
+                out.extend(env);
+            } else {
+                inherited = env;
+            }
+        }
+        Env {
+            vars: out,
+            case_insensitive,
+        }
+    }
+
+    /// The value of an ENV / ARG pair with earlier variables expanded; `None` when it uses a
+    /// variable that has no value.
+    fn value(
+        &self,
+        kv: &KeyValue,
+        env: &BTreeMap<String, String>,
+        args: &BTreeMap<String, String>,
+        ci: bool,
+    ) -> Option<String> {
+        let v = kv.value.as_deref()?;
+        if !v.contains('$') {
+            return Some(v.to_string());
+        }
+        // Expand the value as written (quotes and escapes intact) when it is on one line.
+        let raw = kv
+            .value_span
+            .map(|s| s.slice(self.text))
+            .filter(|r| !r.is_empty() && !r.contains('\n'))
+            .unwrap_or(v);
+        let lookup = |name: &str| {
+            let find = |m: &BTreeMap<String, String>| {
+                m.get(name).cloned().or_else(|| {
+                    ci.then(|| {
+                        m.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                            .map(|(_, v)| v.clone())
+                    })
+                    .flatten()
+                })
+            };
+            find(env).or_else(|| find(args))
+        };
+        let e = expand(raw, self.df.escape, &lookup);
+        (e.error.is_none() && plain_refs(raw).iter().all(|n| lookup(n).is_some()))
+            .then_some(e.value)
+    }
+}
+
+/// Variables a word uses without a default (`$X`, `${X}`; not `${X:-d}`, `${X+alt}`): the
+/// word is only known when they all have values.
+fn plain_refs(raw: &str) -> Vec<&str> {
+    let b = raw.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut double = false;
+    while i < b.len() {
+        match b.get(i) {
+            Some(b'\\') => {
+                i += 2;
+                continue;
+            }
+            Some(b'"') => double = !double,
+            Some(b'\'') if !double => {
+                // Single-quoted text is literal.
+                i += 1;
+                while b.get(i).is_some_and(|c| *c != b'\'') {
+                    i += 1;
+                }
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        if b.get(i) == Some(&b'$') {
+            let braced = b.get(i + 1) == Some(&b'{');
+            let start = i + 1 + usize::from(braced);
+            let mut j = start;
+            while b
+                .get(j)
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_')
+            {
+                j += 1;
+            }
+            let name = raw.get(start..j).unwrap_or("");
+            let modifier = braced && matches!(b.get(j), Some(b':' | b'-' | b'+' | b'?'));
+            if !name.is_empty() && !modifier {
+                out.push(name);
+            }
+            i = j.max(i + 1);
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// A word after variable resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Value {
+    /// The resolved text, or the text as written (quotes removed) when unresolved.
+    pub text: String,
+    /// The word as written when it used variables (whether or not they resolved).
+    pub expression: Option<String>,
+    /// False when a variable (or substitution) could not be resolved.
+    pub resolved: bool,
+}
+
+impl Value {
+    fn literal(text: &str) -> Self {
+        Self {
+            text: text.to_string(),
+            expression: None,
+            resolved: true,
+        }
+    }
+    /// The resolved text, if fully resolved.
+    pub fn get(&self) -> Option<&str> {
+        self.resolved.then_some(self.text.as_str())
+    }
+}
+
+/// A variable assigned inside a script, at `offset`; `None` value = assigned something we
+/// cannot evaluate (it still shadows the stage's ENV).
+#[derive(Debug, Clone)]
+struct Local {
+    offset: usize,
+    /// Lowercased for PowerShell (`env:x` for `$env:X = …`).
+    name: String,
+    value: Option<String>,
+}
+
+/// Resolves words of one RUN script.
+pub struct Resolver<'s> {
+    env: Env,
+    dialect: Dialect,
+    text: &'s str,
+    locals: Vec<Local>,
+}
+
+static POSIX_ASSIGN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"(?m)(?:^|[;&|(){}])[ \t]*(?:(?:export|local|readonly|declare(?:[ \t]+-\w+)?)[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=("(?:[^"\\]|\\.)*"|'[^']*'|[^\s;&|()]*)"#,
+    )
+    .ok()
+});
+
+static PS_ASSIGN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?is)^\s*\$(?:(?:script|global|local):)?((?:env:)?[A-Za-z_][A-Za-z0-9_]*)\s*=([^=].*)$")
+        .ok()
+});
+
+impl<'s> Resolver<'s> {
+    pub fn new(env: Env, script: &'s ShellScript<'_>) -> Self {
+        let text = script.text.text.as_str();
+        let dialect = script.script.dialect;
+        let mut r = Self {
+            env,
+            dialect,
+            text,
+            locals: Vec::new(),
+        };
+        match dialect {
+            Dialect::Posix => r.posix_locals(),
+            Dialect::PowerShell => r.ps_locals(script),
+            // cmd expands `%X%` when it reads the line: a `set` in the same RUN does not
+            // change what `%X%` means later on that line.
+            Dialect::Cmd => {}
+        }
+        r
+    }
+
+    /// A resolver without script-local variables (ADD, LABEL, tests).
+    pub fn plain(env: Env, dialect: Dialect, text: &'s str) -> Self {
+        Self {
+            env,
+            dialect,
+            text,
+            locals: Vec::new(),
+        }
+    }
+
+    fn posix_locals(&mut self) {
+        let Some(re) = POSIX_ASSIGN.as_ref() else {
+            return;
+        };
+        let text = self.text;
+        for c in re.captures_iter(text) {
+            let (Some(name), Some(val)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let raw = val.as_str();
+            let value = if raw.contains("$(") || raw.contains('`') {
+                None
+            } else {
+                self.expand_posix(raw, name.start())
+            };
+            self.locals.push(Local {
+                offset: name.start(),
+                name: name.as_str().to_string(),
+                value,
+            });
+        }
+    }
+
+    fn ps_locals(&mut self, script: &ShellScript<'_>) {
+        let Some(re) = PS_ASSIGN.as_ref() else {
+            return;
+        };
+        for cmd in &script.script.commands {
+            if !cmd.is_expression() {
+                continue;
+            }
+            let Some(word) = cmd.words.first() else {
+                continue;
+            };
+            let Some(c) = re.captures(&word.text) else {
+                continue;
+            };
+            let (Some(name), Some(rhs)) = (c.get(1), c.get(2)) else {
+                continue;
+            };
+            let offset = cmd.range.start;
+            let value = self.ps_eval(rhs.as_str(), offset, 0);
+            self.locals.push(Local {
+                offset,
+                name: name.as_str().to_ascii_lowercase(),
+                value,
+            });
+        }
+    }
+
+    /// The latest script-local assignment of `name` before `at`.
+    fn local(&self, name: &str, at: usize, ci: bool) -> Option<&Local> {
+        self.locals
+            .iter()
+            .filter(|l| l.offset < at)
+            .filter(|l| {
+                if ci {
+                    l.name.eq_ignore_ascii_case(name)
+                } else {
+                    l.name == name
+                }
+            })
+            .last()
+    }
+
+    /// Resolves a word of this script.
+    pub fn word(&self, w: &ShWord) -> Value {
+        let raw = self.text.get(w.range.clone()).unwrap_or(&w.text);
+        self.raw(raw, &w.text, w.range.start)
+    }
+
+    /// Resolves text as written at `at` (`unquoted` is the text with quotes removed).
+    pub fn raw(&self, raw: &str, unquoted: &str, at: usize) -> Value {
+        let ps = self.dialect == Dialect::PowerShell
+            || (self.dialect == Dialect::Cmd && unquoted.contains('$'));
+        let resolved = if ps {
+            let t = raw.trim();
+            if t.starts_with('(') {
+                let v = self.ps_eval(t, at, 0);
+                return Value {
+                    resolved: v.is_some(),
+                    text: v.unwrap_or_else(|| unquoted.to_string()),
+                    expression: Some(unquoted.to_string()),
+                };
+            }
+            if !unquoted.contains('$') {
+                return Value::literal(unquoted);
+            }
+            if t.starts_with('\'') && t.ends_with('\'') && t.len() >= 2 {
+                return Value::literal(unquoted);
+            }
+            self.ps_eval(t, at, 0)
+                .or_else(|| self.ps_interpolate(unquoted, at, 0))
+        } else if self.dialect == Dialect::Cmd {
+            if !unquoted.contains('%') {
+                return Value::literal(unquoted);
+            }
+            self.cmd_expand(unquoted)
+        } else {
+            if !unquoted.contains('$') {
+                return Value::literal(unquoted);
+            }
+            let t = raw.trim();
+            if t.starts_with('\'') && t.ends_with('\'') && t.len() >= 2 {
+                return Value::literal(unquoted);
+            }
+            if raw.contains("$(") || raw.contains('`') {
+                None
+            } else {
+                self.expand_posix(raw, at)
+            }
+        };
+        match resolved {
+            Some(text) => Value {
+                text,
+                expression: Some(unquoted.to_string()),
+                resolved: true,
+            },
+            None => Value {
+                text: unquoted.to_string(),
+                expression: Some(unquoted.to_string()),
+                resolved: false,
+            },
+        }
+    }
+
+    fn expand_posix(&self, raw: &str, at: usize) -> Option<String> {
+        let lookup = |name: &str| match self.local(name, at, false) {
+            Some(l) => l.value.clone(),
+            None => self.env.get(name).map(str::to_string),
+        };
+        let e = expand(raw, '\\', &lookup);
+        (e.error.is_none() && plain_refs(raw).iter().all(|n| lookup(n).is_some()))
+            .then_some(e.value)
+    }
+
+    fn cmd_expand(&self, text: &str) -> Option<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(p) = rest.find('%') {
+            out.push_str(rest.get(..p)?);
+            let after = rest.get(p + 1..)?;
+            match after.find('%') {
+                Some(q) if q > 0 => {
+                    let name = after.get(..q)?;
+                    if name.contains(char::is_whitespace) {
+                        out.push('%');
+                        rest = after;
+                        continue;
+                    }
+                    out.push_str(self.env.get_ci(name)?);
+                    rest = after.get(q + 1..)?;
+                }
+                _ => {
+                    out.push('%');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        Some(out)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // PowerShell
+    // -----------------------------------------------------------------------------------------
+
+    fn ps_var(&self, name: &str, at: usize) -> Option<String> {
+        let lower = name.to_ascii_lowercase();
+        if let Some(env_name) = lower.strip_prefix("env:") {
+            if let Some(l) = self.local(&lower, at, true) {
+                return l.value.clone();
+            }
+            return self.env.get_ci(env_name).map(str::to_string);
+        }
+        let lower = lower
+            .strip_prefix("script:")
+            .or_else(|| lower.strip_prefix("global:"))
+            .or_else(|| lower.strip_prefix("local:"))
+            .unwrap_or(&lower);
+        self.local(lower, at, true).and_then(|l| l.value.clone())
+    }
+
+    /// Evaluates a PowerShell expression made of string literals, variables, `-f` formatting
+    /// and `+` concatenation.
+    pub fn ps_eval(&self, expr: &str, at: usize, depth: usize) -> Option<String> {
+        if depth > MAX_EVAL_DEPTH {
+            return None;
+        }
+        let s = expr.trim();
+        if s.is_empty() {
+            return None;
+        }
+        if let Some(inner) = strip_wrapping(s, "(", ")").or_else(|| strip_wrapping(s, "$(", ")")) {
+            return self.ps_eval(inner, at, depth + 1);
+        }
+        if let Some((lhs, rhs)) = split_format(s) {
+            let fmt = self.ps_eval(lhs, at, depth + 1)?;
+            let args = split_top(rhs, b',')
+                .into_iter()
+                .map(|a| self.ps_eval(a, at, depth + 1))
+                .collect::<Option<Vec<_>>>()?;
+            return format_ps(&fmt, &args);
+        }
+        let parts = split_top(s, b'+');
+        if parts.len() > 1 {
+            let mut out = String::new();
+            for p in parts {
+                out.push_str(&self.ps_eval(p, at, depth + 1)?);
+            }
+            return Some(out);
+        }
+        if let Some(inner) = s.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+            if is_single_quoted_body(inner) {
+                return Some(inner.replace("''", "'"));
+            }
+            return None;
+        }
+        if let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
+            return self.ps_interpolate(inner, at, depth + 1);
+        }
+        if let Some(name) = var_name(s) {
+            return self.ps_var(name, at);
+        }
+        if !s.contains(|c: char| c.is_whitespace() || "$()'\"{}[]@;,|&".contains(c)) {
+            return Some(s.to_string());
+        }
+        None
+    }
+
+    /// Expands `$env:X`, `${env:X}`, `$x`, `${x}` and `$( … )` in the body of a double-quoted
+    /// string (backtick escapes honoured).
+    fn ps_interpolate(&self, body: &str, at: usize, depth: usize) -> Option<String> {
+        if depth > MAX_EVAL_DEPTH {
+            return None;
+        }
+        let mut out = String::new();
+        let mut chars = body.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '`' => {
+                    if let Some((_, n)) = chars.next() {
+                        out.push(match n {
+                            'n' => '\n',
+                            't' => '\t',
+                            '0' => '\0',
+                            other => other,
+                        });
+                    }
+                }
+                '"' if chars.peek().is_some_and(|(_, n)| *n == '"') => {
+                    chars.next();
+                    out.push('"');
+                }
+                '$' => {
+                    let rest = body.get(i + 1..)?;
+                    if let Some(after) = rest.strip_prefix('{') {
+                        let close = after.find('}')?;
+                        out.push_str(&self.ps_var(after.get(..close)?, at)?);
+                        skip_chars(&mut chars, close + 2);
+                    } else if rest.starts_with('(') {
+                        let close = matching_close(rest, 0)?;
+                        let inner = rest.get(1..close)?;
+                        out.push_str(&self.ps_eval(inner, at, depth + 1)?);
+                        skip_chars(&mut chars, close + 1);
+                    } else {
+                        let len = ps_name_len(rest);
+                        if len == 0 {
+                            out.push('$');
+                        } else {
+                            out.push_str(&self.ps_var(rest.get(..len)?, at)?);
+                            skip_chars(&mut chars, len);
+                        }
+                    }
+                }
+                other => out.push(other),
+            }
+        }
+        Some(out)
+    }
+}
+
+/// Advances a char iterator over `bytes` bytes.
+fn skip_chars(chars: &mut std::iter::Peekable<std::str::CharIndices<'_>>, bytes: usize) {
+    let Some(&(start, _)) = chars.peek() else {
+        return;
+    };
+    while let Some(&(i, _)) = chars.peek() {
+        if i >= start + bytes {
+            break;
+        }
+        chars.next();
+    }
+}
+
+/// Length of a PowerShell variable name at the start of `s` (`env:NAME`, `script:x`, `x_1`).
+fn ps_name_len(s: &str) -> usize {
+    let ident = |t: &str| {
+        t.bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            .count()
+    };
+    let first = ident(s);
+    if first == 0 {
+        return 0;
+    }
+    let scope = s.get(..first).unwrap_or("").to_ascii_lowercase();
+    if matches!(scope.as_str(), "env" | "script" | "global" | "local")
+        && s.as_bytes().get(first) == Some(&b':')
+    {
+        let n = ident(s.get(first + 1..).unwrap_or(""));
+        if n > 0 {
+            return first + 1 + n;
+        }
+    }
+    first
+}
+
+/// `$name`, `${name}`, `$env:NAME`, `${env:NAME}` → the name.
+fn var_name(s: &str) -> Option<&str> {
+    let rest = s.strip_prefix('$')?;
+    if let Some(inner) = rest.strip_prefix('{').and_then(|r| r.strip_suffix('}')) {
+        return (!inner.is_empty() && !inner.contains(['{', '}'])).then_some(inner);
+    }
+    let n = ps_name_len(rest);
+    (n > 0 && n == rest.len()).then(|| rest.get(..n)).flatten()
+}
+
+/// `''` pairs only: a single-quoted body without a lone quote.
+fn is_single_quoted_body(s: &str) -> bool {
+    s.replace("''", "").find('\'').is_none()
+}
+
+/// The inner text when `s` is exactly `open … close` with the brackets matching each other.
+fn strip_wrapping<'s>(s: &'s str, open: &str, close: &str) -> Option<&'s str> {
+    let rest = s.strip_prefix(open)?;
+    let open_at = open.len() - 1;
+    let end = matching_close(s, open_at)?;
+    (end + close.len() == s.len())
+        .then(|| rest.get(..end - open.len()))
+        .flatten()
+}
+
+/// Byte index of the `)` / `]` / `}` matching the bracket at `open` (quotes skipped).
+pub(crate) fn matching_close(s: &str, open: usize) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut i = open;
+    let mut quote: Option<u8> = None;
+    while let Some(&c) = b.get(i) {
+        match quote {
+            Some(q) => {
+                if c == b'`' && q == b'"' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'`' => i += 1,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => {
+                    depth = depth.checked_sub(1)?;
+                    if depth == 0 {
+                        return Some(i);
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Splits at a separator byte outside quotes and brackets.
+pub(crate) fn split_top(s: &str, sep: u8) -> Vec<&str> {
+    let b = s.as_bytes();
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match quote {
+            Some(q) => {
+                if c == b'`' && q == b'"' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'`' => i += 1,
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                _ if c == sep && depth == 0 => {
+                    out.push(s.get(start..i).unwrap_or(""));
+                    start = i + 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    out.push(s.get(start..).unwrap_or(""));
+    out
+}
+
+/// `<lhs> -f <rhs>` at the top level (case-insensitive operator between blanks).
+fn split_format(s: &str) -> Option<(&str, &str)> {
+    let b = s.as_bytes();
+    let mut depth = 0usize;
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match quote {
+            Some(q) => {
+                if c == b'`' && q == b'"' {
+                    i += 1;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+                b'-' if depth == 0
+                    && i > 0
+                    && b.get(i - 1).is_some_and(u8::is_ascii_whitespace)
+                    && matches!(b.get(i + 1), Some(b'f' | b'F'))
+                    && b.get(i + 2).is_some_and(u8::is_ascii_whitespace) =>
+                {
+                    return Some((s.get(..i)?, s.get(i + 2..)?));
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    None
+}
+
+/// .NET composite formatting: `{0}`, `{1,10}`, `{0:x}` (alignment and format ignored),
+/// `{{` / `}}`.
+fn format_ps(fmt: &str, args: &[String]) -> Option<String> {
+    let mut out = String::new();
+    let mut chars = fmt.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                out.push('{');
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                out.push('}');
+            }
+            '{' => {
+                let mut spec = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(x) => spec.push(x),
+                        None => return None,
+                    }
+                }
+                let index = spec.split([',', ':']).next().unwrap_or("").trim();
+                let n: usize = index.parse().ok()?;
+                out.push_str(args.get(n)?);
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dockerfile::stages::{StageOptions, analyze};
+    use crate::dockerfile::{Form, parse};
+    use crate::lint::{FileContext, LintContext};
+    use crate::source::SourceFile;
+
+    fn with_script<R>(text: &str, f: impl FnOnce(&Resolver<'_>, &ShellScript<'_>) -> R) -> R {
+        let file = SourceFile::new("Dockerfile", text);
+        let df = parse(&file.text);
+        let model = analyze(&df, &StageOptions::default());
+        let fcx = FileContext::default();
+        let cx = LintContext::new(&file, &df, &model, &fcx);
+        let envs = Envs::new(&df, &model, &file.text);
+        let s = cx.run_scripts().last().expect("a RUN");
+        let r = Resolver::new(envs.at(s.instruction), s);
+        f(&r, s)
+    }
+
+    fn words(text: &str) -> Vec<Value> {
+        with_script(text, |r, s| {
+            s.script
+                .commands
+                .iter()
+                .filter(|c| c.depth == 0 && !c.is_expression())
+                .flat_map(|c| c.words.iter())
+                .map(|w| r.word(w))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn stage_env_and_args() {
+        let df_text = "ARG BASE=alpine:3.20\nARG V=1.0\nFROM ${BASE} AS a\nENV A=1 B=${A}-x\nFROM a\nARG V\nENV C=$B/$V\nRUN echo $A $B $C ${NOPE:-d} $NOPE\n";
+        let v = words(df_text);
+        let t: Vec<_> = v.iter().map(|v| (v.text.as_str(), v.resolved)).collect();
+        assert_eq!(
+            t,
+            [
+                ("echo", true),
+                ("1", true),
+                ("1-x", true),
+                ("1-x/1.0", true),
+                ("d", true),
+                ("$NOPE", false)
+            ]
+        );
+        assert_eq!(v[1].expression.as_deref(), Some("$A"));
+        assert_eq!(v[0].expression, None);
+    }
+
+    #[test]
+    fn args_do_not_cross_stages() {
+        let v = words("FROM alpine AS a\nARG X=1\nENV Y=2\nFROM a\nRUN echo $X $Y\n");
+        assert!(!v[1].resolved);
+        assert_eq!(v[2].text, "2");
+    }
+
+    #[test]
+    fn posix_locals_shadow_env() {
+        let v = words(
+            "FROM alpine\nENV V=1\nRUN V=2; sha='ab$c' && u=\"https://x/$V\"; echo $V \"$u\" $sha $(date)\n",
+        );
+        let t: Vec<_> = v.iter().map(|v| v.text.as_str()).collect();
+        assert_eq!(t, ["echo", "2", "https://x/2", "ab$c", "$(date)"]);
+        assert!(!v[4].resolved);
+    }
+
+    #[test]
+    fn powershell_expressions() {
+        let text = "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nSHELL [\"powershell\", \"-Command\"]\nENV NODE_VERSION=22.11.0\nRUN $url = ('https://nodejs.org/dist/v{0}/node-v{0}-win-x64.zip' -f $env:node_version); $b = 'https://x/' + $env:NODE_VERSION + '/a.zip'; $env:EXTRA = \"e-$($env:NODE_VERSION)\"; Write-Host $url $b \"${env:EXTRA}/z\" '$env:NODE_VERSION' \"$nope\" (\"{0}-{{x}}\" -f 'y')\n";
+        let v = words(text);
+        let t: Vec<_> = v.iter().map(|v| (v.text.as_str(), v.resolved)).collect();
+        assert_eq!(
+            t[1..],
+            [
+                ("https://nodejs.org/dist/v22.11.0/node-v22.11.0-win-x64.zip", true),
+                ("https://x/22.11.0/a.zip", true),
+                ("e-22.11.0/z", true),
+                ("$env:NODE_VERSION", true),
+                ("$nope", false),
+                ("y-{x}", true),
+            ]
+        );
+    }
+
+    #[test]
+    fn cmd_percent_variables() {
+        let v = words(
+            "# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nENV Tool_Ver=3.1\nRUN set X=1 && curl.exe -o t.zip https://x/%TOOL_VER%/t.zip %X% 100%\n",
+        );
+        let t: Vec<_> = v.iter().map(|v| (v.text.as_str(), v.resolved)).collect();
+        assert!(t.contains(&("https://x/3.1/t.zip", true)), "{t:?}");
+        assert!(t.contains(&("%X%", false)), "{t:?}");
+        assert!(t.contains(&("100%", true)), "{t:?}");
+    }
+
+    #[test]
+    fn evaluator_edges() {
+        let file = SourceFile::new("Dockerfile", "FROM x\n");
+        let df = parse(&file.text);
+        let model = analyze(&df, &StageOptions::default());
+        let envs = Envs::new(&df, &model, &file.text);
+        let r = Resolver::plain(envs.at(0), Dialect::PowerShell, "");
+        assert_eq!(r.ps_eval("'it''s'", 0, 0).as_deref(), Some("it's"));
+        assert_eq!(r.ps_eval("'{0}' -f", 0, 0), None);
+        assert_eq!(r.ps_eval("'{1}' -f 'a'", 0, 0), None);
+        assert_eq!(r.ps_eval("((('a')))", 0, 0).as_deref(), Some("a"));
+        assert_eq!(r.ps_eval("(Get-Item x).Name", 0, 0), None);
+        let deep = format!("{}'a'{}", "(".repeat(100), ")".repeat(100));
+        assert_eq!(r.ps_eval(&deep, 0, 0), None);
+        assert!(matches!(df.instructions[0].form, Form::None));
+    }
+}
