@@ -264,21 +264,27 @@ pub(crate) struct Sink {
     pub pip_requirements: Vec<String>,
 }
 
-/// Identity for merging: the component key plus, for files and images, where they come from
-/// (two `setup.exe` from different hosts are different files).
+/// Identity for merging: the component key plus, for files and images, the full URL or
+/// reference (two `setup.exe` from different hosts are different files; `x:1@sha256:…` and
+/// `x:1` may be different images).
 fn merge_key(c: &Component) -> (Ecosystem, String, VersionSpec, String) {
     let (e, n, v) = c.key();
     let origin = match c.ecosystem {
-        Ecosystem::File => c.url.clone().unwrap_or_default(),
-        Ecosystem::Container => c.properties.get("registry").cloned().unwrap_or_default(),
+        Ecosystem::File | Ecosystem::Container => c.url.clone().unwrap_or_default(),
         _ => String::new(),
     };
     (e, n, v, origin)
 }
 
 impl Sink {
+    /// Adds a component; one without a plausible name (no letter or digit, or containing
+    /// whitespace, as malformed input gives) is dropped.
     pub fn push(&mut self, c: Component) {
-        self.components.push(c);
+        let plausible = c.name.chars().any(char::is_alphanumeric)
+            && !c.name.contains(char::is_whitespace);
+        if plausible {
+            self.components.push(c);
+        }
     }
 
     /// One component per identity with merged evidence, scope (`Required` wins), hashes and
@@ -369,7 +375,11 @@ fn oci_labels(doc: &Doc<'_>) -> BTreeMap<String, String> {
                     .map(|s| s.slice(&doc.file.text))
                     .filter(|r| !r.is_empty() && !r.contains('\n'))
                     .unwrap_or(v);
-                r.raw(raw, v, 0).text
+                // A label from a build argument without a value here is unknown, not `$X`.
+                match r.raw(raw, v, 0) {
+                    x if x.resolved => x.text,
+                    _ => continue,
+                }
             } else {
                 v.clone()
             };
@@ -417,7 +427,11 @@ pub(crate) fn versioned(
                     .insert("versionExpression".to_string(), e.clone());
             }
             match v.get() {
-                Some(t) if !t.trim().is_empty() && !has_var(t) => {
+                // `pkg==`, `pkg@`: an operator without a version.
+                Some(t) if !t.chars().any(|c| c.is_ascii_alphanumeric()) => {
+                    (VersionSpec::Unpinned, "false")
+                }
+                Some(t) if !has_var(t) => {
                     let spec = classify(t.trim());
                     let pinned = if matches!(spec, VersionSpec::Exact(_)) {
                         "true"
@@ -426,7 +440,6 @@ pub(crate) fn versioned(
                     };
                     (spec, pinned)
                 }
-                Some(t) if t.trim().is_empty() => (VersionSpec::Unpinned, "false"),
                 Some(_) | None => (VersionSpec::Unpinned, "unknown"),
             }
         }

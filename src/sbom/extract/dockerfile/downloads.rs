@@ -323,7 +323,7 @@ fn is_pure_variable(s: &str) -> bool {
 }
 
 /// The file name a URL names: the last path segment, or the host for a bare host.
-fn url_file_name(url: &str) -> String {
+pub(super) fn url_file_name(url: &str) -> String {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let rest = rest.split(['?', '#']).next().unwrap_or(rest);
     match rest.split_once('/') {

@@ -18,6 +18,9 @@ pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
             continue;
         }
         let Some(img) = u.image() else {
+            if u.raw.trim().is_empty() {
+                continue; // a parse error the linter reports
+            }
             let why = match (&u.expanded, &u.reference) {
                 (None, _) if !u.unresolved.is_empty() => format!(
                     "image `{}` is not in the SBOM: {} {} no value here (pass it as a build argument to resolve it)",

@@ -11,6 +11,7 @@ use crate::lint::helpers::packages::{
 use crate::sbom::model::{Component, ComponentType, Ecosystem, Scope, VersionSpec};
 
 use super::env::{Resolver, Value};
+use super::downloads::url_file_name;
 use super::{Doc, Sink, has_var, versioned};
 
 /// One command being looked at.
@@ -67,13 +68,47 @@ impl Cmd<'_, '_> {
     }
 }
 
-/// The part of a spec that holds the version, as a [`Value`] carrying the word's expression.
-fn part(of: &Value, text: &str) -> Value {
+/// The version part of a package spec as a [`Value`]: `text` is the part of the resolved spec,
+/// and the expression (when the word used variables) is the same part of the spec as written.
+fn part(of: &Value, text: &str, split: impl Fn(&str) -> Option<&str>) -> Value {
     Value {
         text: text.to_string(),
-        expression: of.expression.clone(),
+        expression: of
+            .expression
+            .as_deref()
+            .and_then(split)
+            .filter(|e| has_var(e))
+            .map(str::to_string),
         resolved: of.resolved || !has_var(text),
     }
+}
+
+/// A package argument that is a URL (`dnf install https://…/x.rpm`, `pip install
+/// https://…/x.whl`): the package manager downloads that file.
+fn remote_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) -> bool {
+    let t = spec.text.trim();
+    let l = t.to_ascii_lowercase();
+    if !(l.starts_with("http://") || l.starts_with("https://") || l.starts_with("ftp://")) {
+        return false;
+    }
+    let mut c = cmd.doc.component(
+        Ecosystem::File,
+        ComponentType::File,
+        url_file_name(t),
+        VersionSpec::Unpinned,
+        cmd.script.span(w.range.clone()),
+        cmd.script.stage,
+    );
+    c.url = Some(t.to_string());
+    c.properties
+        .insert("downloader".to_string(), cmd.inv.name());
+    c.properties
+        .insert("verified".to_string(), "false".to_string());
+    if let Some(e) = &spec.expression {
+        c.properties.insert("urlExpression".to_string(), e.clone());
+    }
+    sink.push(c);
+    true
 }
 
 pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
@@ -291,7 +326,7 @@ fn dotnet_tool(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
     }
     let version = match d.args.value(&["version"]) {
         Some(o) => Some(cmd.opt_value(o.word)),
-        None => inline.map(|t| part(&v, t)),
+        None => inline.map(|t| part(&v, t, |s| s.split_once('@').map(|x| x.1))),
     };
     let mut c = cmd.package(
         Ecosystem::NuGet,
@@ -357,6 +392,7 @@ fn os_packages(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
 
 fn apt_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value, release: Option<&str>) {
     if apt_pin(&spec.text) == Pin::Artifact {
+        remote_package(cmd, sink, w, spec);
         return;
     }
     let a = apt_spec(&spec.text);
@@ -369,7 +405,7 @@ fn apt_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value, rel
         a.name,
         w.range.clone(),
     );
-    let version = a.version.map(|v| part(spec, v));
+    let version = a.version.map(|v| part(spec, v, |s| apt_spec(s).version));
     versioned(&mut c, version.as_ref(), |t| {
         if t.contains('*') {
             VersionSpec::Floating(t.to_string())
@@ -388,6 +424,7 @@ fn apt_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value, rel
 
 fn apk_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) {
     if apk_pin(&spec.text) == Pin::Artifact {
+        remote_package(cmd, sink, w, spec);
         return;
     }
     let a = apk_spec(&spec.text);
@@ -401,7 +438,7 @@ fn apk_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) {
         w.range.clone(),
     );
     let op = a.op.unwrap_or("");
-    let version = a.version.map(|v| part(spec, v));
+    let version = a.version.map(|v| part(spec, v, |s| apk_spec(s).version));
     versioned(&mut c, version.as_ref(), |t| match op {
         "=" if t.contains('*') => VersionSpec::Floating(t.to_string()),
         "=" => VersionSpec::Exact(t.to_string()),
@@ -416,6 +453,7 @@ fn apk_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) {
 
 fn rpm_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) {
     if rpm_pin(&spec.text) == Pin::Artifact {
+        remote_package(cmd, sink, w, spec);
         return;
     }
     let r = rpm_spec(&spec.text);
@@ -429,7 +467,16 @@ fn rpm_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) {
         w.range.clone(),
     );
     let op = r.op.unwrap_or("");
-    let version = r.version.map(|v| part(spec, v));
+    let mut version = r.version.map(|v| part(spec, v, |s| rpm_spec(s).version));
+    // `name-1.2-3.el9.x86_64`: the architecture is not part of the version.
+    if matches!(op, "" | "=" | "==")
+        && let Some(v) = version.as_mut()
+        && let Some((ver, arch)) = v.text.rsplit_once('.')
+        && RPM_ARCHES.contains(&arch)
+    {
+        c.properties.insert("arch".to_string(), arch.to_string());
+        v.text = ver.to_string();
+    }
     versioned(&mut c, version.as_ref(), |t| match op {
         "" | "=" | "==" if t.contains('*') => VersionSpec::Floating(t.to_string()),
         "" | "=" | "==" => VersionSpec::Exact(t.to_string()),
@@ -437,6 +484,10 @@ fn rpm_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) {
     });
     sink.push(c);
 }
+
+const RPM_ARCHES: &[&str] = &[
+    "x86_64", "aarch64", "noarch", "i686", "i386", "ppc64le", "s390x", "armv7hl", "src",
+];
 
 /// PEP 503 normalized project name.
 fn pep503(name: &str) -> String {
@@ -474,6 +525,7 @@ fn pip(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
     for w in &args.operands {
         for spec in cmd.specs(w) {
             let Some(req) = pip_requirement(&spec.text) else {
+                remote_package(cmd, sink, w, &spec);
                 continue;
             };
             if has_var(req.name) {
@@ -485,7 +537,9 @@ fn pip(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
                 &pep503(req.name),
                 w.range.clone(),
             );
-            let version = req.specifier.map(|v| part(&spec, v));
+            let version = req
+                .specifier
+                .map(|v| part(&spec, v, |s| pip_requirement(s).and_then(|r| r.specifier)));
             versioned(&mut c, version.as_ref(), |t| {
                 let exact = t
                     .strip_prefix("===")
@@ -497,6 +551,9 @@ fn pip(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
                     None => VersionSpec::Range(t.to_string()),
                 }
             });
+            let installer = if cmd.inv.name() == "uv" { "uv pip" } else { "pip" };
+            c.properties
+                .insert("installer".to_string(), installer.to_string());
             if let Some(e) = req.extras {
                 c.properties.insert("extras".to_string(), e.to_string());
             }
@@ -523,6 +580,7 @@ fn node_packages(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
     for w in &n.packages {
         for spec in cmd.specs(w) {
             if npm_pin(&spec.text) == Pin::Artifact {
+                remote_package(cmd, sink, w, &spec);
                 continue;
             }
             let (full, ver) = npm_name_version(&spec.text);
@@ -538,7 +596,7 @@ fn node_packages(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
             }
             let mut c = cmd.package(Ecosystem::Npm, ComponentType::Library, name, w.range.clone());
             c.namespace = namespace;
-            let version = ver.map(|v| part(&spec, v));
+            let version = ver.map(|v| part(&spec, v, |s| npm_name_version(s).1));
             versioned(&mut c, version.as_ref(), |t| {
                 if is_exact_semver(t) {
                     let v = t.strip_prefix('v').or_else(|| t.strip_prefix('=')).unwrap_or(t);
@@ -588,7 +646,9 @@ fn gems(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
                 name,
                 w.range.clone(),
             );
-            let v = version.clone().or_else(|| inline.map(|i| part(&spec, i)));
+            let v = version
+                .clone()
+                .or_else(|| inline.map(|i| part(&spec, i, |s| s.split_once(':').map(|x| x.1))));
             versioned(&mut c, v.as_ref(), |t| {
                 let bare = t.trim_start_matches('=').trim();
                 if !bare.is_empty() && !t.contains(['~', '>', '<', '!', ',']) {
@@ -646,7 +706,7 @@ fn go_install(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
             w.range.clone(),
         );
         c.namespace = namespace;
-        let v = part(&spec, ver);
+        let v = part(&spec, ver, |s| s.rsplit_once('@').map(|x| x.1));
         versioned(&mut c, Some(&v), go_version);
         sink.push(c);
     }
@@ -677,7 +737,11 @@ fn cargo_install(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
         );
         let v = version
             .clone()
-            .or_else(|| inline.as_deref().map(|i| part(&spec, i)));
+            .or_else(|| {
+                inline
+                    .as_deref()
+                    .map(|i| part(&spec, i, |s| s.split_once('@').map(|x| x.1)))
+            });
         versioned(&mut c, v.as_ref(), |t| {
             let bare = t.trim_start_matches('=');
             if is_exact_semver(bare) {
