@@ -97,7 +97,10 @@ fn check_invariants(text: &str, x: &Extracted) {
         assert!(!c.name.is_empty(), "empty name: {c:?}");
         assert!(!c.evidence.is_empty(), "no evidence: {c:?}");
         for e in &c.evidence {
-            assert!(e.span.start <= e.span.end && e.span.end <= text.len(), "{e:?}");
+            assert!(
+                e.span.start <= e.span.end && e.span.end <= text.len(),
+                "{e:?}"
+            );
             assert!(text.get(e.span.start..e.span.end).is_some(), "{e:?}");
             assert_eq!(Some(e.line), line_of(e.span.start), "{e:?}");
         }
@@ -130,7 +133,11 @@ fn fixtures() {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let x = extract(&format!("{name}/Dockerfile"), &text);
         check_invariants(&text, &x);
-        assert_eq!(x, extract(&format!("{name}/Dockerfile"), &text), "deterministic");
+        assert_eq!(
+            x,
+            extract(&format!("{name}/Dockerfile"), &text),
+            "deterministic"
+        );
         insta::assert_snapshot!(name.clone(), render(&text, &x));
     }
 }
@@ -151,10 +158,16 @@ fn verified_download_gets_hash_only_when_checked() {
     let x = extract("Dockerfile", &df);
     let node = find(&x, "node-v22.11.0-win-x64.zip");
     assert_eq!(node.hashes, vec![("SHA-256".to_string(), sha.to_string())]);
-    assert_eq!(node.properties.get("verified").map(String::as_str), Some("true"));
+    assert_eq!(
+        node.properties.get("verified").map(String::as_str),
+        Some("true")
+    );
     let other = find(&x, "other.zip");
     assert!(other.hashes.is_empty());
-    assert_eq!(other.properties.get("verified").map(String::as_str), Some("false"));
+    assert_eq!(
+        other.properties.get("verified").map(String::as_str),
+        Some("false")
+    );
 }
 
 #[test]
@@ -175,7 +188,10 @@ fn scopes_follow_stage_roles() {
     );
     let role = |n: &str| {
         let c = find(&x, n);
-        (c.scope, c.properties.get("stageRole").cloned().unwrap_or_default())
+        (
+            c.scope,
+            c.properties.get("stageRole").cloned().unwrap_or_default(),
+        )
     };
     use portcullis::sbom::Scope;
     assert_eq!(role("gcc"), (Scope::Optional, "unused".to_string()));

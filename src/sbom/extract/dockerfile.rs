@@ -44,8 +44,7 @@ use crate::engine::{FileKind, classify};
 use crate::lint::{FileContext, LintContext, ShellScript};
 use crate::sbom::extract::ExtractContext;
 use crate::sbom::model::{
-    Component, ComponentType, Ecosystem, Evidence, ExtractDiagnostic, Extracted, Scope,
-    VersionSpec,
+    Component, ComponentType, Ecosystem, Evidence, ExtractDiagnostic, Extracted, Scope, VersionSpec,
 };
 use crate::source::{SourceFile, Span};
 
@@ -280,8 +279,8 @@ impl Sink {
     /// Adds a component; one without a plausible name (no letter or digit, or containing
     /// whitespace, as malformed input gives) is dropped.
     pub fn push(&mut self, c: Component) {
-        let plausible = c.name.chars().any(char::is_alphanumeric)
-            && !c.name.contains(char::is_whitespace);
+        let plausible =
+            c.name.chars().any(char::is_alphanumeric) && !c.name.contains(char::is_whitespace);
         if plausible {
             self.components.push(c);
         }

@@ -56,9 +56,11 @@ pub struct Extractor {
 
 /// Every extractor, in a fixed order.
 pub fn all() -> &'static [Extractor] {
-    &[
-        Extractor { name: "dockerfile", wants: dockerfile::wants, extract: dockerfile::extract },
-    ]
+    &[Extractor {
+        name: "dockerfile",
+        wants: dockerfile::wants,
+        extract: dockerfile::extract,
+    }]
 }
 
 /// File name (last path component) of a repo-relative path.

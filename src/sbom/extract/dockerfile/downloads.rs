@@ -277,11 +277,10 @@ fn apply_checks(d: &mut Download, checks: &[Check]) {
     if c.properties.get("verified").is_some_and(|v| v == "true") {
         return;
     }
-    let hit = d.output.as_ref().and_then(|out| {
-        checks
-            .iter()
-            .find(|k| k.stage == d.stage && k.file == *out)
-    });
+    let hit = d
+        .output
+        .as_ref()
+        .and_then(|out| checks.iter().find(|k| k.stage == d.stage && k.file == *out));
     match hit {
         Some(k) => {
             c.hashes.push((k.alg.to_string(), k.hex.clone()));
@@ -413,7 +412,8 @@ fn add_instruction(doc: &Doc<'_>, idx: usize, inst: &Instruction, out: &mut Vec<
         } else {
             r.raw(raw, &w.text, 0)
         };
-        let git = v.text.starts_with("git@") || v.text.contains(".git#") || v.text.ends_with(".git");
+        let git =
+            v.text.starts_with("git@") || v.text.contains(".git#") || v.text.ends_with(".git");
         if !(is_url(&v.text) || git || (!v.resolved && is_url(&w.text))) {
             continue;
         }
@@ -485,9 +485,7 @@ fn script_downloads(doc: &Doc<'_>, s: &ShellScript<'_>, r: &Resolver<'_>, out: &
         let found = match name.as_str() {
             "invoke-webrequest" | "invoke-restmethod" => web_cmdlet(inv.args),
             "start-bitstransfer" => bits_transfer(inv.args),
-            "curl" if inv.args.iter().any(|w| starts_ci(&w.text, "-outf")) => {
-                web_cmdlet(inv.args)
-            }
+            "curl" if inv.args.iter().any(|w| starts_ci(&w.text, "-outf")) => web_cmdlet(inv.args),
             "curl" => curl(inv.args),
             "wget" => wget(inv.args),
             "certutil"
@@ -498,7 +496,12 @@ fn script_downloads(doc: &Doc<'_>, s: &ShellScript<'_>, r: &Resolver<'_>, out: &
             {
                 url_then_output(inv.args)
             }
-            "bitsadmin" if inv.args.iter().any(|w| w.text.eq_ignore_ascii_case("/transfer")) => {
+            "bitsadmin"
+                if inv
+                    .args
+                    .iter()
+                    .any(|w| w.text.eq_ignore_ascii_case("/transfer")) =>
+            {
                 url_then_output(inv.args)
             }
             _ => Vec::new(),
@@ -554,13 +557,28 @@ fn bits_transfer(args: &[ShWord]) -> Found<'_> {
 
 fn curl(args: &[ShWord]) -> Found<'_> {
     let p = parse_args(args, &CURL_OPTS);
-    let uploads = ["d", "data", "data-raw", "data-binary", "data-urlencode", "F", "form", "T", "upload-file", "json"];
+    let uploads = [
+        "d",
+        "data",
+        "data-raw",
+        "data-binary",
+        "data-urlencode",
+        "F",
+        "form",
+        "T",
+        "upload-file",
+        "json",
+    ];
     if p.has(&uploads) {
         return Vec::new();
     }
     let mut urls: Vec<&ShWord> = p.values(&["url"]).into_iter().map(|v| v.word).collect();
     urls.extend(p.operands.iter().copied());
-    let outputs: Vec<&ShWord> = p.values(&["o", "output"]).into_iter().map(|v| v.word).collect();
+    let outputs: Vec<&ShWord> = p
+        .values(&["o", "output"])
+        .into_iter()
+        .map(|v| v.word)
+        .collect();
     urls.into_iter()
         .enumerate()
         .map(|(i, u)| (u, outputs.get(i).copied()))
@@ -655,7 +673,15 @@ fn webclient(doc: &Doc<'_>, s: &ShellScript<'_>, r: &Resolver<'_>, out: &mut Vec
             })
         };
         let label = format!("webclient.download{}", kind.as_str().to_ascii_lowercase());
-        download(doc, &url, s.span(url_range), s.stage, &label, output.as_ref(), out);
+        download(
+            doc,
+            &url,
+            s.span(url_range),
+            s.stage,
+            &label,
+            output.as_ref(),
+            out,
+        );
     }
 }
 

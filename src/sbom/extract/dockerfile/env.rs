@@ -117,9 +117,11 @@ impl<'a> Envs<'a> {
                         for kv in &inst.pairs {
                             let value = match &kv.value {
                                 Some(_) => self.value(kv, &env, &args, case_insensitive),
-                                None => globals.get(kv.key.as_str()).copied().flatten().map(
-                                    str::to_string,
-                                ),
+                                None => globals
+                                    .get(kv.key.as_str())
+                                    .copied()
+                                    .flatten()
+                                    .map(str::to_string),
                             };
                             match value {
                                 Some(v) => {
@@ -296,8 +298,10 @@ static POSIX_ASSIGN: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 static PS_ASSIGN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?is)^\s*\$(?:(?:script|global|local):)?((?:env:)?[A-Za-z_][A-Za-z0-9_]*)\s*=([^=].*)$")
-        .ok()
+    Regex::new(
+        r"(?is)^\s*\$(?:(?:script|global|local):)?((?:env:)?[A-Za-z_][A-Za-z0-9_]*)\s*=([^=].*)$",
+    )
+    .ok()
 });
 
 impl<'s> Resolver<'s> {
@@ -382,17 +386,15 @@ impl<'s> Resolver<'s> {
 
     /// The latest script-local assignment of `name` before `at`.
     fn local(&self, name: &str, at: usize, ci: bool) -> Option<&Local> {
-        self.locals
-            .iter()
-            .filter(|l| l.offset < at)
-            .filter(|l| {
-                if ci {
+        // `locals` are in source order.
+        self.locals.iter().rev().find(|l| {
+            l.offset < at
+                && if ci {
                     l.name.eq_ignore_ascii_case(name)
                 } else {
                     l.name == name
                 }
-            })
-            .last()
+        })
     }
 
     /// Resolves a word of this script.
@@ -887,7 +889,10 @@ mod tests {
         assert_eq!(
             t[1..],
             [
-                ("https://nodejs.org/dist/v22.11.0/node-v22.11.0-win-x64.zip", true),
+                (
+                    "https://nodejs.org/dist/v22.11.0/node-v22.11.0-win-x64.zip",
+                    true
+                ),
                 ("https://x/22.11.0/a.zip", true),
                 ("e-22.11.0/z", true),
                 ("$env:NODE_VERSION", true),

@@ -26,10 +26,17 @@ pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
                     "image `{}` is not in the SBOM: {} {} no value here (pass it as a build argument to resolve it)",
                     u.raw,
                     u.unresolved.join(", "),
-                    if u.unresolved.len() == 1 { "has" } else { "have" }
+                    if u.unresolved.len() == 1 {
+                        "has"
+                    } else {
+                        "have"
+                    }
                 ),
                 (_, Some(Err(e))) => format!("image `{}` is not in the SBOM: {e}", u.raw),
-                _ => format!("image `{}` is not in the SBOM: it cannot be resolved", u.raw),
+                _ => format!(
+                    "image `{}` is not in the SBOM: it cannot be resolved",
+                    u.raw
+                ),
             };
             sink.diagnostics.push(doc.note(u.span, why));
             continue;
@@ -59,13 +66,10 @@ pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
         c.properties.insert("use".to_string(), kind.to_string());
         c.properties
             .insert("registry".to_string(), img.registry.clone());
-        c.properties.insert(
-            "pinned".to_string(),
-            img.digest.is_some().to_string(),
-        );
+        c.properties
+            .insert("pinned".to_string(), img.digest.is_some().to_string());
         if u.raw != u.expanded.clone().unwrap_or_default() {
-            c.properties
-                .insert("reference".to_string(), u.raw.clone());
+            c.properties.insert("reference".to_string(), u.raw.clone());
         }
         if u.kind == UseKind::From
             && let Some(p) = u

@@ -10,8 +10,8 @@ use crate::lint::helpers::packages::{
 };
 use crate::sbom::model::{Component, ComponentType, Ecosystem, Scope, VersionSpec};
 
-use super::env::{Resolver, Value};
 use super::downloads::url_file_name;
+use super::env::{Resolver, Value};
 use super::{Doc, Sink, has_var, versioned};
 
 /// One command being looked at.
@@ -146,7 +146,9 @@ pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
 fn nuget_version(t: &str) -> VersionSpec {
     match nuget_version_pin(t) {
         Pin::Exact => VersionSpec::Exact(t.to_string()),
-        _ if t.contains('*') && !t.contains(['[', '(', ',']) => VersionSpec::Floating(t.to_string()),
+        _ if t.contains('*') && !t.contains(['[', '(', ',']) => {
+            VersionSpec::Floating(t.to_string())
+        }
         _ => VersionSpec::Range(t.to_string()),
     }
 }
@@ -154,9 +156,11 @@ fn nuget_version(t: &str) -> VersionSpec {
 fn is_local_package(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
     is_path_or_url(name)
-        || [".config", ".nuspec", ".nupkg", ".msi", ".msu", ".exe", ".zip"]
-            .iter()
-            .any(|e| l.ends_with(e))
+        || [
+            ".config", ".nuspec", ".nupkg", ".msi", ".msu", ".exe", ".zip",
+        ]
+        .iter()
+        .any(|e| l.ends_with(e))
 }
 
 fn choco_install(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
@@ -262,7 +266,8 @@ fn range_value(min: Option<Value>, max: Option<Value>) -> Option<Value> {
         return None;
     }
     let text = |v: &Option<Value>| v.as_ref().map(|v| v.text.clone()).unwrap_or_default();
-    let resolved = min.as_ref().is_none_or(|v| v.resolved) && max.as_ref().is_none_or(|v| v.resolved);
+    let resolved =
+        min.as_ref().is_none_or(|v| v.resolved) && max.as_ref().is_none_or(|v| v.resolved);
     let expression = match (&min, &max) {
         (Some(a), _) if a.expression.is_some() => a.expression.clone(),
         (_, Some(b)) if b.expression.is_some() => b.expression.clone(),
@@ -390,7 +395,13 @@ fn os_packages(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
     }
 }
 
-fn apt_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value, release: Option<&str>) {
+fn apt_package(
+    cmd: &Cmd<'_, '_>,
+    sink: &mut Sink,
+    w: &ShWord,
+    spec: &Value,
+    release: Option<&str>,
+) {
     if apt_pin(&spec.text) == Pin::Artifact {
         remote_package(cmd, sink, w, spec);
         return;
@@ -519,9 +530,7 @@ fn pip(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
     if !files.is_empty() {
         sink.pip_requirements.extend(files.iter().cloned());
     }
-    let index = args
-        .value(&["i", "index-url"])
-        .map(|v| v.text.to_string());
+    let index = args.value(&["i", "index-url"]).map(|v| v.text.to_string());
     for w in &args.operands {
         for spec in cmd.specs(w) {
             let Some(req) = pip_requirement(&spec.text) else {
@@ -551,7 +560,11 @@ fn pip(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
                     None => VersionSpec::Range(t.to_string()),
                 }
             });
-            let installer = if cmd.inv.name() == "uv" { "uv pip" } else { "pip" };
+            let installer = if cmd.inv.name() == "uv" {
+                "uv pip"
+            } else {
+                "pip"
+            };
             c.properties
                 .insert("installer".to_string(), installer.to_string());
             if let Some(e) = req.extras {
@@ -594,12 +607,20 @@ fn node_packages(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
             if name.is_empty() {
                 continue;
             }
-            let mut c = cmd.package(Ecosystem::Npm, ComponentType::Library, name, w.range.clone());
+            let mut c = cmd.package(
+                Ecosystem::Npm,
+                ComponentType::Library,
+                name,
+                w.range.clone(),
+            );
             c.namespace = namespace;
             let version = ver.map(|v| part(&spec, v, |s| npm_name_version(s).1));
             versioned(&mut c, version.as_ref(), |t| {
                 if is_exact_semver(t) {
-                    let v = t.strip_prefix('v').or_else(|| t.strip_prefix('=')).unwrap_or(t);
+                    let v = t
+                        .strip_prefix('v')
+                        .or_else(|| t.strip_prefix('='))
+                        .unwrap_or(t);
                     VersionSpec::Exact(v.to_string())
                 } else if t.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-') {
                     VersionSpec::Floating(t.to_string())
@@ -735,13 +756,11 @@ fn cargo_install(cmd: &Cmd<'_, '_>, sink: &mut Sink) {
             &name,
             w.range.clone(),
         );
-        let v = version
-            .clone()
-            .or_else(|| {
-                inline
-                    .as_deref()
-                    .map(|i| part(&spec, i, |s| s.split_once('@').map(|x| x.1)))
-            });
+        let v = version.clone().or_else(|| {
+            inline
+                .as_deref()
+                .map(|i| part(&spec, i, |s| s.split_once('@').map(|x| x.1)))
+        });
         versioned(&mut c, v.as_ref(), |t| {
             let bare = t.trim_start_matches('=');
             if is_exact_semver(bare) {

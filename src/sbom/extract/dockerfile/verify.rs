@@ -98,8 +98,9 @@ static PS_VALUE: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r#"\$\{env:[A-Za-z_][A-Za-z0-9_]*\}|\$env:[A-Za-z_][A-Za-z0-9_]*|'[^']*'|"[^"]*"|\$[A-Za-z_][A-Za-z0-9_]*"#)
         .ok()
 });
-static PS_ASSIGNED: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?s)^\s*\$(?:(?:script|global|local):)?([A-Za-z_][A-Za-z0-9_]*)\s*=[^=]").ok());
+static PS_ASSIGNED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?s)^\s*\$(?:(?:script|global|local):)?([A-Za-z_][A-Za-z0-9_]*)\s*=[^=]").ok()
+});
 static PS_ASSIGN_BEFORE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[(\[]*\s*$").ok());
 
@@ -224,7 +225,8 @@ fn is_check_mode(args: &[ShWord]) -> bool {
             || (t.starts_with('-')
                 && !t.starts_with("--")
                 && t.len() > 1
-                && t.get(1..).is_some_and(|f| f.contains('c') && !f.contains('a')))
+                && t.get(1..)
+                    .is_some_and(|f| f.contains('c') && !f.contains('a')))
             || t == "-c"
     })
 }
@@ -374,7 +376,13 @@ fn test_compare(s: &ShellScript<'_>, r: &Resolver<'_>, c: &Command, out: &mut Ve
             && n.range.end <= c.range.end
             && matches!(
                 n.name().as_str(),
-                "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum" | "shasum"
+                "sha1sum"
+                    | "sha224sum"
+                    | "sha256sum"
+                    | "sha384sum"
+                    | "sha512sum"
+                    | "md5sum"
+                    | "shasum"
             )
     });
     let Some(inner) = inner else { return };
@@ -431,11 +439,18 @@ fn certutil(s: &ShellScript<'_>, r: &Resolver<'_>, i: usize, c: &Command, out: &
         .skip(i + 1)
         .find(|(j, n)| n.connector == Connector::Pipe && s.script.previous(*j) == Some(i));
     let Some((_, next)) = next else { return };
-    if !matches!(program_name(&next.words.first().map_or(String::new(), |w| w.text.clone())).as_str(), "findstr" | "find") {
+    if !matches!(
+        program_name(&next.words.first().map_or(String::new(), |w| w.text.clone())).as_str(),
+        "findstr" | "find"
+    ) {
         return;
     }
     for w in next.args() {
-        if let Some(hex) = r.word(w).get().and_then(|t| digest(t.trim_matches('"'), len)) {
+        if let Some(hex) = r
+            .word(w)
+            .get()
+            .and_then(|t| digest(t.trim_matches('"'), len))
+        {
             out.push(Check {
                 stage: s.stage,
                 file: file_key(&r.word(path).text),
@@ -460,7 +475,10 @@ mod tests {
         assert_eq!(algorithm("md5"), Some(("MD5", 32)));
         assert_eq!(algorithm("crc32"), None);
         let h = "A".repeat(64);
-        assert_eq!(parse_digest(&format!("sha256:{h}")), Some(("SHA-256", "a".repeat(64))));
+        assert_eq!(
+            parse_digest(&format!("sha256:{h}")),
+            Some(("SHA-256", "a".repeat(64)))
+        );
         assert_eq!(parse_digest("sha256:abc"), None);
         assert_eq!(parse_digest("nope"), None);
     }
@@ -469,7 +487,10 @@ mod tests {
     fn lines() {
         let h = "0".repeat(64);
         assert_eq!(
-            check_lines(&format!("{h}  /tmp/node.tar.xz\n{h} *x.zip\nSHA256 (y.tgz) = {h}\njunk"), 64),
+            check_lines(
+                &format!("{h}  /tmp/node.tar.xz\n{h} *x.zip\nSHA256 (y.tgz) = {h}\njunk"),
+                64
+            ),
             vec![
                 (h.clone(), "node.tar.xz".to_string()),
                 (h.clone(), "x.zip".to_string()),
