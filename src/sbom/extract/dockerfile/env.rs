@@ -316,10 +316,10 @@ impl<'s> Resolver<'s> {
         };
         match dialect {
             Dialect::Posix => r.posix_locals(),
-            Dialect::PowerShell => r.ps_locals(script),
-            // cmd expands `%X%` when it reads the line: a `set` in the same RUN does not
-            // change what `%X%` means later on that line.
-            Dialect::Cmd => {}
+            // In cmd scripts, PowerShell assignments come from `powershell -Command "…"`.
+            // cmd itself expands `%X%` when it reads the line: a `set` in the same RUN does
+            // not change what `%X%` means later on that line, so cmd has no locals.
+            Dialect::PowerShell | Dialect::Cmd => r.ps_locals(script),
         }
         r
     }
@@ -405,6 +405,30 @@ impl<'s> Resolver<'s> {
 
     /// Resolves text as written at `at` (`unquoted` is the text with quotes removed).
     pub fn raw(&self, raw: &str, unquoted: &str, at: usize) -> Value {
+        if self.dialect == Dialect::Cmd {
+            // cmd expands `%X%` in the whole line before any program (PowerShell included)
+            // sees it.
+            match (self.cmd_expand(raw), self.cmd_expand(unquoted)) {
+                (Some(r), Some(u)) if u == unquoted => return self.expanded(&r, &u, at),
+                (Some(r), Some(u)) => {
+                    let mut v = self.expanded(&r, &u, at);
+                    v.expression = Some(unquoted.to_string());
+                    return v;
+                }
+                _ => {
+                    return Value {
+                        text: unquoted.to_string(),
+                        expression: Some(unquoted.to_string()),
+                        resolved: false,
+                    };
+                }
+            }
+        }
+        self.expanded(raw, unquoted, at)
+    }
+
+    /// [`Resolver::raw`] after cmd's `%X%` expansion.
+    fn expanded(&self, raw: &str, unquoted: &str, at: usize) -> Value {
         let ps = self.dialect == Dialect::PowerShell
             || (self.dialect == Dialect::Cmd && unquoted.contains('$'));
         let resolved = if ps {
@@ -426,10 +450,7 @@ impl<'s> Resolver<'s> {
             self.ps_eval(t, at, 0)
                 .or_else(|| self.ps_interpolate(unquoted, at, 0))
         } else if self.dialect == Dialect::Cmd {
-            if !unquoted.contains('%') {
-                return Value::literal(unquoted);
-            }
-            self.cmd_expand(unquoted)
+            return Value::literal(unquoted);
         } else {
             if !unquoted.contains('$') {
                 return Value::literal(unquoted);
