@@ -115,7 +115,7 @@ pub(crate) struct Doc<'a> {
     pub df: &'a Dockerfile,
     pub model: &'a StageModel,
     pub lint: &'a LintContext<'a>,
-    pub envs: Envs<'a>,
+    pub envs: Envs,
     roles: Vec<Role>,
 }
 
@@ -173,12 +173,12 @@ impl<'a> Doc<'a> {
     }
 
     /// A resolver for the words of `script`.
-    pub fn resolver<'s>(&self, script: &'s ShellScript<'_>) -> Resolver<'s> {
+    pub fn resolver<'s>(&'s self, script: &'s ShellScript<'_>) -> Resolver<'s> {
         Resolver::new(self.envs.at(script.instruction), script)
     }
 
     /// A resolver for instruction arguments (ADD, LABEL): ENV/ARG only, BuildKit's `$` syntax.
-    pub fn instruction_resolver(&self, idx: usize) -> Resolver<'static> {
+    pub fn instruction_resolver(&self, idx: usize) -> Resolver<'_> {
         Resolver::plain(self.envs.at(idx), Dialect::Posix, "")
     }
 

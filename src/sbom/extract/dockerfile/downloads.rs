@@ -4,6 +4,7 @@
 //! `certutil -urlcache` and `bitsadmin /transfer`. A download gets its hash only when the
 //! Dockerfile verifies it (see [`super::verify`]) or ADD carries `--checksum`.
 
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -266,21 +267,26 @@ pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
         script_downloads(doc, s, &r, &mut downloads);
         checks.extend(verify::checks(s, &r));
     }
+    // The first check of each file in each stage.
+    let mut by_file: BTreeMap<(Option<usize>, &str), &Check> = BTreeMap::new();
+    for k in &checks {
+        by_file.entry((k.stage, k.file.as_str())).or_insert(k);
+    }
     for mut d in downloads {
-        apply_checks(&mut d, &checks);
+        apply_checks(&mut d, &by_file);
         sink.push(d.component);
     }
 }
 
-fn apply_checks(d: &mut Download, checks: &[Check]) {
+fn apply_checks(d: &mut Download, checks: &BTreeMap<(Option<usize>, &str), &Check>) {
     let c = &mut d.component;
     if c.properties.get("verified").is_some_and(|v| v == "true") {
         return;
     }
     let hit = d
         .output
-        .as_ref()
-        .and_then(|out| checks.iter().find(|k| k.stage == d.stage && k.file == *out));
+        .as_deref()
+        .and_then(|out| checks.get(&(d.stage, out)));
     match hit {
         Some(k) => {
             c.hashes.push((k.alg.to_string(), k.hex.clone()));

@@ -21,144 +21,175 @@ use crate::lint::ShellScript;
 /// How deep PowerShell expressions are evaluated (parentheses, `$( )`, format arguments).
 const MAX_EVAL_DEPTH: usize = 12;
 
-/// ENV / ARG values in effect at one instruction.
+/// Values a variable took over a stage: `(instruction index, value)` in instruction order;
+/// `None` = declared without a value (`ARG X` with no default and no global value).
 #[derive(Debug, Clone, Default)]
-pub struct Env {
-    vars: BTreeMap<String, String>,
-    /// Windows stages compare variable names case-insensitively.
+struct Table {
+    map: BTreeMap<String, Vec<(usize, Option<String>)>>,
+}
+
+impl Table {
+    fn set(&mut self, key: String, at: usize, value: Option<String>) {
+        self.map.entry(key).or_default().push((at, value));
+    }
+
+    /// The value set by the latest instruction before `at`: `Some(None)` when declared
+    /// without a value, `None` when never set.
+    fn get(&self, key: &str, at: usize) -> Option<Option<&str>> {
+        let history = self.map.get(key)?;
+        let n = history.partition_point(|(i, _)| *i < at);
+        history.get(n.checked_sub(1)?).map(|(_, v)| v.as_deref())
+    }
+}
+
+/// ENV and ARG tables of one stage.
+#[derive(Debug, Clone, Default)]
+struct StageVars {
+    env: Table,
+    args: Table,
+    /// The stage this one is built `FROM` (its ENV is inherited).
+    parent: Option<usize>,
+    /// Windows stages compare variable names case-insensitively (keys are lowercased).
     case_insensitive: bool,
 }
 
-impl Env {
+/// ENV / ARG values of every stage of one Dockerfile, computed in one pass.
+#[derive(Debug, Clone, Default)]
+pub struct Envs {
+    stages: Vec<StageVars>,
+    stage_of: Vec<Option<usize>>,
+}
+
+/// ENV / ARG values in effect at one instruction (before it runs).
+#[derive(Debug, Clone, Copy)]
+pub struct Env<'e> {
+    envs: &'e Envs,
+    stage: Option<usize>,
+    at: usize,
+}
+
+impl Env<'_> {
+    /// The value of a variable (ENV wins over ARG; ENV of parent stages is inherited).
     pub fn get(&self, name: &str) -> Option<&str> {
-        if let Some(v) = self.vars.get(name) {
-            return Some(v);
-        }
-        if self.case_insensitive {
-            return self
-                .vars
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str());
-        }
-        None
+        self.envs.lookup(self.stage, self.at, name)
     }
 
-    /// Case-insensitive lookup (PowerShell `$env:X` on Windows, cmd `%X%`).
+    /// Case-insensitive lookup (PowerShell `$env:X`, cmd `%X%`).
     pub fn get_ci(&self, name: &str) -> Option<&str> {
-        self.vars
-            .get(name)
-            .or_else(|| {
-                self.vars
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                    .map(|(_, v)| v)
-            })
-            .map(String::as_str)
-    }
-}
-
-/// Computes [`Env`]s for instructions of one Dockerfile.
-pub struct Envs<'a> {
-    df: &'a Dockerfile,
-    model: &'a StageModel,
-    text: &'a str,
-}
-
-impl<'a> Envs<'a> {
-    pub fn new(df: &'a Dockerfile, model: &'a StageModel, text: &'a str) -> Self {
-        Self { df, model, text }
-    }
-
-    /// The variables in effect at instruction `idx` (before it runs).
-    pub fn at(&self, idx: usize) -> Env {
-        let Some(stage) = self.model.stage_of.get(idx).copied().flatten() else {
-            return Env::default();
-        };
-        // The FROM chain, root first (bounded against cycles).
-        let mut chain = vec![stage];
-        let mut cur = stage;
-        while let Some(p) = self.model.stages.get(cur).and_then(|s| s.parent_stage) {
-            if chain.contains(&p) || chain.len() > self.model.stages.len() {
-                break;
+        self.get(name).or_else(|| {
+            let stage = self.envs.stages.get(self.stage?)?;
+            if stage.case_insensitive {
+                return None; // already compared case-insensitively
             }
-            chain.push(p);
-            cur = p;
-        }
-        chain.reverse();
-        let case_insensitive = self
-            .model
-            .stages
-            .get(stage)
-            .is_some_and(|s| s.os == Os::Windows);
-        let globals: BTreeMap<&str, Option<&str>> = self
-            .model
+            let key = stage
+                .env
+                .map
+                .keys()
+                .chain(stage.args.map.keys())
+                .find(|k| k.eq_ignore_ascii_case(name))?;
+            self.get(key)
+        })
+    }
+}
+
+impl Envs {
+    pub fn new(df: &Dockerfile, model: &StageModel, text: &str) -> Self {
+        let globals: BTreeMap<&str, Option<&str>> = model
             .global_args
             .iter()
             .map(|a| (a.name.as_str(), a.default.as_deref()))
             .collect();
-        let mut inherited: BTreeMap<String, String> = BTreeMap::new();
-        let mut out = BTreeMap::new();
-        for &s in &chain {
-            let Some(st) = self.model.stages.get(s) else {
-                continue;
-            };
-            let end = if s == stage { idx } else { st.end };
-            let mut env = inherited.clone();
-            let mut args: BTreeMap<String, String> = BTreeMap::new();
-            let insts = self
-                .df
+        let mut envs = Envs {
+            stages: Vec::with_capacity(model.stages.len()),
+            stage_of: model.stage_of.clone(),
+        };
+        for (si, st) in model.stages.iter().enumerate() {
+            // A parent is always an earlier stage; anything else is ignored (no cycles).
+            let parent = st.parent_stage.filter(|p| *p < si);
+            let case_insensitive = st.os == Os::Windows;
+            envs.stages.push(StageVars {
+                parent,
+                case_insensitive,
+                ..StageVars::default()
+            });
+            let insts = df
                 .instructions
-                .get(st.from + 1..end.max(st.from + 1))
+                .get(st.from + 1..st.end.max(st.from + 1))
                 .unwrap_or(&[]);
-            for inst in insts {
-                match inst.kind {
-                    InstructionKind::Arg => {
-                        for kv in &inst.pairs {
-                            let value = match &kv.value {
-                                Some(_) => self.value(kv, &env, &args, case_insensitive),
-                                None => globals
-                                    .get(kv.key.as_str())
-                                    .copied()
-                                    .flatten()
-                                    .map(str::to_string),
-                            };
-                            match value {
-                                Some(v) => {
-                                    args.insert(kv.key.clone(), v);
-                                }
-                                None => {
-                                    args.remove(&kv.key);
-                                }
-                            }
-                        }
+            for (k, inst) in insts.iter().enumerate() {
+                let idx = st.from + 1 + k;
+                let is_arg = match inst.kind {
+                    InstructionKind::Arg => true,
+                    InstructionKind::Env => false,
+                    _ => continue,
+                };
+                // Every pair sees the variables from before the instruction (Docker expands
+                // `ENV a=1 b=$a` with the old `a`).
+                let values: Vec<(String, Option<String>)> = inst
+                    .pairs
+                    .iter()
+                    .map(|kv| {
+                        let value = match &kv.value {
+                            Some(_) => envs.value(kv, df.escape, text, Some(si), idx),
+                            None if is_arg => globals
+                                .get(kv.key.as_str())
+                                .copied()
+                                .flatten()
+                                .map(str::to_string),
+                            None => None,
+                        };
+                        let key = if case_insensitive {
+                            kv.key.to_ascii_lowercase()
+                        } else {
+                            kv.key.clone()
+                        };
+                        (key, value)
+                    })
+                    .collect();
+                if let Some(sv) = envs.stages.get_mut(si) {
+                    let table = if is_arg { &mut sv.args } else { &mut sv.env };
+                    for (key, value) in values {
+                        table.set(key, idx, value);
                     }
-                    InstructionKind::Env => {
-                        for kv in &inst.pairs {
-                            match self.value(kv, &env, &args, case_insensitive) {
-                                Some(v) => {
-                                    env.insert(kv.key.clone(), v);
-                                }
-                                None => {
-                                    env.remove(&kv.key);
-                                }
-                            }
-                        }
-                    }
-                    _ => {}
                 }
             }
-            if s == stage {
-                out = args;
-                out.extend(env);
-            } else {
-                inherited = env;
-            }
         }
+        envs
+    }
+
+    /// The variables in effect at instruction `idx`.
+    pub fn at(&self, idx: usize) -> Env<'_> {
         Env {
-            vars: out,
-            case_insensitive,
+            envs: self,
+            stage: self.stage_of.get(idx).copied().flatten(),
+            at: idx,
         }
+    }
+
+    fn lookup(&self, stage: Option<usize>, at: usize, name: &str) -> Option<&str> {
+        let mut cur = stage?;
+        let mut at = at;
+        let mut own = true;
+        // Parents are earlier stages, so the walk ends; bound it anyway.
+        for _ in 0..=self.stages.len() {
+            let sv = self.stages.get(cur)?;
+            let key = if sv.case_insensitive {
+                std::borrow::Cow::Owned(name.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(name)
+            };
+            if let Some(v) = sv.env.get(&key, at) {
+                return v;
+            }
+            // ARGs do not cross stages.
+            if own && let Some(v) = sv.args.get(&key, at) {
+                return v;
+            }
+            cur = sv.parent?;
+            at = usize::MAX;
+            own = false;
+        }
+        None
     }
 
     /// The value of an ENV / ARG pair with earlier variables expanded; `None` when it uses a
@@ -166,9 +197,10 @@ impl<'a> Envs<'a> {
     fn value(
         &self,
         kv: &KeyValue,
-        env: &BTreeMap<String, String>,
-        args: &BTreeMap<String, String>,
-        ci: bool,
+        escape: char,
+        text: &str,
+        stage: Option<usize>,
+        at: usize,
     ) -> Option<String> {
         let v = kv.value.as_deref()?;
         if !v.contains('$') {
@@ -177,23 +209,11 @@ impl<'a> Envs<'a> {
         // Expand the value as written (quotes and escapes intact) when it is on one line.
         let raw = kv
             .value_span
-            .map(|s| s.slice(self.text))
+            .map(|s| s.slice(text))
             .filter(|r| !r.is_empty() && !r.contains('\n'))
             .unwrap_or(v);
-        let lookup = |name: &str| {
-            let find = |m: &BTreeMap<String, String>| {
-                m.get(name).cloned().or_else(|| {
-                    ci.then(|| {
-                        m.iter()
-                            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                            .map(|(_, v)| v.clone())
-                    })
-                    .flatten()
-                })
-            };
-            find(env).or_else(|| find(args))
-        };
-        let e = expand(raw, self.df.escape, &lookup);
+        let lookup = |name: &str| self.lookup(stage, at, name).map(str::to_string);
+        let e = expand(raw, escape, &lookup);
         (e.error.is_none() && plain_refs(raw).iter().all(|n| lookup(n).is_some()))
             .then_some(e.value)
     }
@@ -272,22 +292,15 @@ impl Value {
     }
 }
 
-/// A variable assigned inside a script, at `offset`; `None` value = assigned something we
-/// cannot evaluate (it still shadows the stage's ENV).
-#[derive(Debug, Clone)]
-struct Local {
-    offset: usize,
-    /// Lowercased for PowerShell (`env:x` for `$env:X = …`).
-    name: String,
-    value: Option<String>,
-}
-
 /// Resolves words of one RUN script.
 pub struct Resolver<'s> {
-    env: Env,
+    env: Env<'s>,
     dialect: Dialect,
     text: &'s str,
-    locals: Vec<Local>,
+    /// Variables assigned inside the script, by name (lowercased for PowerShell), with the
+    /// offset of each assignment; a `None` value (assigned something we cannot evaluate)
+    /// still shadows the stage's ENV.
+    locals: Table,
 }
 
 static POSIX_ASSIGN: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -305,14 +318,14 @@ static PS_ASSIGN: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 impl<'s> Resolver<'s> {
-    pub fn new(env: Env, script: &'s ShellScript<'_>) -> Self {
+    pub fn new(env: Env<'s>, script: &'s ShellScript<'_>) -> Self {
         let text = script.text.text.as_str();
         let dialect = script.script.dialect;
         let mut r = Self {
             env,
             dialect,
             text,
-            locals: Vec::new(),
+            locals: Table::default(),
         };
         match dialect {
             Dialect::Posix => r.posix_locals(),
@@ -325,12 +338,12 @@ impl<'s> Resolver<'s> {
     }
 
     /// A resolver without script-local variables (ADD, LABEL, tests).
-    pub fn plain(env: Env, dialect: Dialect, text: &'s str) -> Self {
+    pub fn plain(env: Env<'s>, dialect: Dialect, text: &'s str) -> Self {
         Self {
             env,
             dialect,
             text,
-            locals: Vec::new(),
+            locals: Table::default(),
         }
     }
 
@@ -349,11 +362,8 @@ impl<'s> Resolver<'s> {
             } else {
                 self.expand_posix(raw, name.start())
             };
-            self.locals.push(Local {
-                offset: name.start(),
-                name: name.as_str().to_string(),
-                value,
-            });
+            self.locals
+                .set(name.as_str().to_string(), name.start(), value);
         }
     }
 
@@ -376,25 +386,19 @@ impl<'s> Resolver<'s> {
             };
             let offset = cmd.range.start;
             let value = self.ps_eval(rhs.as_str(), offset, 0);
-            self.locals.push(Local {
-                offset,
-                name: name.as_str().to_ascii_lowercase(),
-                value,
-            });
+            self.locals
+                .set(name.as_str().to_ascii_lowercase(), offset, value);
         }
     }
 
-    /// The latest script-local assignment of `name` before `at`.
-    fn local(&self, name: &str, at: usize, ci: bool) -> Option<&Local> {
-        // `locals` are in source order.
-        self.locals.iter().rev().find(|l| {
-            l.offset < at
-                && if ci {
-                    l.name.eq_ignore_ascii_case(name)
-                } else {
-                    l.name == name
-                }
-        })
+    /// The latest script-local assignment of `name` before `at` (`Some(None)`: assigned a value
+    /// we cannot evaluate).
+    fn local(&self, name: &str, at: usize, ci: bool) -> Option<Option<&str>> {
+        if ci {
+            self.locals.get(&name.to_ascii_lowercase(), at)
+        } else {
+            self.locals.get(name, at)
+        }
     }
 
     /// Resolves a word of this script.
@@ -481,7 +485,7 @@ impl<'s> Resolver<'s> {
 
     fn expand_posix(&self, raw: &str, at: usize) -> Option<String> {
         let lookup = |name: &str| match self.local(name, at, false) {
-            Some(l) => l.value.clone(),
+            Some(v) => v.map(str::to_string),
             None => self.env.get(name).map(str::to_string),
         };
         let e = expand(raw, '\\', &lookup);
@@ -523,8 +527,8 @@ impl<'s> Resolver<'s> {
     fn ps_var(&self, name: &str, at: usize) -> Option<String> {
         let lower = name.to_ascii_lowercase();
         if let Some(env_name) = lower.strip_prefix("env:") {
-            if let Some(l) = self.local(&lower, at, true) {
-                return l.value.clone();
+            if let Some(v) = self.local(&lower, at, true) {
+                return v.map(str::to_string);
             }
             return self.env.get_ci(env_name).map(str::to_string);
         }
@@ -533,7 +537,7 @@ impl<'s> Resolver<'s> {
             .or_else(|| lower.strip_prefix("global:"))
             .or_else(|| lower.strip_prefix("local:"))
             .unwrap_or(&lower);
-        self.local(lower, at, true).and_then(|l| l.value.clone())
+        self.local(lower, at, true).flatten().map(str::to_string)
     }
 
     /// Evaluates a PowerShell expression made of string literals, variables, `-f` formatting
@@ -867,7 +871,7 @@ mod tests {
 
     #[test]
     fn stage_env_and_args() {
-        let df_text = "ARG BASE=alpine:3.20\nARG V=1.0\nFROM ${BASE} AS a\nENV A=1 B=${A}-x\nFROM a\nARG V\nENV C=$B/$V\nRUN echo $A $B $C ${NOPE:-d} $NOPE\n";
+        let df_text = "ARG BASE=alpine:3.20\nARG V=1.0\nFROM ${BASE} AS a\nENV A=1\nENV B=${A}-x C=$A\nFROM a\nARG V\nENV C=$B/$V\nRUN echo $A $B $C ${NOPE:-d} $NOPE\n";
         let v = words(df_text);
         let t: Vec<_> = v.iter().map(|v| (v.text.as_str(), v.resolved)).collect();
         assert_eq!(

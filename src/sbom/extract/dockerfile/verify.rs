@@ -73,7 +73,7 @@ pub(super) fn checks(s: &ShellScript<'_>, r: &Resolver<'_>) -> Vec<Check> {
     for (i, c) in s.script.commands.iter().enumerate() {
         let name = c.name();
         match name.as_str() {
-            "get-filehash" => get_filehash(s, r, c, &mut out),
+            "get-filehash" => get_filehash(s, r, i, c, &mut out),
             "sha1sum" | "sha224sum" | "sha256sum" | "sha384sum" | "sha512sum" | "md5sum"
             | "shasum" => check_mode(s, r, i, c, &name, &mut out),
             "[" | "[[" | "test" => test_compare(s, r, c, &mut out),
@@ -104,7 +104,13 @@ static PS_ASSIGNED: LazyLock<Option<Regex>> = LazyLock::new(|| {
 static PS_ASSIGN_BEFORE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*[(\[]*\s*$").ok());
 
-fn get_filehash(s: &ShellScript<'_>, r: &Resolver<'_>, c: &Command, out: &mut Vec<Check>) {
+fn get_filehash(
+    s: &ShellScript<'_>,
+    r: &Resolver<'_>,
+    i: usize,
+    c: &Command,
+    out: &mut Vec<Check>,
+) {
     let p = parse_args(c.args(), &GET_FILEHASH);
     let Some(path) = p
         .value(&["Path", "LiteralPath"])
@@ -123,15 +129,18 @@ fn get_filehash(s: &ShellScript<'_>, r: &Resolver<'_>, c: &Command, out: &mut Ve
     };
     let text = s.script.commands.as_slice();
     // Expression statements around the Get-FileHash (`if (… -ne …)`, `$h = (…).Hash`).
-    let enclosing: Vec<&Command> = text
-        .iter()
-        .filter(|e| {
-            e.is_expression()
-                && e.depth < c.depth
-                && e.range.start <= c.range.start
-                && c.range.end <= e.range.end
-        })
-        .collect();
+    // Commands are in source order: walk back until a top-level command that does not contain
+    // this one (nothing before it can).
+    let mut enclosing: Vec<&Command> = Vec::new();
+    for e in text.get(..i).unwrap_or(&[]).iter().rev() {
+        let contains = e.range.start <= c.range.start && c.range.end <= e.range.end;
+        if contains && e.depth < c.depth && e.is_expression() {
+            enclosing.push(e);
+        }
+        if e.depth == 0 && !contains {
+            break;
+        }
+    }
     let mut candidates: Vec<(&str, usize)> = enclosing
         .iter()
         .filter_map(|e| e.words.first().map(|w| (w.text.as_str(), e.range.start)))
