@@ -144,7 +144,7 @@ fn nuget_like() -> Sbom {
                 },
             ],
             components: vec![newtonsoft, analyzers],
-            diagnostics: vec![],
+            ..Extracted::default()
         },
     );
 
@@ -186,7 +186,7 @@ fn nuget_like() -> Sbom {
                 },
             ],
             components: vec![locked, transitive],
-            diagnostics: vec![],
+            ..Extracted::default()
         },
     );
 
@@ -210,6 +210,7 @@ fn nuget_like() -> Sbom {
                 line: 1,
                 message: "property $(Foo) is not defined".into(),
             }],
+            metadata: BTreeMap::new(),
         },
     );
     asm.finish()
@@ -309,25 +310,32 @@ fn with_ranges() -> Sbom {
             .push(x);
     }
     for (p, comps) in by_path {
+        let metadata = if p == "Dockerfile" {
+            BTreeMap::from([
+                ("org.opencontainers.image.title".into(), "Web API".into()),
+                (
+                    "org.opencontainers.image.source".into(),
+                    "https://example.com/contoso/web".into(),
+                ),
+                (
+                    "portcullis:pip:requirements".into(),
+                    "requirements.txt".into(),
+                ),
+                ("plain".into(), "value".into()),
+            ])
+        } else {
+            BTreeMap::new()
+        };
         asm.add(
             &p,
             "test",
             Extracted {
                 components: comps,
+                metadata,
                 ..Extracted::default()
             },
         );
     }
-    asm.add_labels(
-        "Dockerfile",
-        BTreeMap::from([
-            ("org.opencontainers.image.title".into(), "Web API".into()),
-            (
-                "org.opencontainers.image.source".into(),
-                "https://example.com/contoso/web".into(),
-            ),
-        ]),
-    );
     asm.finish()
 }
 
@@ -734,6 +742,20 @@ fn ranges_and_images_are_valid_and_not_faked() {
         serde_json::json!([
             { "name": "org.opencontainers.image.source", "value": "https://example.com/contoso/web" },
             { "name": "org.opencontainers.image.title", "value": "Web API" },
+        ])
+    );
+    let dockerfile = comps
+        .iter()
+        .find(|c| c["bom-ref"] == "project:Dockerfile")
+        .unwrap();
+    assert_eq!(
+        dockerfile["properties"],
+        serde_json::json!([
+            { "name": "org.opencontainers.image.source", "value": "https://example.com/contoso/web" },
+            { "name": "org.opencontainers.image.title", "value": "Web API" },
+            { "name": "portcullis:extractor", "value": "test" },
+            { "name": "portcullis:pip:requirements", "value": "requirements.txt" },
+            { "name": "portcullis:plain", "value": "value" },
         ])
     );
 }
@@ -1144,7 +1166,7 @@ mod arbitrary {
                 })
                 .collect();
             let path = comps.first().map(|c| c.evidence[0].path.clone()).unwrap_or_default();
-            asm.add(&path, "prop", Extracted { components: comps, edges, diagnostics: vec![] });
+            asm.add(&path, "prop", Extracted { components: comps, edges, ..Extracted::default() });
             let sbom = asm.finish();
             let target = sbom.components.first().map(|c| c.bom_ref.clone());
             let vulns = vec![VulnerabilityEntry {

@@ -712,6 +712,156 @@ static DF222: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF222.md"),
 };
 
+static DF300: RuleMeta = RuleMeta {
+    id: "DF300",
+    name: "hardcoded-secret-env-arg",
+    title: "Secret-like ENV or ARG with a literal value",
+    severity: Severity::Error,
+    security_severity: "8.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &[
+        "CIS Docker Benchmark 4.10",
+        "NIST SP 800-190 4.1.4",
+        "CWE-798",
+    ],
+    peers: &["DL3064", "DS-0031", "BuildKit SecretsUsedInArgOrEnv"],
+    doc: include_str!("../../rules/DF300.md"),
+};
+
+static DF301: RuleMeta = RuleMeta {
+    id: "DF301",
+    name: "secret-build-arg",
+    title: "Secret-like ARG passed as a build argument",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &[
+        "CIS Docker Benchmark 4.10",
+        "NIST SP 800-190 4.1.4",
+        "CWE-522",
+    ],
+    peers: &["DL3064", "BuildKit SecretsUsedInArgOrEnv"],
+    doc: include_str!("../../rules/DF301.md"),
+};
+
+static DF302: RuleMeta = RuleMeta {
+    id: "DF302",
+    name: "secret-in-label",
+    title: "Secret stored in a LABEL",
+    severity: Severity::Error,
+    security_severity: "8.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &[
+        "CIS Docker Benchmark 4.10",
+        "NIST SP 800-190 4.1.4",
+        "CWE-798",
+    ],
+    peers: &[],
+    doc: include_str!("../../rules/DF302.md"),
+};
+
+static DF303: RuleMeta = RuleMeta {
+    id: "DF303",
+    name: "known-credential-format",
+    title: "Credential in a well-known format in the Dockerfile",
+    severity: Severity::Error,
+    security_severity: "9.1",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &[
+        "CIS Docker Benchmark 4.10",
+        "NIST SP 800-190 4.1.4",
+        "CWE-798",
+    ],
+    peers: &["DS-0031"],
+    doc: include_str!("../../rules/DF303.md"),
+};
+
+static DF304: RuleMeta = RuleMeta {
+    id: "DF304",
+    name: "credentials-in-url",
+    title: "Credentials embedded in a URL",
+    severity: Severity::Error,
+    security_severity: "8.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF304.md"),
+};
+
+static DF305: RuleMeta = RuleMeta {
+    id: "DF305",
+    name: "hardcoded-password-command",
+    title: "Hard-coded password on a command line",
+    severity: Severity::Error,
+    security_severity: "8.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-259"],
+    peers: &["CKV2_DOCKER_17"],
+    doc: include_str!("../../rules/DF305.md"),
+};
+
+static DF306: RuleMeta = RuleMeta {
+    id: "DF306",
+    name: "credential-file-copied",
+    title: "Credential file copied into the image",
+    severity: Severity::Warning,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &[
+        "CIS Docker Benchmark 4.10",
+        "NIST SP 800-190 4.1.4",
+        "CWE-538",
+    ],
+    peers: &["DS-0031"],
+    doc: include_str!("../../rules/DF306.md"),
+};
+
+static DF307: RuleMeta = RuleMeta {
+    id: "DF307",
+    name: "nuget-cleartext-password",
+    title: "NuGet source credentials stored in the image",
+    severity: Severity::Error,
+    security_severity: "8.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-256"],
+    peers: &[],
+    doc: include_str!("../../rules/DF307.md"),
+};
+
+static DF308: RuleMeta = RuleMeta {
+    id: "DF308",
+    name: "secret-deleted-later-layer",
+    title: "Secret file deleted in a later layer",
+    severity: Severity::Warning,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-212"],
+    peers: &[],
+    doc: include_str!("../../rules/DF308.md"),
+};
+
+static DF309: RuleMeta = RuleMeta {
+    id: "DF309",
+    name: "login-with-literal-secret",
+    title: "Cloud or registry login with a literal secret",
+    severity: Severity::Error,
+    security_severity: "8.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF309.md"),
+};
+
 static DF400: RuleMeta = RuleMeta {
     id: "DF400",
     name: "base-image-untagged",
@@ -899,6 +1049,70 @@ static DF412: RuleMeta = RuleMeta {
     references: &["NIST SP 800-190 4.1.1", "CWE-1104"],
     peers: &[],
     doc: include_str!("../../rules/DF412.md"),
+};
+
+static DF500: RuleMeta = RuleMeta {
+    id: "DF500",
+    name: "linux-download-unverified",
+    title: "Download used without a checksum or signature check",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain"],
+    references: &[
+        "CIS Docker Benchmark 4.11",
+        "NIST SP 800-190 4.1.3",
+        "CWE-494",
+    ],
+    peers: &[],
+    doc: include_str!("../../rules/DF500.md"),
+};
+
+static DF501: RuleMeta = RuleMeta {
+    id: "DF501",
+    name: "windows-download-unverified",
+    title: "Windows download without a hash or signature check",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain"],
+    references: &[
+        "CIS Docker Benchmark 4.11",
+        "NIST SP 800-190 4.1.3",
+        "CWE-494",
+    ],
+    peers: &[],
+    doc: include_str!("../../rules/DF501.md"),
+};
+
+static DF502: RuleMeta = RuleMeta {
+    id: "DF502",
+    name: "plain-http-download",
+    title: "Download over plain HTTP",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["NIST SP 800-190 4.1.3", "CWE-319"],
+    peers: &[],
+    doc: include_str!("../../rules/DF502.md"),
+};
+
+static DF503: RuleMeta = RuleMeta {
+    id: "DF503",
+    name: "add-remote-without-checksum",
+    title: "ADD of a remote URL without --checksum",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &[
+        "CIS Docker Benchmark 4.9",
+        "CIS Docker Benchmark 4.11",
+        "CWE-494",
+    ],
+    peers: &["CKV_DOCKER_4", "DS-0005"],
+    doc: include_str!("../../rules/DF503.md"),
 };
 
 static DF504: RuleMeta = RuleMeta {
@@ -1384,6 +1598,46 @@ pub static RULES: &[Rule] = &[
         check: rules::df222_full_windows_base_image::check,
     },
     Rule {
+        meta: &DF300,
+        check: rules::df300_hardcoded_secret_env_arg::check,
+    },
+    Rule {
+        meta: &DF301,
+        check: rules::df301_secret_build_arg::check,
+    },
+    Rule {
+        meta: &DF302,
+        check: rules::df302_secret_in_label::check,
+    },
+    Rule {
+        meta: &DF303,
+        check: rules::df303_known_credential_format::check,
+    },
+    Rule {
+        meta: &DF304,
+        check: rules::df304_credentials_in_url::check,
+    },
+    Rule {
+        meta: &DF305,
+        check: rules::df305_hardcoded_password_command::check,
+    },
+    Rule {
+        meta: &DF306,
+        check: rules::df306_credential_file_copied::check,
+    },
+    Rule {
+        meta: &DF307,
+        check: rules::df307_nuget_cleartext_password::check,
+    },
+    Rule {
+        meta: &DF308,
+        check: rules::df308_secret_deleted_later_layer::check,
+    },
+    Rule {
+        meta: &DF309,
+        check: rules::df309_login_with_literal_secret::check,
+    },
+    Rule {
         meta: &DF400,
         check: rules::df400_base_image_untagged::check,
     },
@@ -1434,6 +1688,22 @@ pub static RULES: &[Rule] = &[
     Rule {
         meta: &DF412,
         check: rules::df412_dotnet_image_end_of_support::check,
+    },
+    Rule {
+        meta: &DF500,
+        check: rules::df500_linux_download_unverified::check,
+    },
+    Rule {
+        meta: &DF501,
+        check: rules::df501_windows_download_unverified::check,
+    },
+    Rule {
+        meta: &DF502,
+        check: rules::df502_plain_http_download::check,
+    },
+    Rule {
+        meta: &DF503,
+        check: rules::df503_add_remote_without_checksum::check,
     },
     Rule {
         meta: &DF504,

@@ -8,12 +8,13 @@
 //!
 //! * `metadata`: `timestamp`, `tools.components` (Portcullis), `component` (the scanned root,
 //!   bom-ref [`ROOT_REF`]) and `properties` with the OCI labels
-//!   (`org.opencontainers.image.*`) of the scanned Dockerfiles.
+//!   (`org.opencontainers.image.*`) of the scanned Dockerfiles' final images. A manifest's
+//!   component carries its extractors' file-level metadata as properties.
 //! * `components`: one `application` per manifest / Dockerfile (bom-ref `project:<path>`) and
 //!   every package. A package's `version` is its exact version (or an image tag); ranges,
 //!   floating versions and unpinned installs have no `version`, their spec goes into the
 //!   property `portcullis:versionRange` and `portcullis:pinned` is `false` (also for images
-//!   referenced by tag only). `hashes` use the CycloneDX algorithm names; `evidence.occurrences`
+//!   referenced by tag only) unless the extractor set `pinned` itself. `hashes` use the CycloneDX algorithm names; `evidence.occurrences`
 //!   give path and 1-based line; extractor properties are written as `portcullis:<name>`.
 //! * `dependencies`: root → manifests → direct packages → transitive packages.
 //! * `vulnerabilities`: from [`VulnerabilityEntry`] values given by the caller (VEX analysis
@@ -32,7 +33,9 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{INFORMATION_URI, TOOL_NAME, to_pretty_json};
-use crate::sbom::assemble::{PROJECT_REF_PREFIX, Project, ROOT_REF, Sbom, SbomComponent};
+use crate::sbom::assemble::{
+    OCI_LABEL_PREFIX, PROJECT_REF_PREFIX, Project, ROOT_REF, Sbom, SbomComponent,
+};
 use crate::sbom::model::{ComponentType, Ecosystem, Scope, VersionSpec};
 use crate::source::Date;
 
@@ -627,9 +630,15 @@ fn project(p: &Project) -> Comp {
         .extractors
         .iter()
         .map(|e| prop("extractor", e))
-        .chain(p.labels.iter().map(|(k, v)| Property {
-            name: k.clone(),
-            value: v.clone(),
+        .chain(p.metadata.iter().map(|(k, v)| {
+            if k.starts_with(OCI_LABEL_PREFIX) || k.starts_with(PROPERTY_PREFIX) {
+                Property {
+                    name: k.clone(),
+                    value: v.clone(),
+                }
+            } else {
+                prop(k, v)
+            }
         }))
         .collect();
     properties.sort();
@@ -728,7 +737,9 @@ fn component(sc: &SbomComponent) -> Comp {
     } else {
         matches!(c.version, VersionSpec::Exact(_))
     };
-    if !pinned {
+    // An extractor that knows better (`unknown` for a version from an unset variable) has
+    // its own `pinned` property.
+    if !pinned && !sc.properties.contains_key("pinned") {
         properties.push(prop("pinned", "false"));
     }
     for (k, values) in &sc.properties {

@@ -4,10 +4,13 @@
 //! * **Merging.** Components are merged by ecosystem + name + version spec. Names compare
 //!   case-insensitively for NuGet, Chocolatey, the PowerShell Gallery, Debian and Alpine; PyPI
 //!   names compare after PEP 503 normalization (`Foo_Bar` = `foo.bar` = `foo-bar`); container
-//!   images compare by registry and repository (`node` = `docker.io/library/node`). A merged
+//!   images compare by registry, repository and digest (`node` = `docker.io/library/node`);
+//!   downloaded files by name and URL (two `setup.exe` from different URLs stay two). A merged
 //!   component keeps the name, type and first property values of its first occurrence (direct
 //!   declarations first, then by path), unites evidence, hashes and property values, is direct
 //!   if any occurrence is, and takes the strongest scope (required > optional > excluded).
+//! * **Metadata.** [`Extracted::metadata`] of a file goes to its project; the OCI labels
+//!   (`org.opencontainers.image.*`) of all Dockerfiles also go to the root.
 //! * **Graph.** The scanned root depends on one `application` component per manifest, lock
 //!   file or Dockerfile that yielded components; a manifest depends on the components it
 //!   declares directly (edges with `from: None`, and components marked `direct`); components
@@ -24,9 +27,7 @@ use serde::Serialize;
 
 use super::extract::{self, ExtractContext, Extractor};
 use super::model::{Component, Ecosystem, ExtractDiagnostic, Extracted, VersionSpec};
-use super::purl::{self, ImageRef};
-use crate::dockerfile::{self, InstructionKind};
-use crate::engine::{FileKind, classify};
+use super::purl::{self, ImageParts};
 use crate::source::SourceFile;
 
 /// Merge identity of a component: ecosystem, normalized name, version spec.
@@ -34,6 +35,9 @@ pub type MergeKey = (Ecosystem, String, VersionSpec);
 
 /// bom-ref of the scanned root (`metadata.component`).
 pub const ROOT_REF: &str = "root";
+
+/// Prefix of the OCI image labels that become root properties.
+pub const OCI_LABEL_PREFIX: &str = "org.opencontainers.image.";
 
 /// Prefix of the bom-refs of manifest / project components (`project:src/App/App.csproj`).
 pub const PROJECT_REF_PREFIX: &str = "project:";
@@ -64,8 +68,9 @@ pub struct Project {
     pub bom_ref: String,
     /// Names of the extractors that read it.
     pub extractors: Vec<String>,
-    /// OCI image labels (`org.opencontainers.image.*`) of a Dockerfile's final stage.
-    pub labels: BTreeMap<String, String>,
+    /// What its extractors reported about the file as a whole ([`Extracted::metadata`]: OCI
+    /// labels of a Dockerfile's final image, `portcullis:*` notes).
+    pub metadata: BTreeMap<String, String>,
 }
 
 /// One merged component with its identifiers.
@@ -104,12 +109,14 @@ impl Sbom {
         self.components.iter().find(|c| c.bom_ref == bom_ref)
     }
 
-    /// The component a [`Component::key`]-style identity refers to (after normalization).
+    /// The first component a [`Component::key`] identity refers to (names compared after the
+    /// same normalization as merging; images and files with the same name but different
+    /// origins are distinct components, this returns the first).
     pub fn find(&self, key: &(Ecosystem, String, VersionSpec)) -> Option<&SbomComponent> {
         let want = normalize_key(key);
         self.components
             .iter()
-            .find(|c| merge_key(&c.component) == want)
+            .find(|c| normalize_key(&c.component.key()) == want)
     }
 }
 
@@ -125,9 +132,6 @@ pub fn assemble(files: &[SourceFile], opts: &AssembleOptions<'_>) -> Sbom {
                 asm.add(path, ex.name, (ex.extract)(file, &cx));
             }
         }
-        if classify(path) == FileKind::Dockerfile {
-            asm.add_labels(path, oci_labels(&file.text));
-        }
     }
     asm.finish()
 }
@@ -138,7 +142,6 @@ pub struct Assembler {
     root_name: String,
     /// `(path, extractor, seq)` → output.
     results: BTreeMap<(String, String, usize), Extracted>,
-    labels: BTreeMap<String, BTreeMap<String, String>>,
     seq: usize,
 }
 
@@ -157,17 +160,6 @@ impl Assembler {
             (path.to_string(), extractor.to_string(), self.seq),
             extracted,
         );
-    }
-
-    /// Adds OCI labels of the Dockerfile at `path` (they go to the root's properties and to the
-    /// Dockerfile's project component).
-    pub fn add_labels(&mut self, path: &str, labels: BTreeMap<String, String>) {
-        if !labels.is_empty() {
-            self.labels
-                .entry(path.to_string())
-                .or_default()
-                .extend(labels);
-        }
     }
 
     pub fn finish(self) -> Sbom {
@@ -191,8 +183,14 @@ impl Assembler {
         // 2. Merge.
         let mut merged: BTreeMap<MergeKey, (Component, BTreeMap<String, BTreeSet<String>>)> =
             BTreeMap::new();
+        // Edge endpoints are `Component::key`s: map them to merge keys (first occurrence wins
+        // when images or files of one name come from several origins).
+        let mut by_key: BTreeMap<MergeKey, MergeKey> = BTreeMap::new();
         for c in &contributions {
             let key = merge_key(c.component);
+            by_key
+                .entry(normalize_key(&c.component.key()))
+                .or_insert_with(|| key.clone());
             match merged.get_mut(&key) {
                 Some((m, props)) => merge_into(m, props, c.component),
                 None => {
@@ -256,10 +254,13 @@ impl Assembler {
                 path: path.clone(),
                 bom_ref: format!("{PROJECT_REF_PREFIX}{path}"),
                 extractors: Vec::new(),
-                labels: self.labels.get(path).cloned().unwrap_or_default(),
+                metadata: BTreeMap::new(),
             });
             if !p.extractors.contains(extractor) {
                 p.extractors.push(extractor.clone());
+            }
+            for (k, v) in &ex.metadata {
+                p.metadata.entry(k.clone()).or_insert_with(|| v.clone());
             }
         }
         for p in projects.values_mut() {
@@ -278,7 +279,9 @@ impl Assembler {
         for r in refs.values() {
             deps.insert(r.clone(), BTreeSet::new());
         }
-        let ref_of = |key: &(Ecosystem, String, VersionSpec)| refs.get(&normalize_key(key));
+        let ref_of = |key: &(Ecosystem, String, VersionSpec)| {
+            by_key.get(&normalize_key(key)).and_then(|k| refs.get(k))
+        };
         for ((path, _, _), ex) in &self.results {
             let Some(project) = projects.get(path) else {
                 continue;
@@ -319,12 +322,14 @@ impl Assembler {
 
         // 7. Root properties and diagnostics.
         let mut root_properties: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for labels in self.labels.values() {
-            for (k, v) in labels {
-                root_properties
-                    .entry(k.clone())
-                    .or_default()
-                    .insert(v.clone());
+        for ex in self.results.values() {
+            for (k, v) in &ex.metadata {
+                if k.starts_with(OCI_LABEL_PREFIX) {
+                    root_properties
+                        .entry(k.clone())
+                        .or_default()
+                        .insert(v.clone());
+                }
             }
         }
         let mut diagnostics: Vec<ExtractDiagnostic> = self
@@ -377,9 +382,44 @@ fn merge_into(m: &mut Component, props: &mut BTreeMap<String, BTreeSet<String>>,
     }
 }
 
-/// The merge identity of a component.
+/// The merge identity of a component: its normalized [`Component::key`], for images with
+/// registry and digest, for files with their URL.
 pub fn merge_key(c: &Component) -> MergeKey {
-    normalize_key(&c.key())
+    let (eco, name, version) = normalize_key(&c.key());
+    let url = c.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
+    let name = match c.ecosystem {
+        Ecosystem::Container => {
+            let registry = c.properties.get("registry").map(|r| r.trim());
+            let source = match (url, registry) {
+                (Some(u), _) => u.to_string(),
+                (None, Some(r)) if !r.is_empty() => format!("{r}/{}", c.full_name()),
+                _ => c.full_name(),
+            };
+            let digest = c
+                .hashes
+                .iter()
+                .find(|(alg, _)| alg.eq_ignore_ascii_case("SHA-256"))
+                .map(|(_, hex)| format!("sha256:{}", hex.to_ascii_lowercase()));
+            image_identity(&source, digest).unwrap_or(name)
+        }
+        Ecosystem::File => match url {
+            Some(u) => format!("{name}\u{0}{u}"),
+            None => name,
+        },
+        _ => name,
+    };
+    (eco, name, version)
+}
+
+/// `registry/repository[@digest]` of an image reference (the tag is the version).
+fn image_identity(reference: &str, digest: Option<String>) -> Option<String> {
+    let r = ImageParts::parse(reference)?;
+    let mut s = format!("{}/{}", r.registry, r.repository.to_ascii_lowercase());
+    if let Some(d) = r.digest.map(|d| d.to_ascii_lowercase()).or(digest) {
+        s.push('@');
+        s.push_str(&d);
+    }
+    Some(s)
 }
 
 /// Normalizes a [`Component::key`] into a [`MergeKey`].
@@ -392,21 +432,7 @@ pub fn normalize_key(key: &(Ecosystem, String, VersionSpec)) -> MergeKey {
         | Ecosystem::Debian
         | Ecosystem::Alpine => name.to_lowercase(),
         Ecosystem::PyPI => pep503(name),
-        Ecosystem::Container => match ImageRef::parse(name) {
-            Some(r) => {
-                let mut s = format!("{}/{}", r.registry, r.repository.to_ascii_lowercase());
-                if let Some(t) = &r.tag {
-                    s.push(':');
-                    s.push_str(t);
-                }
-                if let Some(d) = &r.digest {
-                    s.push('@');
-                    s.push_str(&d.to_ascii_lowercase());
-                }
-                s
-            }
-            None => name.clone(),
-        },
+        Ecosystem::Container => image_identity(name, None).unwrap_or_else(|| name.clone()),
         _ => name.clone(),
     };
     (*eco, name, version.clone())
@@ -428,45 +454,6 @@ fn pep503(name: &str) -> String {
         }
     }
     out
-}
-
-/// `org.opencontainers.image.*` labels set in a Dockerfile's final stage or the stages it is
-/// built `FROM`. Values that still contain a `$` (unexpanded variables) are left out.
-pub fn oci_labels(text: &str) -> BTreeMap<String, String> {
-    let df = dockerfile::parse(text);
-    let model = dockerfile::stages::analyze(&df, &dockerfile::stages::StageOptions::default());
-    let mut chain = Vec::new();
-    let mut cur = model.final_stage;
-    while let Some(i) = cur {
-        if chain.contains(&i) || chain.len() > model.stages.len() {
-            break;
-        }
-        chain.push(i);
-        cur = model.stages.get(i).and_then(|s| s.parent_stage);
-    }
-    let mut labels = BTreeMap::new();
-    // Oldest ancestor first, so later stages override.
-    for &i in chain.iter().rev() {
-        let Some(stage) = model.stages.get(i) else {
-            continue;
-        };
-        for ins in df
-            .instructions
-            .get(stage.from..stage.end)
-            .unwrap_or_default()
-        {
-            if ins.kind != InstructionKind::Label {
-                continue;
-            }
-            for kv in &ins.pairs {
-                let Some(v) = &kv.value else { continue };
-                if kv.key.starts_with("org.opencontainers.image.") && !v.contains('$') {
-                    labels.insert(kv.key.clone(), v.clone());
-                }
-            }
-        }
-    }
-    labels
 }
 
 #[cfg(test)]
@@ -646,7 +633,7 @@ mod tests {
                     to: (Ecosystem::NuGet, "missing".into(), exact("1")),
                 },
             ],
-            diagnostics: vec![],
+            ..Extracted::default()
         };
         let mut asm = Assembler::new("r");
         asm.add("packages.lock.json", "lock", ex);
@@ -778,28 +765,6 @@ mod tests {
     }
 
     #[test]
-    fn oci_labels_of_final_stage_chain() {
-        let text = "FROM alpine AS base\nLABEL org.opencontainers.image.vendor=\"Contoso\" other=x\n\
-                    FROM golang AS build\nLABEL org.opencontainers.image.title=builder\n\
-                    FROM base\nLABEL org.opencontainers.image.title=\"Web API\" org.opencontainers.image.version=$V\n";
-        let labels = oci_labels(text);
-        assert_eq!(
-            labels,
-            BTreeMap::from([
-                (
-                    "org.opencontainers.image.title".to_string(),
-                    "Web API".to_string()
-                ),
-                (
-                    "org.opencontainers.image.vendor".to_string(),
-                    "Contoso".to_string()
-                ),
-            ])
-        );
-        assert!(oci_labels("").is_empty());
-    }
-
-    #[test]
     fn assemble_runs_wanted_extractors_with_context() {
         fn wants(p: &str) -> bool {
             p.ends_with(".txt")
@@ -810,6 +775,13 @@ mod tests {
                 .insert("peers".into(), cx.files.len().to_string());
             Extracted {
                 components: vec![c],
+                metadata: BTreeMap::from([
+                    (
+                        "org.opencontainers.image.source".to_string(),
+                        format!("https://example.com/{}", f.path),
+                    ),
+                    ("portcullis:note".to_string(), "x".to_string()),
+                ]),
                 ..Extracted::default()
             }
         }
@@ -821,10 +793,7 @@ mod tests {
         let files = vec![
             SourceFile::new("b/req.txt", "Requests"),
             SourceFile::new("a/req.txt", "requests"),
-            SourceFile::new(
-                "Dockerfile",
-                "FROM scratch\nLABEL org.opencontainers.image.source=https://example.com/r\n",
-            ),
+            SourceFile::new("Dockerfile", "FROM scratch\n"),
         ];
         let sbom = assemble(
             &files,
@@ -837,9 +806,96 @@ mod tests {
         assert_eq!(sbom.components[0].component.name, "requests");
         assert_eq!(sbom.components[0].component.properties["peers"], "3");
         assert_eq!(sbom.projects.len(), 2);
+        assert_eq!(sbom.projects[0].extractors, ["txt"]);
+        assert_eq!(sbom.projects[0].metadata["portcullis:note"], "x");
+        // OCI labels of every file go to the root (both values kept); other metadata does not.
         assert_eq!(
-            sbom.root_properties["org.opencontainers.image.source"],
-            BTreeSet::from(["https://example.com/r".to_string()])
+            sbom.root_properties,
+            BTreeMap::from([(
+                "org.opencontainers.image.source".to_string(),
+                BTreeSet::from([
+                    "https://example.com/a/req.txt".to_string(),
+                    "https://example.com/b/req.txt".to_string(),
+                ])
+            )])
         );
+    }
+
+    #[test]
+    fn files_and_images_keep_their_origins_apart() {
+        let mut a = comp(
+            Ecosystem::File,
+            "setup.exe",
+            VersionSpec::Unpinned,
+            "Dockerfile",
+            3,
+        );
+        a.url = Some("https://a.example/setup.exe".into());
+        let mut b = comp(
+            Ecosystem::File,
+            "setup.exe",
+            VersionSpec::Unpinned,
+            "Dockerfile",
+            4,
+        );
+        b.url = Some("https://b.example/setup.exe".into());
+        let mut c = a.clone();
+        c.evidence = vec![Evidence {
+            path: "win/Dockerfile".into(),
+            span: Span::new(1, 2),
+            line: 9,
+        }];
+        // Same repository path on two registries; the same image pinned and unpinned.
+        let mut mcr = comp(
+            Ecosystem::Container,
+            "dotnet/aspnet",
+            exact("8.0"),
+            "Dockerfile",
+            1,
+        );
+        mcr.properties
+            .insert("registry".into(), "mcr.microsoft.com".into());
+        let mut hub = comp(
+            Ecosystem::Container,
+            "dotnet/aspnet",
+            exact("8.0"),
+            "Dockerfile",
+            2,
+        );
+        hub.properties.insert("registry".into(), "docker.io".into());
+        let mut pinned = hub.clone();
+        pinned.hashes.push(("SHA-256".into(), "ab".repeat(32)));
+        let mut asm = Assembler::new("r");
+        asm.add(
+            "Dockerfile",
+            "dockerfile",
+            Extracted {
+                components: vec![a, b, mcr, hub, pinned],
+                ..Extracted::default()
+            },
+        );
+        asm.add(
+            "win/Dockerfile",
+            "dockerfile",
+            Extracted {
+                components: vec![c],
+                ..Extracted::default()
+            },
+        );
+        let sbom = asm.finish();
+        let refs: Vec<&str> = sbom.components.iter().map(|c| c.bom_ref.as_str()).collect();
+        assert_eq!(
+            refs,
+            [
+                "pkg:docker/dotnet/aspnet@8.0",
+                "pkg:oci/aspnet@sha256:abababababababababababababababababababababababababababababababab?repository_url=docker.io%2Fdotnet%2Faspnet&tag=8.0",
+                "pkg:docker/dotnet/aspnet@8.0?repository_url=mcr.microsoft.com",
+                "pkg:generic/setup.exe?download_url=https:%2F%2Fa.example%2Fsetup.exe",
+                "pkg:generic/setup.exe?download_url=https:%2F%2Fb.example%2Fsetup.exe",
+            ]
+        );
+        // The download seen in two Dockerfiles is one component with both occurrences.
+        let a = &sbom.components[3].component;
+        assert_eq!(a.evidence.len(), 2);
     }
 }

@@ -17,7 +17,7 @@
 //! | Go | `pkg:golang/github.com/gorilla/context@v1.1.1` — module path minus its last element is the namespace; case is kept, because Go module paths are case-sensitive (`github.com/Azure/…`) |
 //! | crates.io, RubyGems | `pkg:cargo/…`, `pkg:gem/…` |
 //! | Debian, Alpine, RPM | `pkg:deb/debian/curl@7.88.1-10`, `pkg:apk/alpine/curl@8.5.0-r0`, `pkg:rpm/fedora/curl@…` — the vendor namespace comes from the component's namespace, its `vendor` property or its `distro` property (deb and apk fall back to `debian` / `alpine`; an RPM with no known vendor has no namespace); `distro` and `arch` qualifiers only when the component carries them |
-//! | container images | tag only: `pkg:docker/library/node@22` (`repository_url` qualifier for registries other than Docker Hub); pinned by digest: `pkg:oci/node@sha256:…?repository_url=docker.io/library/node&tag=22`. The `oci` type is chosen for digests because its version *is* the digest and it names the repository in full; the `docker` type is the one that allows a tag as the version. |
+//! | container images | registry from the name or the `registry` property, digest from the reference, the version, a `digest` property or a SHA-2 hash. Tag only: `pkg:docker/library/node@22` (`repository_url` qualifier for registries other than Docker Hub); pinned by digest: `pkg:oci/node@sha256:…?repository_url=docker.io/library/node&tag=22`. The `oci` type is chosen for digests because its version *is* the digest and it names the repository in full; the `docker` type is the one that allows a tag as the version. |
 //! | Chocolatey, PowerShell Gallery | no purl type exists for either (checked against the purl-spec type index), so `pkg:generic/git@2.45.1?repository_url=https://community.chocolatey.org/api/v2/` — the feed is the component's `source` property when known, else the public feed |
 //! | .NET SDK, downloaded files | `pkg:generic/…`, with `download_url` and `checksum` qualifiers for files |
 //!
@@ -383,7 +383,7 @@ fn vendor_of_distro(distro: &str) -> Option<String> {
 
 /// A parsed image reference: registry host, repository path, tag, digest.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
+pub struct ImageParts {
     /// Registry host (`docker.io` when none was written).
     pub registry: String,
     /// Repository path without the registry (`library/node` for Docker Hub official images).
@@ -392,7 +392,7 @@ pub struct ImageRef {
     pub digest: Option<String>,
 }
 
-impl ImageRef {
+impl ImageParts {
     /// Splits `[registry/]path[:tag][@digest]`. Docker Hub names get their implicit
     /// `library/` prefix. Returns `None` for an empty repository.
     pub fn parse(reference: &str) -> Option<Self> {
@@ -474,7 +474,7 @@ fn container(c: &Component) -> Result<Purl, PurlError> {
         Some(ns) => format!("{}/{}", ns.trim_end_matches('/'), c.name.trim()),
         None => c.name.trim().to_string(),
     };
-    let mut img = ImageRef::parse(&full).ok_or(PurlError::EmptyName)?;
+    let mut img = ImageParts::parse(&full).ok_or(PurlError::EmptyName)?;
     if let Some(r) = prop(c, "registry") {
         let (registry, _) = split_registry(&format!("{r}/x"));
         img.registry = registry;
@@ -491,6 +491,15 @@ fn container(c: &Component) -> Result<Purl, PurlError> {
         } else if !matches!(c.version, VersionSpec::Range(_)) {
             img.tag.get_or_insert_with(|| v.to_string());
         }
+    }
+    if img.digest.is_none() {
+        // An image digest recorded as the component's hash.
+        img.digest = c.hashes.iter().find_map(|(alg, hex)| {
+            let alg = checksum_alg(alg).filter(|a| a.starts_with("sha") && *a != "sha1")?;
+            let hex = hex.trim();
+            (!hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| format!("{alg}:{}", hex.to_ascii_lowercase()))
+        });
     }
     if let Some(d) = prop(c, "digest") {
         img.digest = Some(d.to_string());
@@ -953,19 +962,51 @@ mod tests {
     }
 
     #[test]
+    fn container_images_as_the_dockerfile_extractor_gives_them() {
+        let mut c = comp(
+            Ecosystem::Container,
+            None,
+            "dotnet/aspnet",
+            exact("8.0-nanoserver-ltsc2022"),
+        );
+        c.properties
+            .insert("registry".into(), "mcr.microsoft.com".into());
+        assert_eq!(
+            purl(&c),
+            "pkg:docker/dotnet/aspnet@8.0-nanoserver-ltsc2022?repository_url=mcr.microsoft.com"
+        );
+        c.hashes.push(("SHA-256".into(), "AB".repeat(32)));
+        assert_eq!(
+            purl(&c),
+            format!(
+                "pkg:oci/aspnet@sha256:{}?repository_url=mcr.microsoft.com%2Fdotnet%2Faspnet&tag=8.0-nanoserver-ltsc2022",
+                "ab".repeat(32)
+            )
+        );
+        let mut c = comp(
+            Ecosystem::Container,
+            None,
+            "library/node",
+            VersionSpec::Floating("latest".into()),
+        );
+        c.properties.insert("registry".into(), "docker.io".into());
+        assert_eq!(purl(&c), "pkg:docker/library/node@latest");
+    }
+
+    #[test]
     fn image_ref_parsing() {
-        let r = ImageRef::parse("registry.example:5000/a/b:1.2@sha256:ff").unwrap();
+        let r = ImageParts::parse("registry.example:5000/a/b:1.2@sha256:ff").unwrap();
         assert_eq!(r.registry, "registry.example:5000");
         assert_eq!(r.repository, "a/b");
         assert_eq!(r.tag.as_deref(), Some("1.2"));
         assert_eq!(r.digest.as_deref(), Some("sha256:ff"));
-        let r = ImageRef::parse("index.docker.io/nginx").unwrap();
+        let r = ImageParts::parse("index.docker.io/nginx").unwrap();
         assert_eq!(
             (r.registry.as_str(), r.repository.as_str()),
             ("docker.io", "library/nginx")
         );
-        assert!(ImageRef::parse("").is_none());
-        assert!(ImageRef::parse(":tag").is_none());
+        assert!(ImageParts::parse("").is_none());
+        assert!(ImageParts::parse(":tag").is_none());
     }
 
     #[test]

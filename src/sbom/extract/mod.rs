@@ -1,6 +1,8 @@
 //! Manifest extractors: one file per format. Each has a cheap `wants(path)` routing check and a
 //! pure `extract(file, cx)`.
 
+pub mod dockerfile;
+
 use std::collections::BTreeMap;
 
 use super::model::Extracted;
@@ -54,7 +56,11 @@ pub struct Extractor {
 
 /// Every extractor, in a fixed order.
 pub fn all() -> &'static [Extractor] {
-    &[]
+    &[Extractor {
+        name: "dockerfile",
+        wants: dockerfile::wants,
+        extract: dockerfile::extract,
+    }]
 }
 
 /// File name (last path component) of a repo-relative path.
