@@ -76,6 +76,7 @@ pub mod df409_external_image_in_copy_or_mount;
 pub mod df410_insecure_registry;
 pub mod df411_windows_host_compatibility;
 pub mod df412_dotnet_image_end_of_support;
+pub mod df413_image_signature_missing;
 pub mod df500_linux_download_unverified;
 pub mod df501_windows_download_unverified;
 pub mod df502_plain_http_download;
