@@ -316,7 +316,7 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     };
 
     let walked = native::walk(&args.paths, &base, &config, args.max_file_size);
-    let mut diagnostics = walked.diagnostics;
+    let mut diagnostics = walked.diagnostics.clone();
     for p in &args.paths {
         if p.is_file() {
             let rel = native::relative_path(p, &base);
@@ -397,7 +397,8 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             stdout.flush().ok();
         }
     }
-    let io_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    let io_errors = diagnostics.iter().any(|d| d.severity == Severity::Error)
+        || !walked.unread_sbom_inputs.is_empty();
     Ok(if io_errors { 2 } else { 0 })
 }
 

@@ -359,6 +359,45 @@ fn exit_codes_and_diagnostics() {
     assert!(schema_errors(&read_json(&out)).is_empty());
 }
 
+#[test]
+fn unreadable_manifests_fail_sbom_but_not_scan() {
+    let t = TempDir::new("small");
+    t.write("src/App/App.csproj", CSPROJ);
+    let sbom = run(
+        &["sbom", s(t.path()), "--max-file-size", "10", "--no-config"],
+        &[],
+    );
+    let scan = run(
+        &["scan", s(t.path()), "--max-file-size", "10", "--no-config"],
+        &[],
+    );
+    if extractor_reads("src/App/App.csproj") {
+        assert_eq!(sbom.status.code(), Some(2));
+        assert!(
+            String::from_utf8_lossy(&sbom.stderr)
+                .contains("src/App/App.csproj: warning: file is larger"),
+            "{}",
+            String::from_utf8_lossy(&sbom.stderr)
+        );
+    } else {
+        assert_eq!(sbom.status.code(), Some(0));
+    }
+    // `scan` lints Dockerfiles; a manifest it cannot read never makes it fail.
+    assert_eq!(
+        scan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&scan.stderr)
+    );
+    // A Dockerfile over the limit is an error for both.
+    t.write("Dockerfile", DOCKERFILE);
+    let sbom = run(
+        &["sbom", s(t.path()), "--max-file-size", "10", "--no-config"],
+        &[],
+    );
+    assert_eq!(sbom.status.code(), Some(2));
+}
+
 /// Every fixture of the repository (malformed ones included) goes into one schema-valid BOM.
 #[test]
 fn bom_over_all_fixtures_is_valid() {

@@ -152,6 +152,10 @@ pub struct Walked {
     pub diagnostics: Vec<Diagnostic>,
     /// Explicitly named files whose names do not look like Dockerfiles (lint them anyway).
     pub forced_dockerfiles: Vec<String>,
+    /// Manifests and lock files found by walking (not Dockerfiles) that could not be read.
+    /// Their diagnostics are warnings, so they never fail a lint run; `sbom` treats them as
+    /// errors.
+    pub unread_sbom_inputs: Vec<String>,
 }
 
 /// Walks `roots` (files or directories), respecting `.gitignore`, and reads every file the
@@ -210,7 +214,16 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 continue;
             }
             if seen.insert(rel.clone()) {
+                let sbom_only = engine::classify(&rel) == FileKind::Other;
                 push_read(&mut out, entry.path(), &rel, max_size, false);
+                if sbom_only
+                    && let Some(d) = out.diagnostics.last_mut().filter(|d| {
+                        d.severity == Severity::Error && d.path.as_deref() == Some(&rel)
+                    })
+                {
+                    d.severity = Severity::Warning;
+                    out.unread_sbom_inputs.push(rel.clone());
+                }
             }
         }
     }

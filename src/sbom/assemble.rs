@@ -234,9 +234,10 @@ impl Assembler {
                     version_label(&c.version)
                 ),
             };
+            // `base` starts with `pkg:` or `component:`, so it never clashes with a project.
             let mut r = base.clone();
             let mut n = 2;
-            while used.contains(&r) || r.starts_with(PROJECT_REF_PREFIX) {
+            while used.contains(&r) {
                 r = format!("{base}-{n}");
                 n += 1;
             }
