@@ -75,14 +75,19 @@ fn check_positions(files: &BTreeMap<String, &SourceFile>, out: &Extracted) -> Re
             .get(path)
             .ok_or_else(|| format!("{path} is not a scanned file"))?;
         if span.start > span.end || span.end > f.text.len() {
-            return Err(format!("{path}: span {span:?} outside {} bytes", f.text.len()));
+            return Err(format!(
+                "{path}: span {span:?} outside {} bytes",
+                f.text.len()
+            ));
         }
         if !f.text.is_char_boundary(span.start) || !f.text.is_char_boundary(span.end) {
             return Err(format!("{path}: span {span:?} not on char boundaries"));
         }
         let want = LineIndex::new(&f.text).line_of(span.start) + 1;
         if want != line {
-            return Err(format!("{path}: line {line} but span starts on line {want}"));
+            return Err(format!(
+                "{path}: line {line} but span starts on line {want}"
+            ));
         }
         Ok(())
     };
@@ -100,7 +105,12 @@ fn check_positions(files: &BTreeMap<String, &SourceFile>, out: &Extracted) -> Re
     Ok(())
 }
 
-fn render(files: &BTreeMap<String, &SourceFile>, path: &str, name: &str, out: &Extracted) -> String {
+fn render(
+    files: &BTreeMap<String, &SourceFile>,
+    path: &str,
+    name: &str,
+    out: &Extracted,
+) -> String {
     if let Err(e) = check_positions(files, out) {
         panic!("{path} [{name}]: {e}");
     }
@@ -124,7 +134,10 @@ fn render(files: &BTreeMap<String, &SourceFile>, path: &str, name: &str, out: &E
         let _ = writeln!(s, "     at {}", ev.join(", "));
         // The first evidence names the package it declares (or its alias / replacement).
         let first = &c.evidence[0];
-        let decl = first.span.slice(&files[first.path.as_str()].text).to_ascii_lowercase();
+        let decl = first
+            .span
+            .slice(&files[first.path.as_str()].text)
+            .to_ascii_lowercase();
         let declared = c
             .properties
             .get("declaredName")
@@ -139,7 +152,12 @@ fn render(files: &BTreeMap<String, &SourceFile>, path: &str, name: &str, out: &E
             c.full_name()
         );
         for (alg, hex) in &c.hashes {
-            let _ = writeln!(s, "     hash {alg} {}… ({} hex)", hex.get(..16).unwrap_or(hex), hex.len());
+            let _ = writeln!(
+                s,
+                "     hash {alg} {}… ({} hex)",
+                hex.get(..16).unwrap_or(hex),
+                hex.len()
+            );
         }
         if !c.properties.is_empty() {
             let props: Vec<String> = c
@@ -159,7 +177,14 @@ fn render(files: &BTreeMap<String, &SourceFile>, path: &str, name: &str, out: &E
     );
     for e in out.edges.iter().filter(|e| e.from.is_some()) {
         if let Some(f) = &e.from {
-            let _ = writeln!(s, "     {}@{} -> {}@{}", f.1, version(&f.2), e.to.1, version(&e.to.2));
+            let _ = writeln!(
+                s,
+                "     {}@{} -> {}@{}",
+                f.1,
+                version(&f.2),
+                e.to.1,
+                version(&e.to.2)
+            );
         }
     }
     for d in &out.diagnostics {
@@ -214,9 +239,17 @@ fn cases() -> Vec<(String, PathBuf)> {
 #[test]
 fn fixtures() {
     let cases = cases();
-    assert!(cases.len() >= 1, "expected at least 20 fixture cases, found {}", cases.len());
+    assert!(
+        cases.len() >= 20,
+        "expected at least 20 fixture cases, found {}",
+        cases.len()
+    );
     for (fmt, case) in cases {
-        let name = case.file_name().expect("name").to_string_lossy().into_owned();
+        let name = case
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         let out = run_case(&case);
         insta::assert_snapshot!(format!("{fmt}__{name}"), out);
     }
@@ -261,7 +294,8 @@ fn seeds() -> Vec<(String, String)> {
 /// positions of what comes out.
 fn run_all(path: &str, text: &str, extra: &[SourceFile]) -> Result<(), TestCaseError> {
     let file = SourceFile::new(path, text);
-    let mut map: BTreeMap<String, &SourceFile> = extra.iter().map(|f| (f.path.clone(), f)).collect();
+    let mut map: BTreeMap<String, &SourceFile> =
+        extra.iter().map(|f| (f.path.clone(), f)).collect();
     map.insert(file.path.clone(), &file);
     let cx = ExtractContext { files: &map };
     for ex in ours() {
@@ -351,7 +385,9 @@ proptest! {
 #[test]
 fn deep_nesting_is_a_diagnostic() {
     let deep_json = format!("{}{}", "{\"a\":".repeat(50_000), "}".repeat(50_000));
-    let deep_yaml = (0..5_000).map(|i| format!("{}k:\n", " ".repeat(i))).collect::<String>();
+    let deep_yaml = (0..5_000)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect::<String>();
     let deep_toml = format!("a = {}1{}\n", "[".repeat(50_000), "]".repeat(50_000));
     for (path, text) in [
         ("package-lock.json", deep_json.as_str()),
@@ -369,7 +405,10 @@ fn deep_nesting_is_a_diagnostic() {
             if (ex.wants)(path) {
                 let out = (ex.extract)(&file, &cx);
                 assert!(out.components.is_empty(), "{path}");
-                assert!(!out.diagnostics.is_empty(), "{path}: deep input should be reported");
+                assert!(
+                    !out.diagnostics.is_empty(),
+                    "{path}: deep input should be reported"
+                );
             }
         }
     }

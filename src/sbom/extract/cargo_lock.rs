@@ -46,9 +46,9 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     let lock: Lockfile = match toml::from_str(body) {
         Ok(l) => l,
         Err(e) => {
-            let span = e
-                .span()
-                .map_or(Span::empty(base), |r| Span::new(r.start + base, r.end + base));
+            let span = e.span().map_or(Span::empty(base), |r| {
+                Span::new(r.start + base, r.end + base)
+            });
             out.diag(
                 Severity::Error,
                 span,
@@ -72,9 +72,8 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
             sources.push(None);
             continue;
         };
-        let name_span = tomlx::get(t, "name").and_then(|v| {
-            tomlx::key_span(t, "name", base).map(|k| k.cover(tomlx::span(v, base)))
-        });
+        let name_span = tomlx::get(t, "name")
+            .and_then(|v| tomlx::key_span(t, "name", base).map(|k| k.cover(tomlx::span(v, base))));
         let extent = tomlx::extent(t, base);
         spans.push(match (name_span, extent) {
             (Some(n), Some(x)) => Some(Span::new(n.start, x.end.max(n.end))),
@@ -107,7 +106,8 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
             .copied()
             .find(|&i| {
                 lock.packages.get(i).is_some_and(|p| {
-                    d.source.is_none() || p.source.as_ref().map(|s| s.url()) == d.source.as_ref().map(|s| s.url())
+                    d.source.is_none()
+                        || p.source.as_ref().map(|s| s.url()) == d.source.as_ref().map(|s| s.url())
                 })
             })
             .or_else(|| candidates.first().copied())
@@ -199,7 +199,10 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
                 None => out.diag(
                     Severity::Warning,
                     span,
-                    format!("`{} {}` depends on `{d}`, which has no `[[package]]` entry", p.name, p.version),
+                    format!(
+                        "`{} {}` depends on `{d}`, which has no `[[package]]` entry",
+                        p.name, p.version
+                    ),
                 ),
             }
         }

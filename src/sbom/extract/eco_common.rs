@@ -450,7 +450,7 @@ pub(crate) mod json {
     use crate::source::Span;
 
     /// Deepest nesting accepted; real lock files stay far below it.
-    pub const MAX_DEPTH: usize = 200;
+    pub const MAX_DEPTH: usize = 128;
 
     #[derive(Debug, Clone, PartialEq)]
     pub struct Value {
@@ -715,7 +715,9 @@ pub(crate) mod json {
                                     self.pos += 2;
                                     let lo = self.hex4()?;
                                     if (0xDC00..0xE000).contains(&lo) {
-                                        char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00))
+                                        char::from_u32(
+                                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
                                     } else {
                                         None
                                     }
@@ -731,7 +733,9 @@ pub(crate) mod json {
                         }
                     }
                     Some(_) => {
-                        return Err(self.err("control character (such as a line break) inside a string"));
+                        return Err(
+                            self.err("control character (such as a line break) inside a string")
+                        );
                     }
                 }
             }
@@ -922,7 +926,9 @@ pub(crate) mod yaml {
                 max_anchors: 1_000,
                 max_recorded_anchor_events: 50_000,
                 max_recorded_anchor_bytes: 1024 * 1024,
-                max_depth: 64,
+                // Lock files nest about eight levels; each level costs several deserializer
+                // frames, so the bound stays small enough for a 1 MiB wasm stack.
+                max_depth: 24,
                 max_documents: 2,
                 max_nodes: 20_000_000,
                 max_total_scalar_bytes: 1024 * 1024 * 1024,
@@ -970,12 +976,9 @@ pub(crate) mod yaml {
                     Kind::Scalar(written.to_string())
                 }
             }
-            Raw::Seq(items) => Kind::Seq(
-                items
-                    .into_iter()
-                    .map(|i| convert(i, text, index))
-                    .collect(),
-            ),
+            Raw::Seq(items) => {
+                Kind::Seq(items.into_iter().map(|i| convert(i, text, index)).collect())
+            }
             Raw::Map(entries) => Kind::Map(
                 entries
                     .into_iter()
@@ -1188,8 +1191,14 @@ mod tests {
         let v = json::parse(t).unwrap();
         let a = v.member("a").unwrap();
         assert_eq!(a.key_span.slice(t), "\"a\"");
-        assert_eq!(a.value.span.slice(t), "[1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\"]");
-        assert_eq!(a.value.as_array().unwrap()[2].as_str(), Some("x\u{e9}\u{1F600}"));
+        assert_eq!(
+            a.value.span.slice(t),
+            "[1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\"]"
+        );
+        assert_eq!(
+            a.value.as_array().unwrap()[2].as_str(),
+            Some("x\u{e9}\u{1F600}")
+        );
         let e = json::parse("{\"a\": [1, 2").unwrap_err();
         assert!(e.message.contains("truncated"), "{e:?}");
         let deep = "[".repeat(10_000);

@@ -49,7 +49,10 @@ fn tokenize(line: &str) -> Result<(Vec<Tok>, Option<String>), &'static str> {
         match c {
             b' ' | b'\t' | b'\r' => i += 1,
             b'/' if b.get(i + 1) == Some(&b'/') => {
-                return Ok((toks, Some(line.get(i + 2..).unwrap_or("").trim().to_string())));
+                return Ok((
+                    toks,
+                    Some(line.get(i + 2..).unwrap_or("").trim().to_string()),
+                ));
             }
             b'(' => {
                 toks.push(Tok::Open);
@@ -81,7 +84,10 @@ fn tokenize(line: &str) -> Result<(Vec<Tok>, Option<String>), &'static str> {
                             i += 2;
                         }
                         Some(_) => {
-                            let ch = line.get(i..).and_then(|r| r.chars().next()).unwrap_or('\u{fffd}');
+                            let ch = line
+                                .get(i..)
+                                .and_then(|r| r.chars().next())
+                                .unwrap_or('\u{fffd}');
                             s.push(ch);
                             i += ch.len_utf8().max(1);
                         }
@@ -204,7 +210,11 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             }
             None => {
                 let Some(Tok::Word(v)) = toks.first() else {
-                    out.diag(Severity::Warning, l.span, "expected a directive; line skipped");
+                    out.diag(
+                        Severity::Warning,
+                        l.span,
+                        "expected a directive; line skipped",
+                    );
                     continue;
                 };
                 toks = toks.get(1..).unwrap_or(&[]);
@@ -325,7 +335,12 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             Some((ns, n)) => (Some(ns.to_string()), n.to_string()),
             None => (None, path.clone()),
         };
-        let mut c = component(Ecosystem::Go, namespace, name, VersionSpec::Exact(version.clone()));
+        let mut c = component(
+            Ecosystem::Go,
+            namespace,
+            name,
+            VersionSpec::Exact(version.clone()),
+        );
         c.direct = !r.indirect;
         c.evidence.push(out.evidence(r.span));
         if let Some(p) = replace {
@@ -334,7 +349,8 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             c.evidence.push(out.evidence(p.span));
         }
         if r.indirect {
-            c.properties.insert("indirect".to_string(), "true".to_string());
+            c.properties
+                .insert("indirect".to_string(), "true".to_string());
         }
         if let Some(g) = &go_version {
             c.properties.insert("goVersion".to_string(), g.clone());
@@ -439,7 +455,10 @@ mod tests {
         let (t, c) = tokenize("\tgithub.com/a/b v1.0.0 // indirect").unwrap();
         assert_eq!(
             t,
-            vec![Tok::Word("github.com/a/b".into()), Tok::Word("v1.0.0".into())]
+            vec![
+                Tok::Word("github.com/a/b".into()),
+                Tok::Word("v1.0.0".into())
+            ]
         );
         assert_eq!(c.as_deref(), Some("indirect"));
         let (t, _) = tokenize("replace \"x/y\" => ../y").unwrap();

@@ -26,10 +26,7 @@ use crate::sbom::model::{Component, Ecosystem, Extracted, Scope, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 pub fn wants(path: &str) -> bool {
-    matches!(
-        file_name(path),
-        "package-lock.json" | "npm-shrinkwrap.json"
-    )
+    matches!(file_name(path), "package-lock.json" | "npm-shrinkwrap.json")
 }
 
 /// One install location of the lock.
@@ -65,7 +62,10 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
         out.diag(
             Severity::Error,
             root.span,
-            format!("expected a JSON object at the top level, found {}", root.kind_name()),
+            format!(
+                "expected a JSON object at the top level, found {}",
+                root.kind_name()
+            ),
         );
         return out.finish();
     }
@@ -83,7 +83,10 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             Some(d) => out.diag(
                 Severity::Error,
                 d.span,
-                format!("`dependencies` should be an object, found {}", d.kind_name()),
+                format!(
+                    "`dependencies` should be an object, found {}",
+                    d.kind_name()
+                ),
             ),
             None => {
                 if !matches!(version, "1" | "") {
@@ -177,7 +180,9 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
                 None if *warn && !e.v1 => out.diag(
                     Severity::Warning,
                     e.span,
-                    format!("`{loc}` depends on `{name}`, which is not installed anywhere in the lock"),
+                    format!(
+                        "`{loc}` depends on `{name}`, which is not installed anywhere in the lock"
+                    ),
                 ),
                 None => {}
             }
@@ -264,7 +269,11 @@ fn collect_v1<'v>(
                 out.diag(
                     Severity::Warning,
                     m.value.span,
-                    format!("entry `{}` should be an object, found {}", m.key, m.value.kind_name()),
+                    format!(
+                        "entry `{}` should be an object, found {}",
+                        m.key,
+                        m.value.kind_name()
+                    ),
                 );
                 continue;
             }
@@ -279,7 +288,11 @@ fn collect_v1<'v>(
                 .and_then(json::Value::as_object)
                 .map(|r| r.iter().map(|d| (d.key.clone(), true)).collect())
                 .unwrap_or_default();
-            if let Some(nested) = m.value.get("dependencies").filter(|d| d.as_object().is_some()) {
+            if let Some(nested) = m
+                .value
+                .get("dependencies")
+                .filter(|d| d.as_object().is_some())
+            {
                 stack.push((loc.clone(), nested));
             }
             entries.insert(
@@ -416,7 +429,9 @@ fn make_component(loc: &str, e: &Entry<'_>, out: &mut Out<'_>) -> Option<Compone
         }
     }
     if let Some(r) = v.get("resolved").and_then(json::Value::as_str) {
-        props.entry("resolved".to_string()).or_insert_with(|| r.to_string());
+        props
+            .entry("resolved".to_string())
+            .or_insert_with(|| r.to_string());
     }
     if let Some(sri) = v.get("integrity").and_then(json::Value::as_str) {
         let (hashes, bad) = sri_hashes(sri);

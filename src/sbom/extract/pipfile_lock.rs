@@ -37,7 +37,10 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
         out.diag(
             Severity::Error,
             root.span,
-            format!("expected a JSON object at the top level, found {}", root.kind_name()),
+            format!(
+                "expected a JSON object at the top level, found {}",
+                root.kind_name()
+            ),
         );
         return out.finish();
     }
@@ -59,7 +62,9 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     let declared = pipfile_names(cx, &file.path);
 
     for (section, scope) in [("default", Scope::Required), ("develop", Scope::Optional)] {
-        let Some(sec) = root.get(section) else { continue };
+        let Some(sec) = root.get(section) else {
+            continue;
+        };
         let Some(members) = sec.as_object() else {
             out.diag(
                 Severity::Warning,
@@ -82,7 +87,10 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             if v.get("path").is_some() {
                 continue;
             }
-            let written = v.get("version").and_then(json::Value::as_str).map(str::trim);
+            let written = v
+                .get("version")
+                .and_then(json::Value::as_str)
+                .map(str::trim);
             let version = match written {
                 None | Some("" | "*") => VersionSpec::Unpinned,
                 Some(w) => match w.strip_prefix("===").or_else(|| w.strip_prefix("==")) {

@@ -111,7 +111,11 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     };
     if !doc.is_map() {
         if !matches!(doc.kind, yaml::Kind::Null) {
-            out.diag(Severity::Error, doc.span, "expected a YAML mapping at the top level");
+            out.diag(
+                Severity::Error,
+                doc.span,
+                "expected a YAML mapping at the top level",
+            );
         }
         return out.finish();
     }
@@ -133,12 +137,17 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         let at_style = doc.get("packages").is_some_and(|p| {
             p.entries().iter().any(|(k, _)| {
                 let id = k.text.strip_prefix('/').unwrap_or(&k.text);
-                id.get(1..).is_some_and(|r| r.split('/').next().unwrap_or("").contains('@'))
+                id.get(1..)
+                    .is_some_and(|r| r.split('/').next().unwrap_or("").contains('@'))
                     || (!id.starts_with('@') && id.contains('@'))
             })
         });
         if doc.get("lockfileVersion").is_none() {
-            out.diag(Severity::Warning, doc.span, "no `lockfileVersion`; guessing the key format");
+            out.diag(
+                Severity::Warning,
+                doc.span,
+                "no `lockfileVersion`; guessing the key format",
+            );
         }
         if at_style { Style::At } else { Style::Slash }
     } else {
@@ -170,7 +179,11 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     let node_source = snapshots.or_else(|| doc.get("packages"));
     let mut nodes: Vec<(String, &yaml::Node, Span)> = Vec::new();
     for (k, v) in node_source.map(yaml::Node::entries).unwrap_or(&[]) {
-        nodes.push((k.text.strip_prefix('/').unwrap_or(&k.text).to_string(), v, k.span));
+        nodes.push((
+            k.text.strip_prefix('/').unwrap_or(&k.text).to_string(),
+            v,
+            k.span,
+        ));
     }
     let mut node_index: BTreeMap<String, usize> = BTreeMap::new();
     for (i, (id, _, _)) in nodes.iter().enumerate() {
@@ -237,7 +250,10 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
                     None if warn => out.diag(
                         Severity::Warning,
                         *span,
-                        format!("`{id}` depends on `{}` {r}, which has no package entry", dk.text),
+                        format!(
+                            "`{id}` depends on `{}` {r}, which has no package entry",
+                            dk.text
+                        ),
                     ),
                     None => {}
                 }
@@ -332,7 +348,10 @@ fn package_info(
 ) -> Option<Info> {
     let resolution = v.get("resolution");
     if resolution.and_then(|r| r.get("directory")).is_some()
-        || resolution.and_then(|r| r.get("type")).and_then(yaml::Node::as_str) == Some("directory")
+        || resolution
+            .and_then(|r| r.get("type"))
+            .and_then(yaml::Node::as_str)
+            == Some("directory")
     {
         return None;
     }
@@ -399,7 +418,11 @@ fn package_info(
                 );
             }
         }
-        for (field, prop) in [("tarball", "tarball"), ("repo", "repo"), ("commit", "commit")] {
+        for (field, prop) in [
+            ("tarball", "tarball"),
+            ("repo", "repo"),
+            ("commit", "commit"),
+        ] {
             if let Some(s) = r.get(field).and_then(yaml::Node::as_str) {
                 properties.insert(prop.to_string(), s.to_string());
             }

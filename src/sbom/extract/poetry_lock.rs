@@ -14,9 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::eco_common::{
-    Key, Out, bom_len, pep503, prefixed_hex_hash, pypi_component, tomlx,
-};
+use super::eco_common::{Key, Out, bom_len, pep503, prefixed_hex_hash, pypi_component, tomlx};
 use super::{ExtractContext, dir_of, file_name};
 use crate::finding::Severity;
 use crate::sbom::model::{Component, Extracted, Scope, VersionSpec};
@@ -83,14 +81,13 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             .iter()
             .filter_map(|g| tomlx::str_of(g.get_ref()))
             .collect();
-        if optional
-            || category == Some("dev")
-            || (!groups.is_empty() && !groups.contains(&"main"))
+        if optional || category == Some("dev") || (!groups.is_empty() && !groups.contains(&"main"))
         {
             c.scope = Scope::Optional;
         }
         if optional {
-            c.properties.insert("optional".to_string(), "true".to_string());
+            c.properties
+                .insert("optional".to_string(), "true".to_string());
         }
         if let Some(cat) = category {
             c.properties.insert("category".to_string(), cat.to_string());
@@ -191,8 +188,9 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             .copied()
             .collect(),
         None => {
-            let mut d: BTreeSet<usize> =
-                (0..comps.len()).filter(|i| !depended_on.contains(i)).collect();
+            let mut d: BTreeSet<usize> = (0..comps.len())
+                .filter(|i| !depended_on.contains(i))
+                .collect();
             d.extend(project_deps.iter().filter_map(|n| by_name.get(n)).flatten());
             d
         }
@@ -250,7 +248,8 @@ fn pyproject_deps(cx: &ExtractContext<'_>, lock_path: &str) -> Option<Vec<String
             }
         }
     };
-    if let Some(poetry) = tomlx::get_table(root, "tool").and_then(|t| tomlx::get_table(t, "poetry")) {
+    if let Some(poetry) = tomlx::get_table(root, "tool").and_then(|t| tomlx::get_table(t, "poetry"))
+    {
         table_keys(tomlx::get_table(poetry, "dependencies"), &mut names);
         table_keys(tomlx::get_table(poetry, "dev-dependencies"), &mut names);
         if let Some(groups) = tomlx::get_table(poetry, "group") {

@@ -38,8 +38,7 @@ pub fn wants(path: &str) -> bool {
     if !name.ends_with(".txt") {
         return false;
     }
-    name.starts_with("requirements")
-        || file_name(dir_of(path)).eq_ignore_ascii_case("requirements")
+    name.starts_with("requirements") || file_name(dir_of(path)).eq_ignore_ascii_case("requirements")
 }
 
 /// One logical line: continuation lines joined, comments removed.
@@ -239,17 +238,20 @@ fn parse_requirement(s: &str) -> Result<Req, String> {
 
 fn looks_like_url_or_path(s: &str) -> bool {
     let lower = s.to_ascii_lowercase();
-    ["http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", "ftp://"]
-        .iter()
-        .any(|p| lower.starts_with(p))
+    [
+        "http://", "https://", "file:", "git+", "hg+", "svn+", "bzr+", "ftp://",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
         || s.starts_with('.')
         || s.starts_with('/')
         || s.starts_with('~')
         || s.get(1..3) == Some(":\\")
         || s.get(1..3) == Some(":/")
-        || lower.split([';', ' ']).next().is_some_and(|f| {
-            f.ends_with(".whl") || f.ends_with(".tar.gz") || f.ends_with(".zip")
-        })
+        || lower
+            .split([';', ' '])
+            .next()
+            .is_some_and(|f| f.ends_with(".whl") || f.ends_with(".tar.gz") || f.ends_with(".zip"))
 }
 
 /// A URL or path requirement (`git+https://…#egg=name`, `./pkg`, `https://…/x-1.0-py3-none-any.whl`,
@@ -267,9 +269,11 @@ fn parse_url_requirement(s: &str, name: Option<&str>) -> Result<Req, String> {
         return Err("missing URL after `@`".to_string());
     }
     let lower = url.to_ascii_lowercase();
-    let remote = ["http://", "https://", "git+", "hg+", "svn+", "bzr+", "ftp://"]
-        .iter()
-        .any(|p| lower.starts_with(p));
+    let remote = [
+        "http://", "https://", "git+", "hg+", "svn+", "bzr+", "ftp://",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p));
     let egg = url.split_once('#').and_then(|(_, frag)| {
         frag.split('&')
             .find_map(|kv| kv.strip_prefix("egg="))
@@ -331,6 +335,9 @@ fn parse_specifier(spec: &str) -> Result<VersionSpec, String> {
     let mut clauses = Vec::new();
     for clause in s.split(',') {
         let c = clause.trim();
+        if c.is_empty() {
+            return Err(format!("empty clause in version specifier `{s}`"));
+        }
         let Some(op) = OPERATORS.iter().find(|op| c.starts_with(**op)) else {
             return Err(format!(
                 "`{c}` is not a version specifier (expected one of {})",
@@ -340,9 +347,10 @@ fn parse_specifier(spec: &str) -> Result<VersionSpec, String> {
         let v = c.get(op.len()..).unwrap_or("").trim();
         if v.is_empty()
             || v.contains(char::is_whitespace)
-            || !v
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '.' | '*' | '+' | '!' | '-' | '_' | '$' | '{' | '}'))
+            || !v.chars().all(|ch| {
+                ch.is_ascii_alphanumeric()
+                    || matches!(ch, '.' | '*' | '+' | '!' | '-' | '_' | '$' | '{' | '}')
+            })
         {
             return Err(format!("`{c}` has no valid version after `{op}`"));
         }
@@ -402,7 +410,8 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
                 }
                 c.version = spec.clone();
             }
-            c.properties.insert("constraint".to_string(), origin.clone());
+            c.properties
+                .insert("constraint".to_string(), origin.clone());
         }
     }
 
@@ -524,7 +533,16 @@ fn read_file(st: &mut State<'_, '_>, file: &SourceFile, depth: usize, constraint
         }
         let text = l.text.as_str();
         if text.starts_with('-') {
-            option_line(st, file, &index, l, depth, constraints_only, &mut file_props, &mut diag);
+            option_line(
+                st,
+                file,
+                &index,
+                l,
+                depth,
+                constraints_only,
+                &mut file_props,
+                &mut diag,
+            );
             continue;
         }
         // Requirement part: tokens up to the first one starting with `-`.
@@ -538,17 +556,18 @@ fn read_file(st: &mut State<'_, '_>, file: &SourceFile, depth: usize, constraint
         let req = match parse_requirement(&req_text) {
             Ok(r) => r,
             Err(msg) => {
-                diag(st, Severity::Warning, l.span, format!("{msg}; line skipped"));
+                diag(
+                    st,
+                    Severity::Warning,
+                    l.span,
+                    format!("{msg}; line skipped"),
+                );
                 continue;
             }
         };
         if constraints_only {
             if !req.local {
-                let origin = format!(
-                    "{}:{}",
-                    file.path,
-                    index.line_of(l.span.start) + 1
-                );
+                let origin = format!("{}:{}", file.path, index.line_of(l.span.start) + 1);
                 st.constraints
                     .entry(pep503(&req.name))
                     .or_insert((req.version.clone().unwrap_or(VersionSpec::Unpinned), origin));
@@ -558,7 +577,10 @@ fn read_file(st: &mut State<'_, '_>, file: &SourceFile, depth: usize, constraint
         if req.local {
             continue;
         }
-        let mut c = pypi_component(&req.name, req.version.clone().unwrap_or(VersionSpec::Unpinned));
+        let mut c = pypi_component(
+            &req.name,
+            req.version.clone().unwrap_or(VersionSpec::Unpinned),
+        );
         c.direct = true;
         if !req.extras.is_empty() {
             c.properties
@@ -589,14 +611,23 @@ fn read_file(st: &mut State<'_, '_>, file: &SourceFile, depth: usize, constraint
                 k += 1;
                 opts.get(k - 1).cloned()
             } else {
-                if ["--global-option", "--install-option", "--config-settings", "-C"]
-                    .iter()
-                    .any(|p| o == p)
+                if [
+                    "--global-option",
+                    "--install-option",
+                    "--config-settings",
+                    "-C",
+                ]
+                .iter()
+                .any(|p| o == p)
                 {
                     k += 1;
-                } else if !["--global-option=", "--install-option=", "--config-settings="]
-                    .iter()
-                    .any(|p| o.starts_with(p))
+                } else if ![
+                    "--global-option=",
+                    "--install-option=",
+                    "--config-settings=",
+                ]
+                .iter()
+                .any(|p| o.starts_with(p))
                 {
                     diag(
                         st,
@@ -715,14 +746,27 @@ fn option_line(
         )
     };
     if takes_value(&opt) && value.as_deref().is_none_or(str::is_empty) {
-        diag(st, Severity::Warning, l.span, format!("option `{opt}` needs a value"));
+        diag(
+            st,
+            Severity::Warning,
+            l.span,
+            format!("option `{opt}` needs a value"),
+        );
         return;
     }
     let value = value.unwrap_or_default();
     match opt.as_str() {
         "-r" | "--requirement" | "-c" | "--constraint" => {
             let constraint = matches!(opt.as_str(), "-c" | "--constraint");
-            include(st, file, l, &value, depth, constraint || constraints_only, diag);
+            include(
+                st,
+                file,
+                l,
+                &value,
+                depth,
+                constraint || constraints_only,
+                diag,
+            );
         }
         "-e" | "--editable" => {
             if constraints_only {
@@ -741,7 +785,12 @@ fn option_line(
                     c.evidence.push(evidence_in(file, index, l.span));
                     st.components.push(c);
                 }
-                Err(msg) => diag(st, Severity::Warning, l.span, format!("{msg}; line skipped")),
+                Err(msg) => diag(
+                    st,
+                    Severity::Warning,
+                    l.span,
+                    format!("{msg}; line skipped"),
+                ),
             }
         }
         "-i" | "--index-url" => {
@@ -775,7 +824,11 @@ fn include(
     constraint: bool,
     diag: &mut impl FnMut(&mut State<'_, '_>, Severity, Span, String),
 ) {
-    let kind = if constraint { "constraints" } else { "requirements" };
+    let kind = if constraint {
+        "constraints"
+    } else {
+        "requirements"
+    };
     let Some(path) = resolve_include(file, target) else {
         diag(
             st,
@@ -828,11 +881,26 @@ mod tests {
 
     #[test]
     fn specifiers() {
-        assert_eq!(parse_specifier("==1.0").unwrap(), VersionSpec::Exact("1.0".into()));
-        assert_eq!(parse_specifier("===1.0-x").unwrap(), VersionSpec::Exact("1.0-x".into()));
-        assert_eq!(parse_specifier("==1.*").unwrap(), VersionSpec::Floating("==1.*".into()));
-        assert_eq!(parse_specifier(">=1, <2").unwrap(), VersionSpec::Range(">=1, <2".into()));
-        assert_eq!(parse_specifier("(~=1.4)").unwrap(), VersionSpec::Range("~=1.4".into()));
+        assert_eq!(
+            parse_specifier("==1.0").unwrap(),
+            VersionSpec::Exact("1.0".into())
+        );
+        assert_eq!(
+            parse_specifier("===1.0-x").unwrap(),
+            VersionSpec::Exact("1.0-x".into())
+        );
+        assert_eq!(
+            parse_specifier("==1.*").unwrap(),
+            VersionSpec::Floating("==1.*".into())
+        );
+        assert_eq!(
+            parse_specifier(">=1, <2").unwrap(),
+            VersionSpec::Range(">=1, <2".into())
+        );
+        assert_eq!(
+            parse_specifier("(~=1.4)").unwrap(),
+            VersionSpec::Range("~=1.4".into())
+        );
         assert_eq!(parse_specifier("").unwrap(), VersionSpec::Unpinned);
         assert!(parse_specifier("=1").is_err());
         assert!(parse_specifier(">=").is_err());
@@ -848,7 +916,10 @@ mod tests {
         assert_eq!(r.url.as_deref(), Some("git+https://x/y.git@v1"));
         assert_eq!(r.marker.as_deref(), Some("os_name == 'nt'"));
         let r = parse_requirement("https://h/p/requests-2.31.0-py3-none-any.whl").unwrap();
-        assert_eq!((r.name.as_str(), r.version), ("requests", Some(VersionSpec::Exact("2.31.0".into()))));
+        assert_eq!(
+            (r.name.as_str(), r.version),
+            ("requests", Some(VersionSpec::Exact("2.31.0".into())))
+        );
         assert!(parse_requirement("./local/pkg").unwrap().local);
         assert!(parse_requirement("https://h/archive.tar.gz").is_err());
         assert!(parse_requirement("[x]").is_err());
@@ -859,14 +930,23 @@ mod tests {
         let t = "a==1 \\\n  --hash=sha256:00 # c\n# only\nb \\\n# ends\nc#notcomment\n";
         let l = logical_lines(t);
         let texts: Vec<&str> = l.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, vec!["a==1   --hash=sha256:00", "", "b", "", "c#notcomment"]);
+        assert_eq!(
+            texts,
+            vec!["a==1   --hash=sha256:00", "", "b", "", "c#notcomment"]
+        );
     }
 
     #[test]
     fn include_paths() {
         let f = SourceFile::new("svc/requirements.txt", "");
-        assert_eq!(resolve_include(&f, "../base.in").as_deref(), Some("base.in"));
-        assert_eq!(resolve_include(&f, "./dev/x.txt").as_deref(), Some("svc/dev/x.txt"));
+        assert_eq!(
+            resolve_include(&f, "../base.in").as_deref(),
+            Some("base.in")
+        );
+        assert_eq!(
+            resolve_include(&f, "./dev/x.txt").as_deref(),
+            Some("svc/dev/x.txt")
+        );
         assert_eq!(resolve_include(&f, "../../x").as_deref(), None);
         assert_eq!(resolve_include(&f, "https://x/r.txt"), None);
     }

@@ -35,7 +35,9 @@ fn dep_refs(t: &tomlx::Table<'_>) -> Vec<DepRef> {
     let mut out = Vec::new();
     let mut push = |list: &[tomlx::Spanned<tomlx::Value<'_>>], reach: Reach| {
         for d in list {
-            let Some(dt) = tomlx::as_table(d) else { continue };
+            let Some(dt) = tomlx::as_table(d) else {
+                continue;
+            };
             if let Some(n) = tomlx::get_str(dt, "name") {
                 out.push(DepRef {
                     name: pep503(n),
@@ -96,7 +98,11 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         let span = tomlx::key_span(t, "name", base)
             .map_or(extent, |n| Span::new(n.start, extent.end.max(n.end)));
         let Some(name) = tomlx::get_str(t, "name") else {
-            out.diag(Severity::Warning, span, "`[[package]]` entry without `name`; skipped");
+            out.diag(
+                Severity::Warning,
+                span,
+                "`[[package]]` entry without `name`; skipped",
+            );
             continue;
         };
         let version = tomlx::get_str(t, "version");
@@ -140,7 +146,9 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
                 }
             }
             for h in hash_values {
-                let Some(s) = tomlx::str_of(h.get_ref()) else { continue };
+                let Some(s) = tomlx::str_of(h.get_ref()) else {
+                    continue;
+                };
                 match prefixed_hex_hash(s) {
                     Some(pair) => {
                         if !c.hashes.contains(&pair) {

@@ -58,7 +58,12 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     } else {
         parse_classic(&mut out)
     };
-    build(&mut out, entries, berry, sibling_package_json(cx, &file.path));
+    build(
+        &mut out,
+        entries,
+        berry,
+        sibling_package_json(cx, &file.path),
+    );
     out.finish()
 }
 
@@ -93,7 +98,12 @@ fn patched_descriptor(descriptor: &str) -> Option<String> {
     let (_, range) = split_descriptor(descriptor)?;
     let inner = range.strip_prefix("patch:")?;
     let inner = inner.split('#').next().unwrap_or(inner);
-    Some(inner.replace("%3A", ":").replace("%3a", ":").replace("%40", "@"))
+    Some(
+        inner
+            .replace("%3A", ":")
+            .replace("%3a", ":")
+            .replace("%40", "@"),
+    )
 }
 
 fn build(out: &mut Out<'_>, entries: Vec<Entry>, berry: bool, package_json: Option<json::Value>) {
@@ -124,7 +134,9 @@ fn build(out: &mut Out<'_>, entries: Vec<Entry>, berry: bool, package_json: Opti
     // A patched package stands on the package it patches.
     for (i, e) in entries.iter().enumerate() {
         for d in &e.descriptors {
-            if let Some(j) = patched_descriptor(d).and_then(|p| by_descriptor.get(p.as_str()).copied()) {
+            if let Some(j) =
+                patched_descriptor(d).and_then(|p| by_descriptor.get(p.as_str()).copied())
+            {
                 adjacency.entry(i).or_default().insert(j);
                 depended_on.insert(j);
             }
@@ -159,8 +171,10 @@ fn build(out: &mut Out<'_>, entries: Vec<Entry>, berry: bool, package_json: Opti
     // Roots: project entries (berry), the package.json, or (classic without one) entries
     // nothing depends on.
     let mut roots: Vec<(usize, Reach)> = Vec::new();
-    let declared: Vec<(String, String, NpmDepKind)> =
-        package_json.as_ref().map(package_json_deps).unwrap_or_default();
+    let declared: Vec<(String, String, NpmDepKind)> = package_json
+        .as_ref()
+        .map(package_json_deps)
+        .unwrap_or_default();
     let kind_of = |name: &str| -> Option<NpmDepKind> {
         declared
             .iter()
@@ -344,14 +358,22 @@ fn parse_classic(out: &mut Out<'_>) -> Vec<Entry> {
             continue;
         }
         if content.starts_with('\t') {
-            out.diag(Severity::Warning, lspan, "tab indentation; yarn.lock indents with spaces");
+            out.diag(
+                Severity::Warning,
+                lspan,
+                "tab indentation; yarn.lock indents with spaces",
+            );
             continue;
         }
         let toks = match tokenize(content) {
             Ok(t) => t,
             Err((at, what)) => {
                 let s = line_start + indent + at;
-                out.diag(Severity::Warning, Span::new(s, lspan.end.max(s)), format!("{what}; line skipped"));
+                out.diag(
+                    Severity::Warning,
+                    Span::new(s, lspan.end.max(s)),
+                    format!("{what}; line skipped"),
+                );
                 if indent == 0 {
                     nested = None;
                     saw_header_problem = true;
@@ -403,7 +425,11 @@ fn parse_classic(out: &mut Out<'_>) -> Vec<Entry> {
             2 | 4 => {
                 let Some(e) = entries.last_mut() else {
                     if !saw_header_problem {
-                        out.diag(Severity::Warning, lspan, "indented line outside any entry; skipped");
+                        out.diag(
+                            Severity::Warning,
+                            lspan,
+                            "indented line outside any entry; skipped",
+                        );
                     }
                     continue;
                 };
@@ -413,7 +439,11 @@ fn parse_classic(out: &mut Out<'_>) -> Vec<Entry> {
                 e.span = e.span.cover(lspan);
                 if indent == 4 {
                     let Some(field) = &nested else {
-                        out.diag(Severity::Warning, lspan, "unexpected indentation; line skipped");
+                        out.diag(
+                            Severity::Warning,
+                            lspan,
+                            "unexpected indentation; line skipped",
+                        );
                         continue;
                     };
                     match toks.as_slice() {
@@ -442,8 +472,10 @@ fn parse_classic(out: &mut Out<'_>) -> Vec<Entry> {
                                     && frag.len() == 40
                                     && frag.bytes().all(|b| b.is_ascii_hexdigit())
                                 {
-                                    e.properties
-                                        .insert("resolvedSha1".to_string(), frag.to_ascii_lowercase());
+                                    e.properties.insert(
+                                        "resolvedSha1".to_string(),
+                                        frag.to_ascii_lowercase(),
+                                    );
                                 }
                                 e.properties.insert("resolved".to_string(), v.clone());
                             }
@@ -510,7 +542,11 @@ fn parse_berry(out: &mut Out<'_>) -> Vec<Entry> {
         }
     };
     if !doc.is_map() {
-        out.diag(Severity::Error, doc.span, "expected a YAML mapping of lock entries");
+        out.diag(
+            Severity::Error,
+            doc.span,
+            "expected a YAML mapping of lock entries",
+        );
         return Vec::new();
     }
     let mut entries = Vec::new();
@@ -580,7 +616,10 @@ fn parse_berry(out: &mut Out<'_>) -> Vec<Entry> {
             descriptors,
             span: key.span,
             name,
-            version: node.get("version").and_then(yaml::Node::as_str).map(str::to_string),
+            version: node
+                .get("version")
+                .and_then(yaml::Node::as_str)
+                .map(str::to_string),
             project,
             root_workspace,
             hashes: Vec::new(),
@@ -616,7 +655,10 @@ mod tests {
         );
         assert_eq!(
             tokenize("resolved \"https://x/y.tgz#abc\"").unwrap(),
-            vec![Tok::Word("resolved".into()), Tok::Word("https://x/y.tgz#abc".into())]
+            vec![
+                Tok::Word("resolved".into()),
+                Tok::Word("https://x/y.tgz#abc".into())
+            ]
         );
         assert!(tokenize("version \"1.0").is_err());
     }
