@@ -325,7 +325,7 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
             Some(f) => f,
             None => {
                 reach_by_info.get(&id) == Some(&Reach::Optional)
-                    || (snapshot_optional.contains(&id) && reach_by_info.get(&id).is_none())
+                    || (snapshot_optional.contains(&id) && !reach_by_info.contains_key(&id))
             }
         };
         if optional {
