@@ -348,9 +348,15 @@ fn parse_classic(out: &mut Out<'_>) -> Vec<Entry> {
     let mut offset = 0usize;
     let mut saw_header_problem = false;
     for raw in text.split_inclusive('\n') {
-        let line_start = offset;
+        let mut line_start = offset;
         offset += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
+        let mut line = raw.trim_end_matches(['\n', '\r']);
+        if line_start == 0
+            && let Some(rest) = line.strip_prefix('\u{feff}')
+        {
+            line = rest;
+            line_start = 3;
+        }
         let content = line.trim_start_matches(' ');
         let indent = line.len() - content.len();
         let lspan = Span::new(line_start, line_start + line.len());
@@ -467,8 +473,11 @@ fn parse_classic(out: &mut Out<'_>) -> Vec<Entry> {
                         match k.as_str() {
                             "version" => e.version = Some(v.clone()),
                             "resolved" => {
+                                // `…/pkg-1.0.0.tgz#<sha1>`: the fragment is the tarball's SHA-1
+                                // (for git URLs it is a commit, not a file hash).
                                 if e.hashes.is_empty()
-                                    && let Some((_, frag)) = v.rsplit_once('#')
+                                    && let Some((url, frag)) = v.rsplit_once('#')
+                                    && url.ends_with(".tgz")
                                     && frag.len() == 40
                                     && frag.bytes().all(|b| b.is_ascii_hexdigit())
                                 {
