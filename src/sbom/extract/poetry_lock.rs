@@ -261,18 +261,29 @@ fn pyproject_deps(cx: &ExtractContext<'_>, lock_path: &str) -> Option<Vec<String
             }
         }
     }
-    if let Some(project) = tomlx::get_table(root, "project") {
-        let mut pep508 = |v: &tomlx::Spanned<tomlx::Value<'_>>| {
-            if let Some(s) = tomlx::str_of(v.get_ref()) {
-                let end = s
-                    .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
-                    .unwrap_or(s.len());
-                let n = s.get(..end).unwrap_or("");
-                if !n.is_empty() {
-                    names.push(pep503(n));
+    let mut pep508 = |v: &tomlx::Spanned<tomlx::Value<'_>>| {
+        if let Some(s) = tomlx::str_of(v.get_ref()) {
+            let end = s
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+                .unwrap_or(s.len());
+            let n = s.get(..end).unwrap_or("");
+            if !n.is_empty() {
+                names.push(pep503(n));
+            }
+        }
+    };
+    // PEP 735 `[dependency-groups]`: lists of requirement strings (and `{include-group}`
+    // tables, which add nothing new).
+    if let Some(groups) = tomlx::get_table(root, "dependency-groups") {
+        for (_, list) in groups.iter() {
+            if let tomlx::Value::Array(a) = list.get_ref() {
+                for v in a.iter() {
+                    pep508(v);
                 }
             }
-        };
+        }
+    }
+    if let Some(project) = tomlx::get_table(root, "project") {
         for v in tomlx::get_array(project, "dependencies") {
             pep508(v);
         }
