@@ -381,6 +381,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// Any graph of `-r` / `-c` includes (cycles, self-includes, constraints that include
+    /// requirements) terminates, reads each file's requirement at most once and points every
+    /// component at the file that declares it.
+    #[test]
+    fn requirement_include_graphs_terminate(
+        edges in proptest::collection::vec((0usize..4, 0usize..4, any::<bool>()), 0..14)
+    ) {
+        let names = ["requirements.txt", "a.in", "b.in", "sub/c.in"];
+        let files: Vec<SourceFile> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut text = String::new();
+                for (from, to, constraint) in &edges {
+                    if *from == i {
+                        let prefix = if name.starts_with("sub/") { "../" } else { "" };
+                        let flag = if *constraint { "-c" } else { "-r" };
+                        text.push_str(&format!("{flag} {prefix}{}\n", names[*to]));
+                    }
+                }
+                text.push_str(&format!("pkg{i}==1.{i}\n"));
+                SourceFile::new(*name, text)
+            })
+            .collect();
+        let map: BTreeMap<String, &SourceFile> = files.iter().map(|f| (f.path.clone(), f)).collect();
+        let cx = ExtractContext { files: &map };
+        let out = (extractor("requirements-txt").extract)(&files[0], &cx);
+        check_positions(&map, &out).map_err(TestCaseError::fail)?;
+        prop_assert!(out.components.len() <= names.len());
+        for c in &out.components {
+            let i: usize = c.name.trim_start_matches("pkg").parse().expect("pkgN");
+            prop_assert_eq!(&c.evidence[0].path, names[i]);
+        }
+    }
+}
+
 /// Deep nesting is rejected as data, not by overflowing the stack.
 #[test]
 fn deep_nesting_is_a_diagnostic() {

@@ -374,7 +374,10 @@ fn parse_specifier(spec: &str) -> Result<VersionSpec, String> {
 struct State<'a, 'c> {
     cx: &'a ExtractContext<'c>,
     main: &'a SourceFile,
-    visited: BTreeSet<String>,
+    /// Requirement files being read (the include chain), for cycle detection.
+    stack: Vec<String>,
+    /// Requirement files read completely (a diamond of includes reads them once).
+    done: BTreeSet<String>,
     components: Vec<Component>,
     /// pip-compile `# via` parents per component index.
     via: Vec<(usize, Vec<String>, bool)>,
@@ -388,7 +391,8 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     let mut st = State {
         cx,
         main: file,
-        visited: BTreeSet::new(),
+        stack: Vec::new(),
+        done: BTreeSet::new(),
         components: Vec::new(),
         via: Vec::new(),
         diagnostics: Vec::new(),
@@ -485,7 +489,9 @@ fn resolve_include(from: &SourceFile, target: &str) -> Option<String> {
 }
 
 fn read_file(st: &mut State<'_, '_>, file: &SourceFile, depth: usize, constraints_only: bool) {
-    st.visited.insert(file.path.clone());
+    if !constraints_only {
+        st.stack.push(file.path.clone());
+    }
     let index = LineIndex::new(&file.text);
     let lines = logical_lines(&file.text);
     let mut file_props: BTreeMap<String, String> = BTreeMap::new();
@@ -681,6 +687,10 @@ fn read_file(st: &mut State<'_, '_>, file: &SourceFile, depth: usize, constraint
             }
         }
     }
+    if !constraints_only {
+        st.stack.pop();
+        st.done.insert(file.path.clone());
+    }
 }
 
 /// One `# via` item: `-r file` / `-c file` (direct) or package names.
@@ -845,7 +855,10 @@ fn include(
     if constraint && !st.constraint_files.insert(path.clone()) {
         return;
     }
-    if !constraint && st.visited.contains(&path) {
+    if !constraint && st.done.contains(&path) {
+        return;
+    }
+    if !constraint && st.stack.contains(&path) {
         diag(
             st,
             Severity::Warning,
