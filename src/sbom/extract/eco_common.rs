@@ -200,6 +200,7 @@ pub(crate) fn finish(
         components: merged,
         edges,
         diagnostics,
+        ..Extracted::default()
     }
 }
 
