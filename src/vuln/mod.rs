@@ -4,4 +4,6 @@
 //! Nothing here touches the file system or the network: advisory records come in as text or
 //! parsed [`osv::Record`]s, components as [`crate::sbom::Component`]s.
 
+pub mod cvss;
+pub mod osv;
 pub mod version;
