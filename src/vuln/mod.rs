@@ -6,4 +6,6 @@
 
 pub mod cvss;
 pub mod osv;
+pub mod severity;
+pub mod spec;
 pub mod version;

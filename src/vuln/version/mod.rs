@@ -10,9 +10,11 @@
 pub mod alpine;
 pub mod debian;
 pub mod go;
+pub mod interval;
 pub mod nuget;
 pub mod pep440;
 pub mod semver;
+pub mod semver_req;
 
 use std::cmp::Ordering;
 use std::fmt;

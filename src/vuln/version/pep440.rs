@@ -429,3 +429,163 @@ mod tests {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Version specifiers (`>=1.0,<2`, `~=1.4.2`, `==1.*`, `!=1.5`).
+
+use std::ops::Bound;
+
+use super::interval::{self, Interval};
+
+/// A comma-separated PEP 440 specifier set, reduced to the intervals it admits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecifierSet {
+    intervals: Vec<Interval<Version>>,
+}
+
+fn release_only(v: &Version) -> Version {
+    Version::new_release(v.release().to_vec()).with_epoch(v.epoch().clone())
+}
+
+/// `V.*` → `[V.dev0, next.dev0)` where `next` bumps the last release part.
+fn prefix_interval(v: &Version) -> Interval<Version> {
+    let lo = release_only(v).with_dev0();
+    let mut next = v.release().to_vec();
+    if let Some(last) = next.last_mut() {
+        *last = last.plus_one();
+    }
+    let hi = Version::new_release(next).with_epoch(v.epoch().clone()).with_dev0();
+    (Bound::Included(lo), Bound::Excluded(hi))
+}
+
+fn one(spec: &str, input: &str) -> Result<Vec<Interval<Version>>, VersionError> {
+    let s = spec.trim();
+    let bad = |reason| VersionError::invalid(Scheme::Pep440, input, reason);
+    let ops = ["===", "~=", "==", "!=", "<=", ">=", "<", ">"];
+    let op = ops.iter().find(|op| s.starts_with(**op)).copied().ok_or_else(|| bad("expected an operator"))?;
+    let rest = s.get(op.len()..).unwrap_or("").trim();
+    if rest.is_empty() {
+        return Err(bad("missing version"));
+    }
+    let wildcard = rest.strip_suffix(".*");
+    if wildcard.is_some() && !matches!(op, "==" | "!=") {
+        return Err(bad("'.*' only goes with == and !="));
+    }
+    let v = parse(wildcard.unwrap_or(rest))?;
+    let all = (Bound::Unbounded, Bound::Unbounded);
+    Ok(match (op, wildcard.is_some()) {
+        ("==", true) => vec![prefix_interval(&v)],
+        ("!=", true) => {
+            let (lo, hi) = prefix_interval(&v);
+            let left = match lo {
+                Bound::Included(x) => Bound::Excluded(x),
+                other => other,
+            };
+            let right = match hi {
+                Bound::Excluded(x) => Bound::Included(x),
+                other => other,
+            };
+            vec![(Bound::Unbounded, left), (right, Bound::Unbounded)]
+        }
+        ("==" | "===", false) => vec![(Bound::Included(v.clone()), Bound::Included(v))],
+        ("!=", false) => vec![(Bound::Unbounded, Bound::Excluded(v.clone())), (Bound::Excluded(v), Bound::Unbounded)],
+        (">=", _) => vec![(Bound::Included(v), Bound::Unbounded)],
+        (">", _) => vec![(Bound::Excluded(v), Bound::Unbounded)],
+        ("<=", _) => vec![(Bound::Unbounded, Bound::Included(v))],
+        ("<", _) => {
+            // `<V` admits no pre-release of V unless V is one itself.
+            let hi = if v.is_prerelease() || v.is_postrelease() || v.has_local() { v } else { release_only(&v).with_dev0() };
+            vec![(Bound::Unbounded, Bound::Excluded(hi))]
+        }
+        ("~=", _) => {
+            if v.release().len() < 2 {
+                return Err(bad("~= needs at least two release parts"));
+            }
+            let prefix = Version::new_release(v.release().get(..v.release().len() - 1).unwrap_or(&[]).to_vec())
+                .with_epoch(v.epoch().clone());
+            let (_, hi) = prefix_interval(&prefix);
+            vec![(Bound::Included(v), hi)]
+        }
+        _ => vec![all],
+    })
+}
+
+impl SpecifierSet {
+    /// Parses `>=1.0, <2.0`. An empty string admits everything.
+    pub fn parse(input: &str) -> Result<SpecifierSet, VersionError> {
+        let mut acc: Vec<Interval<Version>> = vec![(Bound::Unbounded, Bound::Unbounded)];
+        for part in input.split(',') {
+            if part.trim().is_empty() {
+                if input.trim().is_empty() {
+                    continue;
+                }
+                return Err(VersionError::invalid(Scheme::Pep440, input, "empty specifier"));
+            }
+            acc = interval::intersect(&acc, &one(part, input)?);
+        }
+        Ok(SpecifierSet { intervals: acc })
+    }
+
+    /// The admitted versions as disjoint ascending intervals (empty when nothing is admitted).
+    pub fn intervals(&self) -> Vec<Interval<Version>> {
+        self.intervals.clone()
+    }
+
+    /// Whether `v` is admitted (a local label on `v` is ignored, as for PEP 440 specifiers
+    /// without one).
+    pub fn contains(&self, v: &Version) -> bool {
+        let public = v.without_local();
+        self.intervals.iter().any(|(lo, hi)| {
+            let lo_ok = match lo {
+                Bound::Unbounded => true,
+                Bound::Included(x) => &public >= x,
+                Bound::Excluded(x) => &public > x,
+            };
+            let hi_ok = match hi {
+                Bound::Unbounded => true,
+                Bound::Included(x) => &public <= x,
+                Bound::Excluded(x) => &public < x,
+            };
+            lo_ok && hi_ok
+        })
+    }
+}
+
+#[cfg(test)]
+mod spec_tests {
+    use super::*;
+
+    fn set(s: &str) -> SpecifierSet {
+        match SpecifierSet::parse(s) {
+            Ok(x) => x,
+            Err(e) => panic!("{s}: {e}"),
+        }
+    }
+    fn v(s: &str) -> Version {
+        match parse(s) {
+            Ok(v) => v,
+            Err(e) => panic!("{s}: {e}"),
+        }
+    }
+
+    #[test]
+    fn specifiers() {
+        let s = set(">=1.0, <2.0");
+        assert!(s.contains(&v("1.0")) && s.contains(&v("1.9.9")) && !s.contains(&v("2.0")));
+        assert!(!s.contains(&v("2.0rc1")), "<2.0 excludes 2.0 pre-releases");
+        let t = set("~=1.4.2");
+        assert!(t.contains(&v("1.4.2")) && t.contains(&v("1.4.9")) && !t.contains(&v("1.5")));
+        let w = set("==1.4.*");
+        assert!(w.contains(&v("1.4")) && w.contains(&v("1.4.7.post1")) && !w.contains(&v("1.5.0")));
+        let n = set("!=1.5, >=1");
+        assert!(n.contains(&v("1.4")) && !n.contains(&v("1.5")) && n.contains(&v("1.5.1")));
+        let e = set("==2.0");
+        assert!(e.contains(&v("2.0.0")) && e.contains(&v("2.0+local")));
+        assert_eq!(set("<1, >2").intervals(), Vec::new());
+        assert_eq!(set("~=2.2").intervals().len(), 1);
+        assert!(set("~=2.2").contains(&v("2.9")) && !set("~=2.2").contains(&v("3.0")));
+        for bad in ["=1.0", ">=", "~=1", ">=1.*", ">=1.0,,<2", "foo"] {
+            assert!(SpecifierSet::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
