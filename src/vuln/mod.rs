@@ -5,6 +5,7 @@
 //! parsed [`osv::Record`]s, components as [`crate::sbom::Component`]s.
 
 pub mod cvss;
+pub mod matcher;
 pub mod osv;
 pub mod severity;
 pub mod spec;

@@ -310,21 +310,6 @@ pub(crate) fn cmp_prerelease(a: &[Ident], b: &[Ident]) -> Ordering {
     }
 }
 
-/// Compares numeric parts with missing parts counting as zero.
-pub(crate) fn cmp_padded(a: &[Num], b: &[Num]) -> Ordering {
-    let zero = Num::zero();
-    let n = a.len().max(b.len());
-    for i in 0..n {
-        let x = a.get(i).unwrap_or(&zero);
-        let y = b.get(i).unwrap_or(&zero);
-        match x.cmp(y) {
-            Ordering::Equal => {}
-            other => return other,
-        }
-    }
-    Ordering::Equal
-}
-
 /// Splits a dot-separated prerelease label into identifiers; every identifier must be a
 /// non-empty run of `[0-9A-Za-z-]`.
 pub(crate) fn parse_idents(label: &str) -> Option<Vec<Ident>> {
