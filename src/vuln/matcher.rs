@@ -118,6 +118,8 @@ struct Interval {
     hi: Bound<AnyVersion>,
     /// The `fixed` event closing this interval, as written.
     fixed: Option<String>,
+    /// Closed by `last_affected`: no fix was known when the record was written.
+    no_known_fix: bool,
     /// Human-readable form (`>= 1.0, < 1.2.3`).
     text: String,
 }
@@ -154,7 +156,8 @@ pub enum RangePolicy {
     /// Model the package manager: NuGet restores a non-floating range to its lowest version, so
     /// that version is tested; floating versions and npm / Cargo / pip ranges resolve to the
     /// highest admitted version, so the component is affected when an affected interval reaches
-    /// the top of the admitted range (an unfixed advisory, or a fix only above the range).
+    /// the top of the admitted range (an unfixed advisory, a `last_affected` bound, or a fix only
+    /// above the range).
     #[default]
     Resolver,
     /// Affected when any admitted version is affected (interval overlap). Noisier.
@@ -389,6 +392,7 @@ fn prepare_range(
                         lo,
                         hi: Bound::Excluded(v),
                         fixed: Some(raw),
+                        no_known_fix: false,
                         text: interval_text(&lo_text, &hi_text),
                     });
                 }
@@ -396,14 +400,26 @@ fn prepare_range(
             Event::LastAffected(_) => {
                 if let (Some((lo, lo_text)), Some(v)) = (open.take(), v) {
                     let hi_text = Bound::Included(raw);
-                    intervals.push(Interval { lo, hi: Bound::Included(v), fixed: None, text: interval_text(&lo_text, &hi_text) });
+                    intervals.push(Interval {
+                        lo,
+                        hi: Bound::Included(v),
+                        fixed: None,
+                        no_known_fix: true,
+                        text: interval_text(&lo_text, &hi_text),
+                    });
                 }
             }
             Event::Limit(_) => {}
         }
     }
     if let Some((lo, lo_text)) = open {
-        intervals.push(Interval { lo, hi: Bound::Unbounded, fixed: None, text: interval_text(&lo_text, &Bound::Unbounded) });
+        intervals.push(Interval {
+            lo,
+            hi: Bound::Unbounded,
+            fixed: None,
+            no_known_fix: true,
+            text: interval_text(&lo_text, &Bound::Unbounded),
+        });
     }
     if limits > 0 && !uncapped
         && let Some(cap) = cap
@@ -416,6 +432,7 @@ fn prepare_range(
             if capped {
                 iv.hi = Bound::Excluded(cap.clone());
                 iv.fixed = None;
+                iv.no_known_fix = false;
                 iv.text = format!("{} (limit {cap})", iv.text);
             }
         }
@@ -788,7 +805,8 @@ fn id_rank(osv: &str, id: &str) -> u8 {
 enum SpecMode {
     /// Any overlap between an affected interval and an admitted interval.
     Overlap,
-    /// An affected interval reaching the top of the admitted range.
+    /// An affected interval reaching the top of the admitted range, or one with no known fix
+    /// (`last_affected`: the newest release may be the last affected one).
     Top,
 }
 
@@ -947,7 +965,9 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
                 };
                 for iv in &range.intervals {
                     let hits = tested.iter().any(|(lo, hi)| {
-                        meets(&iv.lo, hi) && meets(lo, &iv.hi) && (matches!(mode, SpecMode::Overlap) || reaches(&iv.hi, hi))
+                        meets(&iv.lo, hi)
+                            && meets(lo, &iv.hi)
+                            && (matches!(mode, SpecMode::Overlap) || iv.no_known_fix || reaches(&iv.hi, hi))
                     });
                     if hits {
                         matched = true;
