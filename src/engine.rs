@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::baseimage::policy::ImagePolicy;
 use crate::config::{Config, RuleSetting};
 use crate::dockerfile::stages::{self, StageOptions};
 use crate::dockerfile::{self, Dockerfile};
@@ -133,6 +134,7 @@ pub fn enabled_rules(config: &Config) -> Vec<&'static Rule> {
 /// (later capabilities add manifests).
 pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report {
     let rules = enabled_rules(config);
+    let policy = &config.images;
     let mut report = Report {
         tool_version: TOOL_VERSION,
         findings: Vec::new(),
@@ -169,7 +171,7 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
                 .dockerignore_known
                 .then(|| has_dockerignore(&paths, &file.path)),
         };
-        let (findings, diags) = lint_file(file, config, &rules, &ctx, opts.today);
+        let (findings, diags) = lint_file(file, config, policy, &rules, &ctx, opts.today);
         report.findings.extend(findings);
         report.diagnostics.extend(diags);
         report
@@ -214,6 +216,7 @@ fn has_dockerignore(paths: &BTreeSet<&str>, dockerfile: &str) -> bool {
 pub fn lint_file(
     file: &SourceFile,
     config: &Config,
+    policy: &ImagePolicy,
     rules: &[&'static Rule],
     ctx: &FileContext,
     today: Date,
@@ -226,7 +229,8 @@ pub fn lint_file(
             build_args: config.build_args.clone(),
         },
     );
-    let cx = LintContext::new(file, &df, &model, ctx);
+    let cx =
+        LintContext::new(file, &df, &model, ctx).with_policy(policy, today, &config.build_args);
     let raw = lint::run_rules(&cx, rules);
     let mut diags = Vec::new();
     let findings = finalize(file, &df, &model, config, raw, today, &mut diags);

@@ -71,13 +71,17 @@ fn every_rule_doc_example_holds() {
                     _ => Some(true),
                 },
             };
-            let config = Config {
+            let mut config = Config {
                 target: attr("target").map(str::to_string),
                 ..Config::default()
             };
+            config.images.require_digest = attr("require-digest") == Some("true");
+            config.images.windows_hosts = attr("windows-hosts")
+                .map(|h| h.split(',').map(str::to_string).collect())
+                .unwrap_or_default();
             let file = SourceFile::new(path, ex.code.clone());
             let rules = enabled_rules(&config);
-            let (findings, _) = lint_file(&file, &config, &rules, &ctx, today);
+            let (findings, _) = lint_file(&file, &config, &config.images, &rules, &ctx, today);
             let hits: Vec<usize> = findings
                 .iter()
                 .filter(|f| f.rule == id && !f.is_suppressed())

@@ -6,11 +6,16 @@ pub mod meta;
 pub mod registry;
 pub mod rules;
 
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
+
+use crate::baseimage::images::{self, ImageUse};
+use crate::baseimage::policy::ImagePolicy;
 use crate::dockerfile::shell::{self, Dialect, Script};
 use crate::dockerfile::stages::{Os, ShellKind, StageModel};
 use crate::dockerfile::{Dockerfile, Form, Instruction, InstructionKind, Logical};
 use crate::finding::Severity;
-use crate::source::{SourceFile, Span};
+use crate::source::{Date, SourceFile, Span};
 
 pub use meta::{OsScope, RuleMeta};
 
@@ -52,8 +57,16 @@ pub struct LintContext<'a> {
     pub df: &'a Dockerfile,
     pub model: &'a StageModel,
     pub ctx: &'a FileContext,
+    /// The base-image policy (embedded default unless the engine sets the configured one).
+    pub policy: &'a ImagePolicy,
+    /// Today's date for dated checks (lifecycle data). Defaults to 1970-01-01 until set.
+    pub today: Date,
+    /// External images the file pulls (FROM, COPY --from, RUN --mount from), ARGs resolved.
+    pub images: Vec<ImageUse>,
     scripts: Vec<ShellScript<'a>>,
 }
+
+static EMBEDDED_POLICY: LazyLock<ImagePolicy> = LazyLock::new(ImagePolicy::embedded);
 
 impl<'a> LintContext<'a> {
     pub fn new(
@@ -63,13 +76,35 @@ impl<'a> LintContext<'a> {
         ctx: &'a FileContext,
     ) -> Self {
         let scripts = build_scripts(df, model);
+        let images = images::collect(df, model, &BTreeMap::new());
         Self {
             file,
             df,
             model,
             ctx,
+            policy: &EMBEDDED_POLICY,
+            today: Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            },
+            images,
             scripts,
         }
+    }
+
+    /// Sets the base-image policy, today's date and the build args used to resolve ARGs in
+    /// image references.
+    pub fn with_policy(
+        mut self,
+        policy: &'a ImagePolicy,
+        today: Date,
+        build_args: &BTreeMap<String, String>,
+    ) -> Self {
+        self.policy = policy;
+        self.today = today;
+        self.images = images::collect(self.df, self.model, build_args);
+        self
     }
 
     pub fn text(&self) -> &'a str {

@@ -1,5 +1,6 @@
 //! SBOM: components from manifests, lock files and Dockerfiles.
 
+pub mod extract;
 pub mod model;
 
 pub use model::*;

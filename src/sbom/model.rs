@@ -155,9 +155,10 @@ impl Component {
     /// ecosystems) namespace/name + version.
     pub fn key(&self) -> (Ecosystem, String, VersionSpec) {
         let name = match self.ecosystem {
-            Ecosystem::NuGet | Ecosystem::PyPI | Ecosystem::Chocolatey | Ecosystem::PowerShellGallery => {
-                self.full_name().to_ascii_lowercase()
-            }
+            Ecosystem::NuGet
+            | Ecosystem::PyPI
+            | Ecosystem::Chocolatey
+            | Ecosystem::PowerShellGallery => self.full_name().to_ascii_lowercase(),
             _ => self.full_name(),
         };
         (self.ecosystem, name, self.version.clone())
@@ -195,4 +196,7 @@ pub struct Extracted {
     pub components: Vec<Component>,
     pub edges: Vec<Edge>,
     pub diagnostics: Vec<ExtractDiagnostic>,
+    /// Facts about the artifact as a whole rather than a component: for a Dockerfile, the final
+    /// image's OCI labels (`org.opencontainers.image.*`) and extractor notes (`portcullis:*`).
+    pub metadata: BTreeMap<String, String>,
 }

@@ -1,0 +1,102 @@
+//! Manifest extractors: one file per format. Each has a cheap `wants(path)` routing check and a
+//! pure `extract(file, cx)`.
+
+pub mod dockerfile;
+
+use std::collections::BTreeMap;
+
+use super::model::Extracted;
+use crate::source::SourceFile;
+
+/// What an extractor may look at besides its own file: every scanned file by repo-relative
+/// path (for MSBuild's `Directory.Build.props` / `Directory.Packages.props` hierarchy lookups,
+/// `go.sum` next to `go.mod`, …).
+pub struct ExtractContext<'a> {
+    pub files: &'a BTreeMap<String, &'a SourceFile>,
+}
+
+impl<'a> ExtractContext<'a> {
+    pub fn get(&self, path: &str) -> Option<&'a SourceFile> {
+        self.files.get(path).copied()
+    }
+
+    /// The nearest file named `name` in `dir` or its ancestors (case-insensitive name match),
+    /// e.g. `Directory.Packages.props` for `src/App/App.csproj`.
+    pub fn find_upward(&self, dir: &str, name: &str) -> Option<&'a SourceFile> {
+        let mut d = dir.trim_end_matches('/').to_string();
+        loop {
+            let prefix = if d.is_empty() {
+                String::new()
+            } else {
+                format!("{d}/")
+            };
+            let hit = self.files.iter().find(|(p, _)| {
+                p.strip_prefix(prefix.as_str())
+                    .is_some_and(|rest| !rest.contains('/') && rest.eq_ignore_ascii_case(name))
+            });
+            if let Some((_, f)) = hit {
+                return Some(f);
+            }
+            if d.is_empty() {
+                return None;
+            }
+            d = d
+                .rsplit_once('/')
+                .map_or(String::new(), |(p, _)| p.to_string());
+        }
+    }
+}
+
+/// A registered extractor.
+pub struct Extractor {
+    pub name: &'static str,
+    pub wants: fn(&str) -> bool,
+    pub extract: fn(&SourceFile, &ExtractContext<'_>) -> Extracted,
+}
+
+/// Every extractor, in a fixed order.
+pub fn all() -> &'static [Extractor] {
+    &[Extractor {
+        name: "dockerfile",
+        wants: dockerfile::wants,
+        extract: dockerfile::extract,
+    }]
+}
+
+/// File name (last path component) of a repo-relative path.
+pub fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// Directory of a repo-relative path ("" for the root).
+pub fn dir_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_upward_walks_to_root() {
+        let a = SourceFile::new("Directory.Packages.props", "<Project/>");
+        let b = SourceFile::new("src/Directory.Build.props", "<Project/>");
+        let c = SourceFile::new("src/App/App.csproj", "<Project/>");
+        let files: BTreeMap<String, &SourceFile> = [&a, &b, &c]
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        let cx = ExtractContext { files: &files };
+        assert_eq!(
+            cx.find_upward("src/App", "directory.packages.props")
+                .map(|f| f.path.as_str()),
+            Some("Directory.Packages.props")
+        );
+        assert_eq!(
+            cx.find_upward("src/App", "Directory.Build.props")
+                .map(|f| f.path.as_str()),
+            Some("src/Directory.Build.props")
+        );
+        assert!(cx.find_upward("src/App", "global.json").is_none());
+    }
+}
