@@ -100,23 +100,22 @@ pub fn inventory(
                         .tag
                         .as_deref()
                         .and_then(|t| data.windows_line_for_tag(t))
+                        && (stage.is_some_and(|s| s.os == Os::Windows) || data.is_windows_base(img))
                     {
-                        if stage.is_some_and(|s| s.os == Os::Windows) || data.is_windows_base(img) {
-                            notes.push(match line.support_on(today) {
-                                Support::Mainstream => format!(
-                                    "Windows {} (build {}): mainstream support until {}",
-                                    line.name, line.build, line.mainstream_end
-                                ),
-                                Support::Extended => format!(
-                                    "Windows {} (build {}): extended support only, until {}",
-                                    line.name, line.build, line.extended_end
-                                ),
-                                Support::Ended => format!(
-                                    "Windows {} (build {}): out of support since {}",
-                                    line.name, line.build, line.extended_end
-                                ),
-                            });
-                        }
+                        notes.push(match line.support_on(today) {
+                            Support::Mainstream => format!(
+                                "Windows {} (build {}): mainstream support until {}",
+                                line.name, line.build, line.mainstream_end
+                            ),
+                            Support::Extended => format!(
+                                "Windows {} (build {}): extended support only, until {}",
+                                line.name, line.build, line.extended_end
+                            ),
+                            Support::Ended => format!(
+                                "Windows {} (build {}): out of support since {}",
+                                line.name, line.build, line.extended_end
+                            ),
+                        });
                     }
                     let dotnet = data.dotnet_release(img).map(|r| (".NET", r)).or_else(|| {
                         data.dotnet_framework_release(img)
