@@ -2,5 +2,6 @@
 
 pub mod extract;
 pub mod model;
+pub mod xml;
 
 pub use model::*;
