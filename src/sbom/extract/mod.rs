@@ -1,6 +1,8 @@
 //! Manifest extractors: one file per format. Each has a cheap `wants(path)` routing check and a
 //! pure `extract(file, cx)`.
 
+pub mod nuget;
+
 use std::collections::BTreeMap;
 
 use super::model::Extracted;
@@ -54,7 +56,54 @@ pub struct Extractor {
 
 /// Every extractor, in a fixed order.
 pub fn all() -> &'static [Extractor] {
-    &[]
+    &[
+        // NuGet / .NET
+        Extractor {
+            name: "msbuild",
+            wants: nuget::msbuild::wants,
+            extract: nuget::msbuild::extract,
+        },
+        Extractor {
+            name: "packages-config",
+            wants: nuget::packages_config::wants,
+            extract: nuget::packages_config::extract,
+        },
+        Extractor {
+            name: "packages-lock-json",
+            wants: nuget::packages_lock::wants,
+            extract: nuget::packages_lock::extract,
+        },
+        Extractor {
+            name: "project-assets-json",
+            wants: nuget::project_assets::wants,
+            extract: nuget::project_assets::extract,
+        },
+        Extractor {
+            name: "deps-json",
+            wants: nuget::deps_json::wants,
+            extract: nuget::deps_json::extract,
+        },
+        Extractor {
+            name: "paket-lock",
+            wants: nuget::paket::wants_lock,
+            extract: nuget::paket::extract_lock,
+        },
+        Extractor {
+            name: "paket-dependencies",
+            wants: nuget::paket::wants_dependencies,
+            extract: nuget::paket::extract_dependencies,
+        },
+        Extractor {
+            name: "dotnet-tools-json",
+            wants: nuget::dotnet_tools::wants,
+            extract: nuget::dotnet_tools::extract,
+        },
+        Extractor {
+            name: "global-json",
+            wants: nuget::global_json::wants,
+            extract: nuget::global_json::extract,
+        },
+    ]
 }
 
 /// File name (last path component) of a repo-relative path.
