@@ -229,7 +229,8 @@ pub fn lint_file(
             build_args: config.build_args.clone(),
         },
     );
-    let cx = LintContext::new(file, &df, &model, ctx).with_policy(policy, today, &config.build_args);
+    let cx =
+        LintContext::new(file, &df, &model, ctx).with_policy(policy, today, &config.build_args);
     let raw = lint::run_rules(&cx, rules);
     let mut diags = Vec::new();
     let findings = finalize(file, &df, &model, config, raw, today, &mut diags);

@@ -11,7 +11,11 @@ static DF400: RuleMeta = RuleMeta {
     security_severity: "5.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image"],
-    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1104"],
+    references: &[
+        "CIS Docker Benchmark 4.2",
+        "NIST SP 800-190 4.1.5",
+        "CWE-1104",
+    ],
     peers: &["DL3006", "CKV_DOCKER_7"],
     doc: include_str!("../../rules/DF400.md"),
 };
@@ -37,7 +41,11 @@ static DF402: RuleMeta = RuleMeta {
     security_severity: "3.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image"],
-    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1357"],
+    references: &[
+        "CIS Docker Benchmark 4.2",
+        "NIST SP 800-190 4.1.5",
+        "CWE-1357",
+    ],
     peers: &[],
     doc: include_str!("../../rules/DF402.md"),
 };
@@ -50,7 +58,11 @@ static DF403: RuleMeta = RuleMeta {
     security_severity: "7.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image", "zero-trust"],
-    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-829"],
+    references: &[
+        "CIS Docker Benchmark 4.2",
+        "NIST SP 800-190 4.1.5",
+        "CWE-829",
+    ],
     peers: &["DL3026"],
     doc: include_str!("../../rules/DF403.md"),
 };
@@ -63,7 +75,11 @@ static DF404: RuleMeta = RuleMeta {
     security_severity: "7.5",
     os: OsScope::Windows,
     tags: &["security", "base-image", "lifecycle"],
-    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
+    references: &[
+        "CIS Docker Benchmark 4.4",
+        "NIST SP 800-190 4.1.1",
+        "CWE-1104",
+    ],
     peers: &[],
     doc: include_str!("../../rules/DF404.md"),
 };
@@ -76,7 +92,11 @@ static DF405: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Windows,
     tags: &["security", "base-image", "lifecycle"],
-    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
+    references: &[
+        "CIS Docker Benchmark 4.4",
+        "NIST SP 800-190 4.1.1",
+        "CWE-1104",
+    ],
     peers: &[],
     doc: include_str!("../../rules/DF405.md"),
 };
@@ -180,7 +200,11 @@ static DF504: RuleMeta = RuleMeta {
     security_severity: "5.0",
     os: OsScope::Windows,
     tags: &["security", "supply-chain", "pinning", "chocolatey"],
-    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1", "CWE-1357"],
+    references: &[
+        "CIS Docker Benchmark 4.11",
+        "NIST SP 800-190 4.1.1",
+        "CWE-1357",
+    ],
     peers: &[],
     doc: include_str!("../../rules/DF504.md"),
 };
@@ -205,7 +229,13 @@ static DF506: RuleMeta = RuleMeta {
     severity: Severity::Error,
     security_severity: "7.4",
     os: OsScope::Windows,
-    tags: &["security", "supply-chain", "transport", "chocolatey", "powershell"],
+    tags: &[
+        "security",
+        "supply-chain",
+        "transport",
+        "chocolatey",
+        "powershell",
+    ],
     references: &["NIST SP 800-190 4.1.5", "CWE-319", "CWE-829"],
     peers: &[],
     doc: include_str!("../../rules/DF506.md"),
@@ -375,8 +405,21 @@ static DF519: RuleMeta = RuleMeta {
     security_severity: "8.1",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "integrity"],
-    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-347"],
-    peers: &["CKV2_DOCKER_4", "CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11", "CKV2_DOCKER_15", "CKV2_DOCKER_16"],
+    references: &[
+        "CIS Docker Benchmark 4.11",
+        "NIST SP 800-190 4.1.3",
+        "CWE-347",
+    ],
+    peers: &[
+        "CKV2_DOCKER_4",
+        "CKV2_DOCKER_7",
+        "CKV2_DOCKER_8",
+        "CKV2_DOCKER_9",
+        "CKV2_DOCKER_10",
+        "CKV2_DOCKER_11",
+        "CKV2_DOCKER_15",
+        "CKV2_DOCKER_16",
+    ],
     doc: include_str!("../../rules/DF519.md"),
 };
 
@@ -402,7 +445,9 @@ static DF521: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["image-size", "packages"],
     references: &["CIS Docker Benchmark 4.3"],
-    peers: &["DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027"],
+    peers: &[
+        "DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027",
+    ],
     doc: include_str!("../../rules/DF521.md"),
 };
 
@@ -421,38 +466,134 @@ static DF522: RuleMeta = RuleMeta {
 
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
-    Rule { meta: &DF400, check: rules::df400_base_image_untagged::check },
-    Rule { meta: &DF401, check: rules::df401_base_image_latest::check },
-    Rule { meta: &DF402, check: rules::df402_base_image_not_digest_pinned::check },
-    Rule { meta: &DF403, check: rules::df403_base_image_not_allowed::check },
-    Rule { meta: &DF404, check: rules::df404_deprecated_microsoft_repository::check },
-    Rule { meta: &DF405, check: rules::df405_windows_base_end_of_life::check },
-    Rule { meta: &DF406, check: rules::df406_windows_insider_image::check },
-    Rule { meta: &DF407, check: rules::df407_from_platform_constant::check },
-    Rule { meta: &DF408, check: rules::df408_base_image_arg_without_default::check },
-    Rule { meta: &DF409, check: rules::df409_external_image_in_copy_or_mount::check },
-    Rule { meta: &DF410, check: rules::df410_insecure_registry::check },
-    Rule { meta: &DF411, check: rules::df411_windows_host_compatibility::check },
-    Rule { meta: &DF412, check: rules::df412_dotnet_image_end_of_support::check },
-    Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
-    Rule { meta: &DF505, check: rules::df505_choco_checksum_bypass::check },
-    Rule { meta: &DF506, check: rules::df506_package_source_insecure::check },
-    Rule { meta: &DF507, check: rules::df507_powershell_module_unpinned::check },
-    Rule { meta: &DF508, check: rules::df508_powershell_trust_bypass::check },
-    Rule { meta: &DF509, check: rules::df509_nuget_feed_insecure::check },
-    Rule { meta: &DF510, check: rules::df510_dotnet_tool_unpinned::check },
-    Rule { meta: &DF511, check: rules::df511_nuget_source_confusion::check },
-    Rule { meta: &DF512, check: rules::df512_installer_from_remote::check },
-    Rule { meta: &DF513, check: rules::df513_apt_install_unpinned::check },
-    Rule { meta: &DF514, check: rules::df514_apk_add_unpinned::check },
-    Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
-    Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
-    Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
-    Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
-    Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
-    Rule { meta: &DF520, check: rules::df520_package_update_alone::check },
-    Rule { meta: &DF521, check: rules::df521_package_cache_left::check },
-    Rule { meta: &DF522, check: rules::df522_git_clone_moving_ref::check },
+    Rule {
+        meta: &DF400,
+        check: rules::df400_base_image_untagged::check,
+    },
+    Rule {
+        meta: &DF401,
+        check: rules::df401_base_image_latest::check,
+    },
+    Rule {
+        meta: &DF402,
+        check: rules::df402_base_image_not_digest_pinned::check,
+    },
+    Rule {
+        meta: &DF403,
+        check: rules::df403_base_image_not_allowed::check,
+    },
+    Rule {
+        meta: &DF404,
+        check: rules::df404_deprecated_microsoft_repository::check,
+    },
+    Rule {
+        meta: &DF405,
+        check: rules::df405_windows_base_end_of_life::check,
+    },
+    Rule {
+        meta: &DF406,
+        check: rules::df406_windows_insider_image::check,
+    },
+    Rule {
+        meta: &DF407,
+        check: rules::df407_from_platform_constant::check,
+    },
+    Rule {
+        meta: &DF408,
+        check: rules::df408_base_image_arg_without_default::check,
+    },
+    Rule {
+        meta: &DF409,
+        check: rules::df409_external_image_in_copy_or_mount::check,
+    },
+    Rule {
+        meta: &DF410,
+        check: rules::df410_insecure_registry::check,
+    },
+    Rule {
+        meta: &DF411,
+        check: rules::df411_windows_host_compatibility::check,
+    },
+    Rule {
+        meta: &DF412,
+        check: rules::df412_dotnet_image_end_of_support::check,
+    },
+    Rule {
+        meta: &DF504,
+        check: rules::df504_choco_install_unpinned::check,
+    },
+    Rule {
+        meta: &DF505,
+        check: rules::df505_choco_checksum_bypass::check,
+    },
+    Rule {
+        meta: &DF506,
+        check: rules::df506_package_source_insecure::check,
+    },
+    Rule {
+        meta: &DF507,
+        check: rules::df507_powershell_module_unpinned::check,
+    },
+    Rule {
+        meta: &DF508,
+        check: rules::df508_powershell_trust_bypass::check,
+    },
+    Rule {
+        meta: &DF509,
+        check: rules::df509_nuget_feed_insecure::check,
+    },
+    Rule {
+        meta: &DF510,
+        check: rules::df510_dotnet_tool_unpinned::check,
+    },
+    Rule {
+        meta: &DF511,
+        check: rules::df511_nuget_source_confusion::check,
+    },
+    Rule {
+        meta: &DF512,
+        check: rules::df512_installer_from_remote::check,
+    },
+    Rule {
+        meta: &DF513,
+        check: rules::df513_apt_install_unpinned::check,
+    },
+    Rule {
+        meta: &DF514,
+        check: rules::df514_apk_add_unpinned::check,
+    },
+    Rule {
+        meta: &DF515,
+        check: rules::df515_rpm_install_unpinned::check,
+    },
+    Rule {
+        meta: &DF516,
+        check: rules::df516_pip_install_unpinned::check,
+    },
+    Rule {
+        meta: &DF517,
+        check: rules::df517_npm_install_unpinned::check,
+    },
+    Rule {
+        meta: &DF518,
+        check: rules::df518_language_tool_unpinned::check,
+    },
+    Rule {
+        meta: &DF519,
+        check: rules::df519_package_signature_disabled::check,
+    },
+    Rule {
+        meta: &DF520,
+        check: rules::df520_package_update_alone::check,
+    },
+    Rule {
+        meta: &DF521,
+        check: rules::df521_package_cache_left::check,
+    },
+    Rule {
+        meta: &DF522,
+        check: rules::df522_git_clone_moving_ref::check,
+    },
 ];
 
 /// Every registered rule, in id order.

@@ -155,9 +155,10 @@ impl Component {
     /// ecosystems) namespace/name + version.
     pub fn key(&self) -> (Ecosystem, String, VersionSpec) {
         let name = match self.ecosystem {
-            Ecosystem::NuGet | Ecosystem::PyPI | Ecosystem::Chocolatey | Ecosystem::PowerShellGallery => {
-                self.full_name().to_ascii_lowercase()
-            }
+            Ecosystem::NuGet
+            | Ecosystem::PyPI
+            | Ecosystem::Chocolatey
+            | Ecosystem::PowerShellGallery => self.full_name().to_ascii_lowercase(),
             _ => self.full_name(),
         };
         (self.ecosystem, name, self.version.clone())

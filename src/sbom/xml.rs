@@ -45,7 +45,9 @@ pub struct Element {
 impl Element {
     /// The attribute named `name` (ASCII case-insensitive, as MSBuild treats metadata names).
     pub fn attr(&self, name: &str) -> Option<&Attr> {
-        self.attrs.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+        self.attrs
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     /// Value of the attribute named `name` (case-insensitive).
@@ -62,7 +64,9 @@ impl Element {
 
     /// The first child element named `name` (case-insensitive).
     pub fn child(&self, name: &str) -> Option<&Element> {
-        self.children.iter().find(|c| c.name.eq_ignore_ascii_case(name))
+        self.children
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// Whether this element's name is `name` (case-insensitive).
@@ -162,7 +166,10 @@ fn offset_of(text: &str, row: usize, col: usize) -> usize {
 }
 
 /// `Err(None)` means roxmltree produced no document without an error (should not happen).
-fn parse_inner(text: &str, warnings: &mut Vec<XmlIssue>) -> Result<Element, Option<roxmltree::Error>> {
+fn parse_inner(
+    text: &str,
+    warnings: &mut Vec<XmlIssue>,
+) -> Result<Element, Option<roxmltree::Error>> {
     let opts = roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_NODES,
@@ -177,7 +184,11 @@ fn parse_inner(text: &str, warnings: &mut Vec<XmlIssue>) -> Result<Element, Opti
 /// [`MAX_DEPTH`].
 fn convert(root: roxmltree::Node<'_, '_>, warnings: &mut Vec<XmlIssue>) -> Element {
     // Stack of (node, element being built); children are appended when a frame is finished.
-    let mut stack: Vec<(roxmltree::Node<'_, '_>, Element, Vec<roxmltree::Node<'_, '_>>)> = Vec::new();
+    let mut stack: Vec<(
+        roxmltree::Node<'_, '_>,
+        Element,
+        Vec<roxmltree::Node<'_, '_>>,
+    )> = Vec::new();
     let start = shallow(root);
     let kids: Vec<_> = root.children().collect();
     stack.push((root, start, kids.into_iter().rev().collect()));
@@ -334,7 +345,8 @@ mod tests {
 
     #[test]
     fn doctype_without_entities_is_ignored_with_a_warning() {
-        let text = "<!DOCTYPE Project [ <!-- ] > --> <!ENTITY a \"]>\"> ]>\n<Project><A/></Project>";
+        let text =
+            "<!DOCTYPE Project [ <!-- ] > --> <!ENTITY a \"]>\"> ]>\n<Project><A/></Project>";
         let doc = parse(text).expect("parsed without the DTD");
         assert_eq!(doc.root.children.len(), 1);
         assert_eq!(doc.warnings.len(), 1);

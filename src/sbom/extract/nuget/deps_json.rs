@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 
 use crate::finding::Severity;
-use crate::sbom::model::{Extracted, VersionSpec};
 use crate::sbom::extract::{ExtractContext, file_name};
+use crate::sbom::model::{Extracted, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 use super::json::{self, Entry};
@@ -41,17 +41,35 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         .and_then(|l| json::object(text, l.value))
         .unwrap_or_default();
     if json::get(&top, "libraries").is_none() {
-        b.diag(file, Severity::Error, Span::empty(0), "deps.json has no \"libraries\" object");
+        b.diag(
+            file,
+            Severity::Error,
+            Span::empty(0),
+            "deps.json has no \"libraries\" object",
+        );
         return b.finish();
     }
     let mut libs: BTreeMap<String, Lib<'_>> = BTreeMap::new();
     for e in &lib_entries {
         let body = json::object(text, e.value).unwrap_or_default();
-        let ty = json::get(&body, "type").and_then(|t| json::string(t.value)).unwrap_or_default();
-        let sha512 = json::get(&body, "sha512").and_then(|t| json::string(t.value)).filter(|s| !s.is_empty());
-        libs.insert(e.key.trim().to_ascii_lowercase(), Lib { entry: e, ty, sha512 });
+        let ty = json::get(&body, "type")
+            .and_then(|t| json::string(t.value))
+            .unwrap_or_default();
+        let sha512 = json::get(&body, "sha512")
+            .and_then(|t| json::string(t.value))
+            .filter(|s| !s.is_empty());
+        libs.insert(
+            e.key.trim().to_ascii_lowercase(),
+            Lib {
+                entry: e,
+                ty,
+                sha512,
+            },
+        );
     }
-    let targets = json::get(&top, "targets").and_then(|t| json::object(text, t.value)).unwrap_or_default();
+    let targets = json::get(&top, "targets")
+        .and_then(|t| json::object(text, t.value))
+        .unwrap_or_default();
     let runtime_target = json::get(&top, "runtimeTarget")
         .and_then(|r| json::object(text, r.value))
         .and_then(|r| json::get(&r, "name").and_then(|n| json::string(n.value)));
@@ -59,10 +77,16 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     // The application's own project: named like the file (`App.deps.json` → `App`), else the
     // first project library.
     let stem = file_name(&file.path);
-    let stem = stem.get(..stem.len().saturating_sub(".deps.json".len())).unwrap_or("").to_ascii_lowercase();
+    let stem = stem
+        .get(..stem.len().saturating_sub(".deps.json".len()))
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let projects: Vec<&Entry<'_>> = lib_entries
         .iter()
-        .filter(|e| libs.get(&e.key.trim().to_ascii_lowercase()).is_some_and(|l| l.ty.eq_ignore_ascii_case("project")))
+        .filter(|e| {
+            libs.get(&e.key.trim().to_ascii_lowercase())
+                .is_some_and(|l| l.ty.eq_ignore_ascii_case("project"))
+        })
         .collect();
     let root = projects
         .iter()
@@ -86,7 +110,8 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         let mut c = nuget(name, VersionSpec::Unpinned);
         apply_resolved(&mut b, file, lib.entry.key_span, ver, &mut c);
         if is_pack {
-            c.properties.insert("libraryType".into(), "runtimepack".into());
+            c.properties
+                .insert("libraryType".into(), "runtimepack".into());
         }
         if let Some(sha) = &lib.sha512 {
             match sha512_hash(sha) {

@@ -2,8 +2,8 @@
 //! `dotnet tool restore` and run at build time.
 
 use crate::finding::Severity;
-use crate::sbom::model::{Extracted, Scope, VersionSpec};
 use crate::sbom::extract::{ExtractContext, file_name};
+use crate::sbom::model::{Extracted, Scope, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 use super::json;
@@ -22,20 +22,42 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         return b.finish();
     };
     let Some(tools_entry) = json::get(&top, "tools") else {
-        b.diag(file, Severity::Warning, Span::empty(0), "tool manifest without a \"tools\" object");
+        b.diag(
+            file,
+            Severity::Warning,
+            Span::empty(0),
+            "tool manifest without a \"tools\" object",
+        );
         return b.finish();
     };
     let Some(tools) = json::object(text, tools_entry.value) else {
-        b.diag(file, Severity::Warning, tools_entry.key_span, "\"tools\" is not an object");
+        b.diag(
+            file,
+            Severity::Warning,
+            tools_entry.key_span,
+            "\"tools\" is not an object",
+        );
         return b.finish();
     };
     for t in tools {
         let body = json::object(text, t.value).unwrap_or_default();
         let mut c = nuget(&t.key, VersionSpec::Unpinned);
         match json::get(&body, "version").map(|v| (v, json::string(v.value))) {
-            Some((v, Some(s))) => apply_resolved(&mut b, file, json::span(text, v.value), &s, &mut c),
-            Some((v, None)) => b.diag(file, Severity::Warning, json::span(text, v.value), format!("{}: \"version\" is not a string", t.key)),
-            None => b.diag(file, Severity::Warning, t.key_span, format!("{}: tool without a version", t.key)),
+            Some((v, Some(s))) => {
+                apply_resolved(&mut b, file, json::span(text, v.value), &s, &mut c)
+            }
+            Some((v, None)) => b.diag(
+                file,
+                Severity::Warning,
+                json::span(text, v.value),
+                format!("{}: \"version\" is not a string", t.key),
+            ),
+            None => b.diag(
+                file,
+                Severity::Warning,
+                t.key_span,
+                format!("{}: tool without a version", t.key),
+            ),
         }
         c.direct = true;
         c.scope = Scope::Optional;

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::finding::Severity;
-use crate::sbom::model::{Component, ComponentType, Ecosystem, Extracted, Scope, VersionSpec};
 use crate::sbom::extract::{ExtractContext, file_name};
+use crate::sbom::model::{Component, ComponentType, Ecosystem, Extracted, Scope, VersionSpec};
 use crate::source::SourceFile;
 
 use super::json;
@@ -44,7 +44,12 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     if let Some(sdk) = json::get(&top, "sdk") {
         match json::object(text, sdk.value) {
             Some(body) => read_sdk(&mut b, file, text, &body, sdk),
-            None => b.diag(file, Severity::Warning, sdk.key_span, "\"sdk\" is not an object"),
+            None => b.diag(
+                file,
+                Severity::Warning,
+                sdk.key_span,
+                "\"sdk\" is not an object",
+            ),
         }
     }
     if let Some(sdks) = json::get(&top, "msbuild-sdks") {
@@ -52,7 +57,12 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
             let mut c = nuget(&e.key, VersionSpec::Unpinned);
             match json::string(e.value) {
                 Some(v) => apply_resolved(&mut b, file, json::span(text, e.value), &v, &mut c),
-                None => b.diag(file, Severity::Warning, e.key_span, format!("{}: version is not a string", e.key)),
+                None => b.diag(
+                    file,
+                    Severity::Warning,
+                    e.key_span,
+                    format!("{}: version is not a string", e.key),
+                ),
             }
             c.direct = true;
             c.scope = Scope::Optional;
@@ -65,7 +75,13 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     b.finish()
 }
 
-fn read_sdk(b: &mut Builder, file: &SourceFile, text: &str, body: &[json::Entry<'_>], sdk: &json::Entry<'_>) {
+fn read_sdk(
+    b: &mut Builder,
+    file: &SourceFile,
+    text: &str,
+    body: &[json::Entry<'_>],
+    sdk: &json::Entry<'_>,
+) {
     let Some(v) = json::get(body, "version") else {
         // No version: the newest installed SDK is used; nothing to report as a component.
         return;
@@ -79,7 +95,12 @@ fn read_sdk(b: &mut Builder, file: &SourceFile, text: &str, body: &[json::Entry<
     let version = match version::normalize(&raw) {
         Ok(_) => VersionSpec::Exact(raw.trim().to_string()),
         Err(reason) => {
-            b.diag(file, Severity::Warning, span, format!("sdk.version: {reason}"));
+            b.diag(
+                file,
+                Severity::Warning,
+                span,
+                format!("sdk.version: {reason}"),
+            );
             props.insert("versionText".to_string(), raw.trim().to_string());
             VersionSpec::Unpinned
         }

@@ -38,7 +38,11 @@ pub fn parse(text: &str) -> Result<&RawValue, JsonError> {
         }
         let message = match e.classify() {
             serde_json::error::Category::Eof => {
-                format!("truncated JSON: unexpected end of file (line {}, column {})", e.line(), e.column())
+                format!(
+                    "truncated JSON: unexpected end of file (line {}, column {})",
+                    e.line(),
+                    e.column()
+                )
             }
             _ => format!("invalid JSON: {e}"),
         };
@@ -144,7 +148,9 @@ pub fn relax(text: &str) -> String {
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 let start = i;
                 i += 2;
-                while i < bytes.len() && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/')) {
+                while i < bytes.len()
+                    && !(bytes.get(i) == Some(&b'*') && bytes.get(i + 1) == Some(&b'/'))
+                {
                     i += 1;
                 }
                 let end = (i + 2).min(bytes.len());

@@ -73,7 +73,13 @@ impl Builder {
         }
     }
 
-    pub fn diag(&mut self, file: &SourceFile, severity: Severity, span: Span, message: impl Into<String>) {
+    pub fn diag(
+        &mut self,
+        file: &SourceFile,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) {
         let line = self.line(file, span.start);
         let d = ExtractDiagnostic {
             severity,
@@ -163,7 +169,8 @@ fn merge(old: &mut Component, new: Component) {
                     .map(|s| s.split(',').map(str::to_string).collect())
                     .unwrap_or_default();
                 set.extend(v.split(',').map(str::to_string));
-                old.properties.insert(k, set.into_iter().collect::<Vec<_>>().join(","));
+                old.properties
+                    .insert(k, set.into_iter().collect::<Vec<_>>().join(","));
             }
             _ => {
                 old.properties.entry(k).or_insert(v);
@@ -200,7 +207,13 @@ pub fn key_exact(name: &str, version: &str) -> Key {
 
 /// Sets `c.version` from a declared NuGet version or range (`Version="…"` in a project,
 /// `version` in a tool manifest) and reports ranges, floats and invalid text at `span`.
-pub fn apply_declared(b: &mut Builder, file: &SourceFile, span: Span, raw: &str, c: &mut Component) {
+pub fn apply_declared(
+    b: &mut Builder,
+    file: &SourceFile,
+    span: Span,
+    raw: &str,
+    c: &mut Component,
+) {
     match version::declared(raw) {
         Declared::Exact(v) => c.version = VersionSpec::Exact(v),
         Declared::Range { text, min } => {
@@ -247,12 +260,24 @@ pub fn apply_declared(b: &mut Builder, file: &SourceFile, span: Span, raw: &str,
 
 /// Sets `c.version` from a resolved (lock / assets / deps) version; an unparsable one becomes
 /// `Unpinned` with a diagnostic and the text kept in `versionText`.
-pub fn apply_resolved(b: &mut Builder, file: &SourceFile, span: Span, raw: &str, c: &mut Component) {
+pub fn apply_resolved(
+    b: &mut Builder,
+    file: &SourceFile,
+    span: Span,
+    raw: &str,
+    c: &mut Component,
+) {
     match version::normalize(raw) {
         Ok(v) => c.version = VersionSpec::Exact(v),
         Err(reason) => {
-            b.diag(file, Severity::Warning, span, format!("{}: {reason}", c.name));
-            c.properties.insert("versionText".into(), raw.trim().to_string());
+            b.diag(
+                file,
+                Severity::Warning,
+                span,
+                format!("{}: {reason}", c.name),
+            );
+            c.properties
+                .insert("versionText".into(), raw.trim().to_string());
             c.version = VersionSpec::Unpinned;
         }
     }
@@ -276,12 +301,21 @@ pub fn load_xml(b: &mut Builder, file: &SourceFile) -> Option<crate::sbom::xml::
 
 /// Parses a JSON manifest (`text` is the file's text or a same-length relaxed copy), reporting
 /// syntax errors, and returns the top-level object's members.
-pub fn load_json<'a>(b: &mut Builder, file: &SourceFile, text: &'a str) -> Option<Vec<json::Entry<'a>>> {
+pub fn load_json<'a>(
+    b: &mut Builder,
+    file: &SourceFile,
+    text: &'a str,
+) -> Option<Vec<json::Entry<'a>>> {
     match json::parse(text) {
         Ok(root) => match json::object(text, root) {
             Some(m) => Some(m),
             None => {
-                b.diag(file, Severity::Error, json::span(text, root), "expected a JSON object at the top level");
+                b.diag(
+                    file,
+                    Severity::Error,
+                    json::span(text, root),
+                    "expected a JSON object at the top level",
+                );
                 None
             }
         },
@@ -385,7 +419,10 @@ mod tests {
         assert_eq!(c.name, "Newtonsoft.Json");
         assert_eq!(c.scope, Scope::Required);
         assert!(!c.properties.contains_key("condition"));
-        assert_eq!(c.evidence.iter().map(|e| e.line).collect::<Vec<_>>(), vec![1, 2]);
+        assert_eq!(
+            c.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![1, 2]
+        );
     }
 
     #[test]
@@ -394,6 +431,9 @@ mod tests {
             redact_url("https://u:p@feed.example/v3/index.json"),
             "https://***@feed.example/v3/index.json"
         );
-        assert_eq!(redact_url("https://feed.example/x"), "https://feed.example/x");
+        assert_eq!(
+            redact_url("https://feed.example/x"),
+            "https://feed.example/x"
+        );
     }
 }

@@ -5,17 +5,21 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::Severity;
-use crate::sbom::model::{Extracted, VersionSpec};
 use crate::sbom::extract::{ExtractContext, file_name};
+use crate::sbom::model::{Extracted, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 use super::json::{self, Entry};
-use super::{Builder, Key, apply_resolved, ends_with_ci, key_exact, load_json, nuget, sha512_hash, version};
+use super::{
+    Builder, Key, apply_resolved, ends_with_ci, key_exact, load_json, nuget, sha512_hash, version,
+};
 
 pub fn wants(path: &str) -> bool {
     let name = file_name(path);
     name.eq_ignore_ascii_case("packages.lock.json")
-        || (name.get(..9).is_some_and(|p| p.eq_ignore_ascii_case("packages."))
+        || (name
+            .get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("packages."))
             && ends_with_ci(name, ".lock.json"))
 }
 
@@ -63,11 +67,21 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         ),
     }
     let Some(deps_entry) = json::get(&top, "dependencies") else {
-        b.diag(file, Severity::Error, Span::empty(0), "packages.lock.json has no \"dependencies\" object");
+        b.diag(
+            file,
+            Severity::Error,
+            Span::empty(0),
+            "packages.lock.json has no \"dependencies\" object",
+        );
         return b.finish();
     };
     let Some(tfms) = json::object(text, deps_entry.value) else {
-        b.diag(file, Severity::Error, deps_entry.key_span, "\"dependencies\" is not an object");
+        b.diag(
+            file,
+            Severity::Error,
+            deps_entry.key_span,
+            "\"dependencies\" is not an object",
+        );
         return b.finish();
     };
     for tfm in &tfms {
@@ -78,7 +92,12 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
 
 fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_>) {
     let Some(pkgs) = json::object(text, tfm.value) else {
-        b.diag(file, Severity::Warning, tfm.key_span, format!("target {:?} is not an object", tfm.key));
+        b.diag(
+            file,
+            Severity::Warning,
+            tfm.key_span,
+            format!("target {:?} is not an object", tfm.key),
+        );
         return;
     };
     // Resolved versions in this framework, for dependency edges.
@@ -86,7 +105,9 @@ fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_
     let mut bodies = Vec::new();
     for p in &pkgs {
         let body = json::object(text, p.value).unwrap_or_default();
-        let ty = json::get(&body, "type").and_then(|t| json::string(t.value)).unwrap_or_default();
+        let ty = json::get(&body, "type")
+            .and_then(|t| json::string(t.value))
+            .unwrap_or_default();
         if !ty.eq_ignore_ascii_case("project")
             && let Some(v) = json::get(&body, "resolved").and_then(|r| json::string(r.value))
             && let Ok(n) = version::normalize(&v)
@@ -100,37 +121,55 @@ fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_
             continue;
         }
         if json::object(text, p.value).is_none() {
-            b.diag(file, Severity::Warning, p.key_span, format!("{}: entry is not an object", p.key));
+            b.diag(
+                file,
+                Severity::Warning,
+                p.key_span,
+                format!("{}: entry is not an object", p.key),
+            );
             continue;
         }
         let mut c = nuget(&p.key, VersionSpec::Unpinned);
         match json::get(&body, "resolved") {
             Some(r) => match json::string(r.value) {
                 Some(v) => apply_resolved(b, file, json::span(text, r.value), &v, &mut c),
-                None => b.diag(file, Severity::Warning, json::span(text, r.value), format!("{}: \"resolved\" is not a string", p.key)),
+                None => b.diag(
+                    file,
+                    Severity::Warning,
+                    json::span(text, r.value),
+                    format!("{}: \"resolved\" is not a string", p.key),
+                ),
             },
             None => b.diag(
                 file,
                 Severity::Warning,
                 p.key_span,
-                format!("{}: no resolved version (truncated or hand-edited lock file?)", p.key),
+                format!(
+                    "{}: no resolved version (truncated or hand-edited lock file?)",
+                    p.key
+                ),
             ),
         }
         match ty.as_str() {
             "Direct" => c.direct = true,
             "Transitive" => {}
             "CentralTransitive" => {
-                c.properties.insert("centralTransitive".into(), "true".into());
+                c.properties
+                    .insert("centralTransitive".into(), "true".into());
             }
             other => b.diag(
                 file,
                 Severity::Note,
                 p.key_span,
-                format!("{}: unknown dependency type {other:?}; read as transitive", p.key),
+                format!(
+                    "{}: unknown dependency type {other:?}; read as transitive",
+                    p.key
+                ),
             ),
         }
         if let Some(req) = json::get(&body, "requested").and_then(|r| json::string(r.value)) {
-            c.properties.insert("requested".into(), req.trim().to_string());
+            c.properties
+                .insert("requested".into(), req.trim().to_string());
         }
         if let Some(h) = json::get(&body, "contentHash") {
             match json::string(h.value).as_deref().and_then(sha512_hash) {
@@ -143,7 +182,8 @@ fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_
                 ),
             }
         }
-        c.properties.insert("targetFramework".into(), tfm.key.clone());
+        c.properties
+            .insert("targetFramework".into(), tfm.key.clone());
         c.evidence.push(b.evidence(file, p.key_span));
         let direct = c.direct;
         let key = b.add(c);
@@ -154,8 +194,15 @@ fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_
     }
 }
 
-fn add_edges(b: &mut Builder, text: &str, body: &[Entry<'_>], from: &Key, resolved: &BTreeMap<String, String>) {
-    let Some(deps) = json::get(body, "dependencies").and_then(|d| json::object(text, d.value)) else {
+fn add_edges(
+    b: &mut Builder,
+    text: &str,
+    body: &[Entry<'_>],
+    from: &Key,
+    resolved: &BTreeMap<String, String>,
+) {
+    let Some(deps) = json::get(body, "dependencies").and_then(|d| json::object(text, d.value))
+    else {
         return;
     };
     for d in deps {

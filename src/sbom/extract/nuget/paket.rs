@@ -4,8 +4,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::Severity;
-use crate::sbom::model::{Extracted, VersionSpec};
 use crate::sbom::extract::{ExtractContext, dir_of, file_name};
+use crate::sbom::model::{Extracted, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 use super::{Builder, Key, apply_resolved, nuget, redact_url, version};
@@ -83,15 +83,25 @@ fn parse_lock(text: &str) -> (Vec<LockedPackage>, Vec<(Span, String)>) {
             continue;
         }
         let Some((name, rest)) = body.split_once(" (") else {
-            problems.push((span, format!("cannot read paket.lock line {body:?}: expected `Name (version)`")));
+            problems.push((
+                span,
+                format!("cannot read paket.lock line {body:?}: expected `Name (version)`"),
+            ));
             continue;
         };
         let Some((ver, after)) = rest.split_once(')') else {
-            problems.push((span, format!("cannot read paket.lock line {body:?}: unclosed version")));
+            problems.push((
+                span,
+                format!("cannot read paket.lock line {body:?}: unclosed version"),
+            ));
             continue;
         };
         if ind == 4 {
-            let settings = after.trim().strip_prefix('-').map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+            let settings = after
+                .trim()
+                .strip_prefix('-')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
             out.push(LockedPackage {
                 group: group.clone(),
                 name: name.trim().to_string(),
@@ -104,10 +114,16 @@ fn parse_lock(text: &str) -> (Vec<LockedPackage>, Vec<(Span, String)>) {
         } else if ind >= 6 {
             match out.last_mut() {
                 Some(p) => p.deps.push(name.trim().to_string()),
-                None => problems.push((span, format!("dependency {:?} outside a package", name.trim()))),
+                None => problems.push((
+                    span,
+                    format!("dependency {:?} outside a package", name.trim()),
+                )),
             }
         } else {
-            problems.push((span, format!("unexpected indentation in paket.lock line {body:?}")));
+            problems.push((
+                span,
+                format!("unexpected indentation in paket.lock line {body:?}"),
+            ));
         }
     }
     (out, problems)
@@ -210,7 +226,11 @@ pub fn extract_lock(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     });
     let depended: BTreeSet<(String, String)> = pkgs
         .iter()
-        .flat_map(|p| p.deps.iter().map(|d| (p.group.to_ascii_lowercase(), d.to_ascii_lowercase())))
+        .flat_map(|p| {
+            p.deps
+                .iter()
+                .map(|d| (p.group.to_ascii_lowercase(), d.to_ascii_lowercase()))
+        })
         .collect();
     let mut keys: BTreeMap<(String, String), Key> = BTreeMap::new();
     for p in &pkgs {
@@ -220,7 +240,9 @@ pub fn extract_lock(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
             .text
             .get(p.span.start..p.span.end)
             .and_then(|l| l.find(&p.version))
-            .map_or(p.span, |i| Span::new(p.span.start + i, p.span.start + i + p.version.len()));
+            .map_or(p.span, |i| {
+                Span::new(p.span.start + i, p.span.start + i + p.version.len())
+            });
         apply_resolved(&mut b, file, vspan, &p.version, &mut c);
         c.direct = match &declared {
             Some(set) => set.contains(&id),
@@ -283,7 +305,10 @@ pub fn extract_dependencies(file: &SourceFile, cx: &ExtractContext<'_>) -> Extra
                 file,
                 Severity::Note,
                 d.span,
-                format!("{}: declared but not in paket.lock (run `paket install`?)", d.name),
+                format!(
+                    "{}: declared but not in paket.lock (run `paket install`?)",
+                    d.name
+                ),
             );
         }
         let mut c = nuget(&d.name, VersionSpec::Unpinned);
@@ -298,7 +323,10 @@ pub fn extract_dependencies(file: &SourceFile, cx: &ExtractContext<'_>) -> Extra
                 file,
                 Severity::Note,
                 d.span,
-                format!("{}: no version constraint; paket resolves the newest version", d.name),
+                format!(
+                    "{}: no version constraint; paket resolves the newest version",
+                    d.name
+                ),
             );
         } else if let Some(v) = exact {
             apply_resolved(&mut b, file, d.span, v, &mut c);

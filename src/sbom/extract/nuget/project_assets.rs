@@ -5,12 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::Severity;
-use crate::sbom::model::{Extracted, Scope, VersionSpec};
 use crate::sbom::extract::{ExtractContext, file_name};
+use crate::sbom::model::{Extracted, Scope, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 use super::json::{self, Entry};
-use super::{Builder, apply_declared, apply_resolved, key_exact, load_json, nuget, sha512_hash, version};
+use super::{
+    Builder, apply_declared, apply_resolved, key_exact, load_json, nuget, sha512_hash, version,
+};
 
 pub fn wants(path: &str) -> bool {
     file_name(path).eq_ignore_ascii_case("project.assets.json")
@@ -78,7 +80,9 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     if let Some(libs) = json::get(&top, "libraries").and_then(|l| json::object(text, l.value)) {
         for l in libs {
             let body = json::object(text, l.value).unwrap_or_default();
-            let ty = json::get(&body, "type").and_then(|t| json::string(t.value)).unwrap_or_default();
+            let ty = json::get(&body, "type")
+                .and_then(|t| json::string(t.value))
+                .unwrap_or_default();
             let sha = json::get(&body, "sha512").and_then(|t| json::string(t.value));
             libraries.insert(
                 l.key.trim().to_ascii_lowercase(),
@@ -93,13 +97,28 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     }
     let declared = read_declared(text, &top);
     let Some(targets) = json::get(&top, "targets").and_then(|t| json::object(text, t.value)) else {
-        b.diag(file, Severity::Error, Span::empty(0), "project.assets.json has no \"targets\" object");
+        b.diag(
+            file,
+            Severity::Error,
+            Span::empty(0),
+            "project.assets.json has no \"targets\" object",
+        );
         return b.finish();
     };
     let mut seen_libs: BTreeSet<String> = BTreeSet::new();
     for target in &targets {
-        let fw = target.key.split('/').next().unwrap_or("").trim().to_string();
-        let decl = declared.get(&fw).or_else(|| (declared.len() == 1).then(|| declared.values().next()).flatten());
+        let fw = target
+            .key
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let decl = declared.get(&fw).or_else(|| {
+            (declared.len() == 1)
+                .then(|| declared.values().next())
+                .flatten()
+        });
         read_target(&mut b, file, text, target, decl, &libraries, &mut seen_libs);
     }
     // Packages listed in libraries but in no target (should not happen; keep them).
@@ -124,7 +143,9 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
 fn read_declared(text: &str, top: &[Entry<'_>]) -> BTreeMap<String, Declared> {
     let mut out: BTreeMap<String, Declared> = BTreeMap::new();
     // projectFileDependencyGroups: { ".NETCoreApp,Version=v8.0": ["Foo >= 1.0.0"] }
-    if let Some(groups) = json::get(top, "projectFileDependencyGroups").and_then(|g| json::object(text, g.value)) {
+    if let Some(groups) =
+        json::get(top, "projectFileDependencyGroups").and_then(|g| json::object(text, g.value))
+    {
         for g in groups {
             let d = out.entry(g.key.trim().to_string()).or_default();
             for item in json::array(g.value).unwrap_or_default() {
@@ -140,13 +161,17 @@ fn read_declared(text: &str, top: &[Entry<'_>]) -> BTreeMap<String, Declared> {
     let Some(project) = json::get(top, "project").and_then(|p| json::object(text, p.value)) else {
         return out;
     };
-    let Some(frameworks) = json::get(&project, "frameworks").and_then(|f| json::object(text, f.value)) else {
+    let Some(frameworks) =
+        json::get(&project, "frameworks").and_then(|f| json::object(text, f.value))
+    else {
         return out;
     };
     let single = out.len() == 1;
     for fw in frameworks {
         let body = json::object(text, fw.value).unwrap_or_default();
-        let deps = json::get(&body, "dependencies").and_then(|d| json::object(text, d.value)).unwrap_or_default();
+        let deps = json::get(&body, "dependencies")
+            .and_then(|d| json::object(text, d.value))
+            .unwrap_or_default();
         // Frameworks are keyed by alias here and by full name in targets; with one framework
         // they are the same, otherwise fall back to the alias.
         let key = if single {
@@ -157,7 +182,9 @@ fn read_declared(text: &str, top: &[Entry<'_>]) -> BTreeMap<String, Declared> {
         let d = out.entry(key).or_default();
         for dep in deps {
             let o = json::object(text, dep.value).unwrap_or_default();
-            let target = json::get(&o, "target").and_then(|t| json::string(t.value)).unwrap_or_else(|| "Package".into());
+            let target = json::get(&o, "target")
+                .and_then(|t| json::string(t.value))
+                .unwrap_or_else(|| "Package".into());
             if !target.eq_ignore_ascii_case("package") {
                 continue;
             }
@@ -187,7 +214,12 @@ fn read_target(
     seen_libs: &mut BTreeSet<String>,
 ) {
     let Some(entries) = json::object(text, target.value) else {
-        b.diag(file, Severity::Warning, target.key_span, format!("target {:?} is not an object", target.key));
+        b.diag(
+            file,
+            Severity::Warning,
+            target.key_span,
+            format!("target {:?} is not an object", target.key),
+        );
         return;
     };
     let mut resolved: BTreeMap<String, String> = BTreeMap::new();
@@ -199,7 +231,9 @@ fn read_target(
     }
     for e in &entries {
         let body = json::object(text, e.value).unwrap_or_default();
-        let ty = json::get(&body, "type").and_then(|t| json::string(t.value)).unwrap_or_default();
+        let ty = json::get(&body, "type")
+            .and_then(|t| json::string(t.value))
+            .unwrap_or_default();
         if !ty.eq_ignore_ascii_case("package") {
             continue;
         }
@@ -226,19 +260,32 @@ fn read_target(
                 ..
             }) => match sha512_hash(sha) {
                 Some(h) => c.hashes.push(h),
-                None => b.diag(file, Severity::Warning, *span, format!("{}: sha512 is not a base64 SHA-512", e.key)),
+                None => b.diag(
+                    file,
+                    Severity::Warning,
+                    *span,
+                    format!("{}: sha512 is not a base64 SHA-512", e.key),
+                ),
             },
             Some(_) => {}
-            None => b.diag(file, Severity::Note, e.key_span, format!("{}: not listed in \"libraries\"", e.key)),
+            None => b.diag(
+                file,
+                Severity::Note,
+                e.key_span,
+                format!("{}: not listed in \"libraries\"", e.key),
+            ),
         }
-        c.properties.insert("targetFramework".into(), target.key.trim().to_string());
+        c.properties
+            .insert("targetFramework".into(), target.key.trim().to_string());
         c.evidence.push(b.evidence(file, e.key_span));
         let direct = c.direct;
         let key = b.add(c);
         if direct {
             b.edge(None, key.clone());
         }
-        if let Some(deps) = json::get(&body, "dependencies").and_then(|d| json::object(text, d.value)) {
+        if let Some(deps) =
+            json::get(&body, "dependencies").and_then(|d| json::object(text, d.value))
+        {
             for d in deps {
                 if let Some(v) = resolved.get(&d.key.trim().to_ascii_lowercase()) {
                     b.edge(Some(key.clone()), key_exact(&d.key, v));
@@ -252,12 +299,16 @@ fn read_downloads(b: &mut Builder, file: &SourceFile, text: &str, top: &[Entry<'
     let Some(project) = json::get(top, "project").and_then(|p| json::object(text, p.value)) else {
         return;
     };
-    let Some(frameworks) = json::get(&project, "frameworks").and_then(|f| json::object(text, f.value)) else {
+    let Some(frameworks) =
+        json::get(&project, "frameworks").and_then(|f| json::object(text, f.value))
+    else {
         return;
     };
     for fw in frameworks {
         let body = json::object(text, fw.value).unwrap_or_default();
-        let Some(list) = json::get(&body, "downloadDependencies").and_then(|d| json::array(d.value)) else {
+        let Some(list) =
+            json::get(&body, "downloadDependencies").and_then(|d| json::array(d.value))
+        else {
             continue;
         };
         for item in list {
@@ -279,7 +330,12 @@ fn read_downloads(b: &mut Builder, file: &SourceFile, text: &str, top: &[Entry<'
                     continue;
                 }
                 None => {
-                    b.diag(file, Severity::Warning, span, format!("{name}: PackageDownload without a version"));
+                    b.diag(
+                        file,
+                        Severity::Warning,
+                        span,
+                        format!("{name}: PackageDownload without a version"),
+                    );
                 }
             }
             c.version = VersionSpec::Unpinned;
@@ -288,11 +344,18 @@ fn read_downloads(b: &mut Builder, file: &SourceFile, text: &str, top: &[Entry<'
     }
 }
 
-fn finish_download(b: &mut Builder, file: &SourceFile, span: Span, fw: &str, mut c: crate::sbom::model::Component) {
+fn finish_download(
+    b: &mut Builder,
+    file: &SourceFile,
+    span: Span,
+    fw: &str,
+    mut c: crate::sbom::model::Component,
+) {
     c.direct = true;
     c.scope = Scope::Optional;
     c.properties.insert("packageDownload".into(), "true".into());
-    c.properties.insert("targetFramework".into(), fw.trim().to_string());
+    c.properties
+        .insert("targetFramework".into(), fw.trim().to_string());
     c.evidence.push(b.evidence(file, span));
     let key = b.add(c);
     b.edge(None, key);

@@ -88,12 +88,16 @@ mod imp {
         let (numbers, label) = rest.split_at(split);
         let label = label.strip_prefix('-').unwrap_or(label);
         if split < rest.len() && label.is_empty() {
-            return Err(format!("invalid NuGet version {s:?}: empty prerelease label"));
+            return Err(format!(
+                "invalid NuGet version {s:?}: empty prerelease label"
+            ));
         }
         let mut parts = Vec::new();
         for p in numbers.split('.') {
             if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("invalid NuGet version {s:?}: expected numeric parts"));
+                return Err(format!(
+                    "invalid NuGet version {s:?}: expected numeric parts"
+                ));
             }
             let t = p.trim_start_matches('0');
             parts.push(if t.is_empty() { "0" } else { t });
@@ -281,7 +285,16 @@ mod tests {
 
     #[test]
     fn garbage_is_invalid() {
-        for s in ["", "abc", "1..2", "1.2.3.4.5", "[1.0", "(1.0)", "$(Foo)", "1.0-"] {
+        for s in [
+            "",
+            "abc",
+            "1..2",
+            "1.2.3.4.5",
+            "[1.0",
+            "(1.0)",
+            "$(Foo)",
+            "1.0-",
+        ] {
             assert!(
                 matches!(declared(s), Declared::Invalid { .. }),
                 "{s:?} → {:?}",
