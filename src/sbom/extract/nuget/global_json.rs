@@ -94,12 +94,12 @@ fn read_sdk(
     let mut props = BTreeMap::new();
     let version = match version::normalize(&raw) {
         Ok(_) => VersionSpec::Exact(raw.trim().to_string()),
-        Err(reason) => {
+        Err(_) => {
             b.diag(
                 file,
                 Severity::Warning,
                 span,
-                format!("sdk.version: {reason}"),
+                format!("sdk.version {:?} is not a .NET SDK version", raw.trim()),
             );
             props.insert("versionText".to_string(), raw.trim().to_string());
             VersionSpec::Unpinned

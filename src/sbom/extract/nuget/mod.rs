@@ -152,6 +152,9 @@ fn merge(old: &mut Component, new: Component) {
     if !new.properties.contains_key("condition") {
         old.properties.remove("condition");
     }
+    if !new.properties.contains_key("conditionValue") {
+        old.properties.remove("conditionValue");
+    }
     for (k, v) in new.properties {
         match k.as_str() {
             "condition" => {
@@ -160,6 +163,11 @@ fn merge(old: &mut Component, new: Component) {
                     if cur != v {
                         old.properties.insert(k, format!("{cur} or {v}"));
                     }
+                }
+            }
+            "conditionValue" => {
+                if !old.properties.contains_key("conditionValue") {
+                    continue;
                 }
             }
             "targetFramework" => {

@@ -76,15 +76,13 @@ enum Unresolved {
 impl Unresolved {
     fn describe(&self) -> String {
         match self {
-            Unresolved::Undefined(n) => {
-                format!("$({n}) is not defined in the project or the files it imports")
+            Unresolved::Undefined(_) => {
+                "it is not defined in the project or the files it imports".to_string()
             }
             Unresolved::Unknown(n, why) => format!("$({n}) {why}"),
-            Unresolved::Expression(e) => {
-                format!(
-                    "{e} is not evaluated (property functions, item lists and metadata are not evaluated statically)"
-                )
-            }
+            Unresolved::Expression(_) => "property functions, item lists and metadata are not \
+                                          evaluated statically"
+                .to_string(),
         }
     }
     fn name(&self) -> String {
@@ -817,6 +815,7 @@ impl<'a, 'c> Evaluation<'a, 'c> {
     fn choose(&mut self, file: &'a SourceFile, choose: &Element, conds: &[String], depth: usize) {
         let mut previous: Vec<String> = Vec::new();
         let mut decided = false;
+        let mut all_false = true;
         for branch in &choose.children {
             if branch.is("When") {
                 let (cond, truth) = self.condition(branch, file);
@@ -827,25 +826,24 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                     self.walk_branch(file, branch, truth, &bconds, depth);
                     decided = truth == Tri::True;
                 }
+                all_false &= truth == Tri::False;
                 previous.push(c);
             } else if branch.is("Otherwise") && !decided {
                 let mut bconds = conds.to_vec();
-                if !previous.is_empty() {
-                    bconds.push(format!(
-                        "!({})",
+                if !previous.is_empty() && !all_false {
+                    let joined = if previous.len() == 1 {
+                        previous.join("")
+                    } else {
                         previous
                             .iter()
                             .map(|p| format!("({p})"))
                             .collect::<Vec<_>>()
                             .join(" or ")
-                    ));
+                    };
+                    bconds.push(format!("!({joined})"));
                 }
                 // Reached only when no earlier branch was certainly taken.
-                let truth = if previous.is_empty() {
-                    Tri::True
-                } else {
-                    Tri::Unknown
-                };
+                let truth = if all_false { Tri::True } else { Tri::Unknown };
                 self.walk_branch(file, branch, truth, &bconds, depth);
             }
         }
@@ -902,7 +900,11 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         }
         let value = match self.props.expand(&p.text, this_dir) {
             Ok(v) => Prop::Known(v.trim().to_string()),
-            Err(u) => Prop::Unknown(format!("is defined in {} from {}", file.path, u.name())),
+            Err(u) => Prop::Unknown(format!(
+                "is defined in {} using {}, which cannot be resolved",
+                file.path,
+                u.name()
+            )),
         };
         self.props.set(&p.name, value);
     }
@@ -1219,6 +1221,20 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                     .join(" and ")
             };
             c.properties.insert("condition".into(), cond);
+            // With the final property values a condition may be certainly false (the item is
+            // then not restored unless a global property changes it); it stays listed.
+            let exists = self.exists_fn();
+            let truth = r.conditions.iter().fold(Tri::True, |acc, c| {
+                acc.and(eval_condition(
+                    c,
+                    &self.props,
+                    dir_of(&r.file.path),
+                    &exists,
+                ))
+            });
+            if truth == Tri::False {
+                c.properties.insert("conditionValue".into(), "false".into());
+            }
         }
         match r.kind {
             Kind::GlobalPackageReference => {
