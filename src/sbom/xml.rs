@@ -155,12 +155,10 @@ fn issue(text: &str, e: Option<roxmltree::Error>) -> XmlIssue {
 /// Byte offset of a 1-based row and 1-based column counted in characters.
 fn offset_of(text: &str, row: usize, col: usize) -> usize {
     let start = LineIndex::new(text).line_start(row.max(1));
-    let mut n = 1;
-    for (i, c) in text.get(start..).unwrap_or("").char_indices() {
+    for (n, (i, c)) in (1..).zip(text.get(start..).unwrap_or("").char_indices()) {
         if n >= col || c == '\n' {
             return start + i;
         }
-        n += 1;
     }
     text.len()
 }

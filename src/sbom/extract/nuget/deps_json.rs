@@ -94,6 +94,19 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         .or_else(|| projects.first())
         .map(|e| e.key.trim().to_ascii_lowercase());
 
+    // Which targets list which libraries (lowercase keys).
+    let target_libs: Vec<(String, std::collections::BTreeSet<String>)> = targets
+        .iter()
+        .map(|t| {
+            let set = json::object(text, t.value)
+                .unwrap_or_default()
+                .iter()
+                .map(|e| e.key.trim().to_ascii_lowercase())
+                .collect();
+            (t.key.trim().to_string(), set)
+        })
+        .collect();
+
     // Components: every package / runtimepack library.
     let mut keys: BTreeMap<String, Key> = BTreeMap::new();
     for (lk, lib) in &libs {
@@ -124,15 +137,10 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
                 ),
             }
         }
-        let fws: Vec<&str> = targets
+        let fws: Vec<&str> = target_libs
             .iter()
-            .filter(|t| {
-                json::object(text, t.value)
-                    .unwrap_or_default()
-                    .iter()
-                    .any(|e| e.key.trim().eq_ignore_ascii_case(lk))
-            })
-            .map(|t| t.key.trim())
+            .filter(|(_, set)| set.contains(lk))
+            .map(|(name, _)| name.as_str())
             .collect();
         if !fws.is_empty() {
             c.properties.insert("targetFramework".into(), fws.join(","));

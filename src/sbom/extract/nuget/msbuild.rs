@@ -137,15 +137,12 @@ impl Props {
             if !is_identifier(name) {
                 return Err(Unresolved::Expression(expr.to_string()));
             }
-            match name.to_ascii_lowercase().as_str() {
-                "msbuildthisfiledirectory" => {
-                    out.push_str(this_dir);
-                    if !this_dir.is_empty() {
-                        out.push('/');
-                    }
-                    continue;
+            if name.eq_ignore_ascii_case("MSBuildThisFileDirectory") {
+                out.push_str(this_dir);
+                if !this_dir.is_empty() {
+                    out.push('/');
                 }
-                _ => {}
+                continue;
             }
             match self.get(name) {
                 Some(Prop::Known(v)) => out.push_str(v),
@@ -781,22 +778,18 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                     }
                 }
                 "choose" => self.choose(file, child, &conds, depth),
-                "import" => {
-                    if truth != Tri::False {
-                        self.import(file, child, &conds, depth);
-                    }
+                "import" if truth != Tri::False => {
+                    self.import(file, child, &conds, depth);
                 }
-                "importgroup" => {
-                    if truth != Tri::False {
-                        for i in child.children.iter().filter(|c| c.is("Import")) {
-                            let (icond, it) = self.condition(i, file);
-                            let mut iconds = conds.clone();
-                            if let Some(c) = icond {
-                                iconds.push(c);
-                            }
-                            if it != Tri::False {
-                                self.import(file, i, &iconds, depth);
-                            }
+                "importgroup" if truth != Tri::False => {
+                    for i in child.children.iter().filter(|c| c.is("Import")) {
+                        let (icond, it) = self.condition(i, file);
+                        let mut iconds = conds.clone();
+                        if let Some(c) = icond {
+                            iconds.push(c);
+                        }
+                        if it != Tri::False {
+                            self.import(file, i, &iconds, depth);
                         }
                     }
                 }
@@ -1165,7 +1158,7 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         let chosen: Option<Meta<'a>> = match r.kind {
             Kind::PackageReference if cpm => {
                 if let Some(v) = own
-                    && r.meta.get("versionoverride").is_none()
+                    && !r.meta.contains_key("versionoverride")
                 {
                     b.diag(
                         v.file,

@@ -134,7 +134,7 @@ mod imp {
             None => (s, None),
         };
         if let Some(l) = label
-            && !(l.ends_with('*') && !l[..l.len() - 1].contains('*'))
+            && (!l.ends_with('*') || l.trim_end_matches('*').contains('*') || l.ends_with("**"))
         {
             return Err(format!("invalid floating version {s:?}"));
         }
