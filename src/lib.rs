@@ -15,6 +15,7 @@ pub mod report;
 pub mod sbom;
 pub mod source;
 pub mod suppress;
+pub mod vuln;
 
 #[cfg(feature = "native")]
 #[allow(clippy::disallowed_methods)]
