@@ -236,24 +236,19 @@ fn extract_all(path: &str, text: &str) {
     }
 }
 
-const PATHS: &[&str] = &[
-    "src/App.csproj",
-    "src/packages.config",
-    "src/packages.lock.json",
-    "src/obj/project.assets.json",
-    "src/App.deps.json",
-    "src/paket.lock",
-    "src/paket.dependencies",
-    ".config/dotnet-tools.json",
-    "src/global.json",
-    "Directory.Build.props",
-];
-
-fn seeds() -> Vec<String> {
+/// Fixture texts of one format (by file name suffix), as seeds for mutation.
+fn seeds(suffix: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sbom");
     let mut files = Vec::new();
     read_tree(&root, &root, &mut files);
-    files.into_iter().map(|f| f.text).collect()
+    let mut out: Vec<String> = files
+        .into_iter()
+        .filter(|f| f.path.to_ascii_lowercase().ends_with(suffix))
+        .map(|f| f.text)
+        .collect();
+    assert!(!out.is_empty(), "no seed fixtures for {suffix}");
+    out.sort();
+    out
 }
 
 fn mutate(seed: &str, cut: usize, at: usize, insert: &str) -> String {
@@ -269,24 +264,64 @@ fn mutate(seed: &str, cut: usize, at: usize, insert: &str) -> String {
     format!("{}{insert}{}", &head[..at], &head[at..])
 }
 
+/// One property test per parser: arbitrary text, and fixtures of that format truncated at a
+/// random point with random syntax characters inserted, never make it panic.
+macro_rules! no_panic {
+    ($name:ident, $path:expr, $suffix:expr) => {
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(192))]
+            #[test]
+            fn $name(
+                text in ".{0,300}",
+                seed in prop::sample::select(seeds($suffix)),
+                cut in any::<usize>(),
+                at in any::<usize>(),
+                insert in "[<>\"'/=\\[\\](){}:,$@%;*!&#\\\\ \\n\\ta-z0-9.-]{0,12}",
+            ) {
+                extract_all($path, &text);
+                extract_all($path, &mutate(&seed, cut, at, &insert));
+            }
+        }
+    };
+}
+
+no_panic!(msbuild_never_panics, "src/App.csproj", "proj");
+no_panic!(
+    msbuild_props_never_panics,
+    "Directory.Build.props",
+    ".props"
+);
+no_panic!(
+    packages_config_never_panics,
+    "src/packages.config",
+    ".config"
+);
+no_panic!(
+    packages_lock_never_panics,
+    "src/packages.lock.json",
+    "packages.lock.json"
+);
+no_panic!(
+    project_assets_never_panics,
+    "src/obj/project.assets.json",
+    "project.assets.json"
+);
+no_panic!(deps_json_never_panics, "src/App.deps.json", ".deps.json");
+no_panic!(paket_lock_never_panics, "src/paket.lock", "paket.lock");
+no_panic!(
+    paket_dependencies_never_panics,
+    "src/paket.dependencies",
+    "paket.dependencies"
+);
+no_panic!(
+    dotnet_tools_never_panics,
+    ".config/dotnet-tools.json",
+    "dotnet-tools.json"
+);
+no_panic!(global_json_never_panics, "src/global.json", "global.json");
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
-
-    #[test]
-    fn arbitrary_text_never_panics(path in prop::sample::select(PATHS), text in ".{0,400}") {
-        extract_all(path, &text);
-    }
-
-    #[test]
-    fn mutated_fixtures_never_panic(
-        path in prop::sample::select(PATHS),
-        seed in prop::sample::select(seeds()),
-        cut in any::<usize>(),
-        at in any::<usize>(),
-        insert in "[<>\"'/=\\[\\](){}:,$@%;*!&#\\\\ \\n\\ta-z0-9.-]{0,12}",
-    ) {
-        extract_all(path, &mutate(&seed, cut, at, &insert));
-    }
 
     #[test]
     fn structured_msbuild_never_panics(

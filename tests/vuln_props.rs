@@ -12,18 +12,35 @@ use portcullis::vuln::osv::{parse_record, parse_records};
 use portcullis::vuln::version::{AnyVersion, Scheme, nuget, parse, pep440, semver_req};
 use proptest::prelude::*;
 
-const SCHEMES: [Scheme; 6] = [Scheme::NuGet, Scheme::SemVer, Scheme::Pep440, Scheme::Go, Scheme::Debian, Scheme::Alpine];
+const SCHEMES: [Scheme; 6] = [
+    Scheme::NuGet,
+    Scheme::SemVer,
+    Scheme::Pep440,
+    Scheme::Go,
+    Scheme::Debian,
+    Scheme::Alpine,
+];
 
 fn generator(scheme: Scheme) -> &'static str {
     match scheme {
-        Scheme::NuGet => "v?(0|[0-9]{1,3}|0[0-9])(\\.[0-9]{1,2}){0,3}(-(alpha|BETA|rc|[0-9]{1,2}|x-y)(\\.(1|02|a|B)){0,2})?(\\+m[0-9])?",
-        Scheme::SemVer => "[0-9]{1,2}(\\.[0-9]{1,2}){0,2}(-(alpha|Beta|rc|[0-9]{1,2}|0a)(\\.(1|2|a|b-c)){0,2})?(\\+b[0-9])?",
+        Scheme::NuGet => {
+            "v?(0|[0-9]{1,3}|0[0-9])(\\.[0-9]{1,2}){0,3}(-(alpha|BETA|rc|[0-9]{1,2}|x-y)(\\.(1|02|a|B)){0,2})?(\\+m[0-9])?"
+        }
+        Scheme::SemVer => {
+            "[0-9]{1,2}(\\.[0-9]{1,2}){0,2}(-(alpha|Beta|rc|[0-9]{1,2}|0a)(\\.(1|2|a|b-c)){0,2})?(\\+b[0-9])?"
+        }
         Scheme::Pep440 => {
             "([1-2]!)?[0-9]{1,2}(\\.[0-9]{1,2}){0,2}((a|b|rc|alpha|c|pre)[0-9]?)?(\\.post[0-9]|-[0-9])?(\\.dev[0-9]?)?(\\+(ab|[0-9]{1,2})(\\.(x|[0-9]))?)?"
         }
-        Scheme::Go => "v[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}(-(pre|0|rc\\.1)(\\.0\\.2019[0-9]{10}-[0-9a-f]{12})?)?(\\+incompatible)?",
-        Scheme::Debian => "([0-2]:)?[0-9]{1,2}(\\.[0-9a-z]{1,2}){0,2}(~[a-z0-9]{0,3})?(\\+[a-z0-9]{1,3})?(-[0-9a-z~+.]{1,4})?",
-        Scheme::Alpine => "[0-9]{1,2}(\\.(0|0[0-9]|[1-9][0-9]?)){0,2}[a-c]?(_(alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]?){0,2}(~[0-9a-f]{1,4})?(-r[0-9]{1,2})?",
+        Scheme::Go => {
+            "v[0-9]{1,2}\\.[0-9]{1,2}\\.[0-9]{1,2}(-(pre|0|rc\\.1)(\\.0\\.2019[0-9]{10}-[0-9a-f]{12})?)?(\\+incompatible)?"
+        }
+        Scheme::Debian => {
+            "([0-2]:)?[0-9]{1,2}(\\.[0-9a-z]{1,2}){0,2}(~[a-z0-9]{0,3})?(\\+[a-z0-9]{1,3})?(-[0-9a-z~+.]{1,4})?"
+        }
+        Scheme::Alpine => {
+            "[0-9]{1,2}(\\.(0|0[0-9]|[1-9][0-9]?)){0,2}[a-c]?(_(alpha|beta|pre|rc|cvs|svn|git|hg|p)[0-9]?){0,2}(~[0-9a-f]{1,4})?(-r[0-9]{1,2})?"
+        }
     }
 }
 
@@ -36,23 +53,38 @@ fn parsed(scheme: Scheme, s: &str) -> AnyVersion {
 }
 
 fn cmp(a: &AnyVersion, b: &AnyVersion) -> Ordering {
-    a.compare(b).unwrap_or_else(|| panic!("same-scheme comparison returned None"))
+    a.compare(b)
+        .unwrap_or_else(|| panic!("same-scheme comparison returned None"))
 }
 
 fn check_total_order(scheme: Scheme, a: &str, b: &str, c: &str) {
     let (x, y, z) = (parsed(scheme, a), parsed(scheme, b), parsed(scheme, c));
     assert_eq!(cmp(&x, &x), Ordering::Equal, "{scheme}: reflexive {a}");
-    assert_eq!(cmp(&x, &y), cmp(&y, &x).reverse(), "{scheme}: antisymmetric {a} {b}");
+    assert_eq!(
+        cmp(&x, &y),
+        cmp(&y, &x).reverse(),
+        "{scheme}: antisymmetric {a} {b}"
+    );
     // Sort the three and check every pair agrees with the sorted order (transitivity).
     let mut v = [(x, a), (y, b), (z, c)];
     v.sort_by(|p, q| cmp(&p.0, &q.0));
     for i in 0..3 {
         for j in i + 1..3 {
-            assert_ne!(cmp(&v[i].0, &v[j].0), Ordering::Greater, "{scheme}: transitive {} {}", v[i].1, v[j].1);
+            assert_ne!(
+                cmp(&v[i].0, &v[j].0),
+                Ordering::Greater,
+                "{scheme}: transitive {} {}",
+                v[i].1,
+                v[j].1
+            );
         }
     }
     if cmp(&v[0].0, &v[1].0) == Ordering::Equal && cmp(&v[1].0, &v[2].0) == Ordering::Equal {
-        assert_eq!(cmp(&v[0].0, &v[2].0), Ordering::Equal, "{scheme}: equality is transitive");
+        assert_eq!(
+            cmp(&v[0].0, &v[2].0),
+            Ordering::Equal,
+            "{scheme}: equality is transitive"
+        );
     }
 }
 
@@ -67,7 +99,11 @@ fn component(eco: Ecosystem, version: VersionSpec) -> Component {
         direct: true,
         hashes: Vec::new(),
         url: None,
-        evidence: vec![Evidence { path: "x".into(), span: Span::new(0, 0), line: 1 }],
+        evidence: vec![Evidence {
+            path: "x".into(),
+            span: Span::new(0, 0),
+            line: 1,
+        }],
         properties: BTreeMap::new(),
     }
 }
@@ -152,7 +188,11 @@ proptest! {
 
 #[test]
 fn deep_json_does_not_overflow() {
-    let deep = format!(r#"{{"id":"X","database_specific":{}{}}}"#, "[".repeat(50_000), "]".repeat(50_000));
+    let deep = format!(
+        r#"{{"id":"X","database_specific":{}{}}}"#,
+        "[".repeat(50_000),
+        "]".repeat(50_000)
+    );
     assert!(parse_record(&deep).is_err());
     let (ok, errors) = parse_records("deep.json", &"[".repeat(200_000));
     assert!(ok.is_empty() && errors.len() == 1);

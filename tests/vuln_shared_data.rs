@@ -6,8 +6,8 @@
 
 use std::path::PathBuf;
 
-use portcullis::vuln::matcher::{AdvisoryIndex, MatchStatus};
 use portcullis::vuln::cvss::v4;
+use portcullis::vuln::matcher::{AdvisoryIndex, MatchStatus};
 use portcullis::vuln::osv::{Event, Record, SeverityType, parse_record_at};
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/advisories");
@@ -23,10 +23,16 @@ fn shared_dir() -> PathBuf {
 
 fn load(ecosystem_dir: &str) -> Vec<Record> {
     let dir = shared_dir().join(ecosystem_dir);
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the shared advisory data must be present at {}: {e}", dir.display()));
-    let mut paths: Vec<PathBuf> =
-        entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "json")).collect();
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "the shared advisory data must be present at {}: {e}",
+            dir.display()
+        )
+    });
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
     paths.sort();
     let mut records = Vec::with_capacity(paths.len());
     let mut errors = Vec::new();
@@ -37,18 +43,31 @@ fn load(ecosystem_dir: &str) -> Vec<Record> {
             Err(e) => errors.push(e.to_string()),
         }
     }
-    assert!(errors.is_empty(), "{} records failed to parse:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} records failed to parse:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
     records
 }
 
 fn ids(idx: &AdvisoryIndex, eco: &str, name: &str, version: &str) -> Vec<String> {
-    idx.match_package(eco, name, version).matches.into_iter().map(|m| m.advisory_id).collect()
+    idx.match_package(eco, name, version)
+        .matches
+        .into_iter()
+        .map(|m| m.advisory_id)
+        .collect()
 }
 
 #[test]
 fn crates_io_records_parse_and_match() {
     let records = load("crates.io");
-    assert!(records.len() > 1000, "only {} crates.io records", records.len());
+    assert!(
+        records.len() > 1000,
+        "only {} crates.io records",
+        records.len()
+    );
     let withdrawn = records.iter().filter(|r| r.is_withdrawn()).count();
     let total = records.len();
     let idx = AdvisoryIndex::build(records.clone());
@@ -63,23 +82,51 @@ fn crates_io_records_parse_and_match() {
     // A malicious typosquat (aliases a MAL- id).
     let r = idx.match_package("crates.io", "rustdecimal", "1.23.1");
     assert_eq!(r.status, MatchStatus::Vulnerable);
-    assert!(r.matches.iter().any(|m| m.malicious && m.advisory_id == "RUSTSEC-2022-0042"));
+    assert!(
+        r.matches
+            .iter()
+            .any(|m| m.malicious && m.advisory_id == "RUSTSEC-2022-0042")
+    );
     // A withdrawn advisory is reported as skipped, never as a match.
     let r = idx.match_package("crates.io", "dirs", "1.0.5");
-    assert!(r.withdrawn_skipped.contains(&"RUSTSEC-2020-0053".to_string()));
-    assert!(r.matches.iter().all(|m| m.advisory_id != "RUSTSEC-2020-0053"));
+    assert!(
+        r.withdrawn_skipped
+            .contains(&"RUSTSEC-2020-0053".to_string())
+    );
+    assert!(
+        r.matches
+            .iter()
+            .all(|m| m.advisory_id != "RUSTSEC-2020-0053")
+    );
     // Records scored only with CVSS v4 get the score computed from their vector.
     let mut checked = 0;
     for r in records.iter().filter(|r| !r.is_withdrawn()) {
-        let Some(vector) = r.severity.iter().find(|s| s.kind == SeverityType::CvssV4).map(|s| s.score.clone()) else {
+        let Some(vector) = r
+            .severity
+            .iter()
+            .find(|s| s.kind == SeverityType::CvssV4)
+            .map(|s| s.score.clone())
+        else {
             continue;
         };
-        let Some(affected) = r.affected.first() else { continue };
-        let Some(pkg) = &affected.package else { continue };
-        let Some(Event::Introduced(first)) = affected.ranges.first().and_then(|range| range.events.first()) else {
+        let Some(affected) = r.affected.first() else {
             continue;
         };
-        let version = if first == "0.0.0-0" { "0.0.0" } else { first.as_str() };
+        let Some(pkg) = &affected.package else {
+            continue;
+        };
+        let Some(Event::Introduced(first)) = affected
+            .ranges
+            .first()
+            .and_then(|range| range.events.first())
+        else {
+            continue;
+        };
+        let version = if first == "0.0.0-0" {
+            "0.0.0"
+        } else {
+            first.as_str()
+        };
         let result = idx.match_package("crates.io", &pkg.name, version);
         let m = result
             .matches
@@ -106,7 +153,11 @@ fn pypi_records_parse_and_match() {
 
     // Roundup 1.4.4 (fixed in 1.4.5).
     let r = idx.match_package("PyPI", "roundup", "1.4.4");
-    let m = r.matches.iter().find(|m| m.advisory_id == "PYSEC-2008-10").unwrap_or_else(|| panic!("{r:?}"));
+    let m = r
+        .matches
+        .iter()
+        .find(|m| m.advisory_id == "PYSEC-2008-10")
+        .unwrap_or_else(|| panic!("{r:?}"));
     assert!(m.fixed.contains(&"1.4.5".to_string()));
     assert!(m.aliases.contains(&"CVE-2008-1475".to_string()));
     assert!(!ids(&idx, "PyPI", "roundup", "1.4.5").contains(&"PYSEC-2008-10".to_string()));

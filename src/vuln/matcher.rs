@@ -241,7 +241,12 @@ pub struct ComponentResult {
 
 impl ComponentResult {
     fn with_status(status: MatchStatus) -> Self {
-        ComponentResult { status, matches: Vec::new(), withdrawn_skipped: Vec::new(), notes: Vec::new() }
+        ComponentResult {
+            status,
+            matches: Vec::new(),
+            withdrawn_skipped: Vec::new(),
+            notes: Vec::new(),
+        }
     }
 }
 
@@ -324,7 +329,10 @@ fn prepare_range(
     warnings: &mut Vec<IndexWarning>,
 ) -> PreparedRange {
     let warn = |warnings: &mut Vec<IndexWarning>, msg: String| {
-        warnings.push(IndexWarning { advisory_id: id.to_string(), message: msg });
+        warnings.push(IndexWarning {
+            advisory_id: id.to_string(),
+            message: msg,
+        });
     };
     // (parsed version or None for "from the beginning", event)
     let mut events: Vec<(Option<AnyVersion>, &Event)> = Vec::new();
@@ -341,7 +349,12 @@ fn prepare_range(
                     match version::parse(scheme, raw) {
                         Ok(v) => events.push((Some(v), ev)),
                         Err(e) => {
-                            warn(warnings, format!("introduced {raw:?} does not parse ({e}); treated as \"0\""));
+                            warn(
+                                warnings,
+                                format!(
+                                    "introduced {raw:?} does not parse ({e}); treated as \"0\""
+                                ),
+                            );
                             events.push((None, ev));
                         }
                     }
@@ -349,7 +362,10 @@ fn prepare_range(
             }
             Event::Fixed(_) | Event::LastAffected(_) => match version::parse(scheme, raw) {
                 Ok(v) => events.push((Some(v), ev)),
-                Err(e) => warn(warnings, format!("{} {raw:?} does not parse ({e}); ignored", ev.kind())),
+                Err(e) => warn(
+                    warnings,
+                    format!("{} {raw:?} does not parse ({e}); ignored", ev.kind()),
+                ),
             },
             Event::Limit(_) => {
                 limits += 1;
@@ -358,12 +374,18 @@ fn prepare_range(
                 } else {
                     match version::parse(scheme, raw) {
                         Ok(v) => {
-                            if cap.as_ref().is_none_or(|c| v.compare(c) == Some(Ordering::Greater)) {
+                            if cap
+                                .as_ref()
+                                .is_none_or(|c| v.compare(c) == Some(Ordering::Greater))
+                            {
                                 cap = Some(v);
                             }
                         }
                         Err(e) => {
-                            warn(warnings, format!("limit {raw:?} does not parse ({e}); ignored"));
+                            warn(
+                                warnings,
+                                format!("limit {raw:?} does not parse ({e}); ignored"),
+                            );
                             uncapped = true;
                         }
                     }
@@ -421,7 +443,8 @@ fn prepare_range(
             text: interval_text(&lo_text, &Bound::Unbounded),
         });
     }
-    if limits > 0 && !uncapped
+    if limits > 0
+        && !uncapped
         && let Some(cap) = cap
     {
         for iv in &mut intervals {
@@ -458,7 +481,10 @@ impl AdvisoryIndex {
     /// its `modified` timestamp is later.
     pub fn insert(&mut self, record: Record) {
         if let Some(&old) = self.by_id.get(&record.id) {
-            let newer = match (&record.modified, self.advisories.get(old).and_then(|a| a.modified.as_ref())) {
+            let newer = match (
+                &record.modified,
+                self.advisories.get(old).and_then(|a| a.modified.as_ref()),
+            ) {
                 (Some(new), Some(prev)) => new > prev,
                 (Some(_), None) => true,
                 _ => false,
@@ -479,7 +505,12 @@ impl AdvisoryIndex {
         }
         let idx = self.advisories.len();
         let withdrawn = record.is_withdrawn();
-        let mut aliases: Vec<String> = record.aliases.iter().map(|a| a.trim().to_string()).filter(|a| !a.is_empty()).collect();
+        let mut aliases: Vec<String> = record
+            .aliases
+            .iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
         aliases.sort();
         aliases.dedup();
         aliases.retain(|a| *a != record.id);
@@ -505,7 +536,9 @@ impl AdvisoryIndex {
             self.stats.records += 1;
         }
         for affected in &record.affected {
-            let Some(pkg) = &affected.package else { continue };
+            let Some(pkg) = &affected.package else {
+                continue;
+            };
             let eco = pkg.ecosystem.trim();
             if eco.is_empty() || pkg.name.trim().is_empty() {
                 continue;
@@ -546,7 +579,11 @@ impl AdvisoryIndex {
                 informational: affected.informational().map(str::to_string),
             };
             let key = (base.clone(), normalize_name(&base, &pkg.name));
-            let map = if withdrawn { &mut self.withdrawn } else { &mut self.live };
+            let map = if withdrawn {
+                &mut self.withdrawn
+            } else {
+                &mut self.live
+            };
             map.entry(key).or_default().push(entry);
         }
         self.stats.packages = self.live.len();
@@ -564,7 +601,8 @@ impl AdvisoryIndex {
     /// Whether any live advisory concerns the package (`osv_ecosystem` as in OSV records).
     pub fn has_package(&self, osv_ecosystem: &str, name: &str) -> bool {
         let base = base_ecosystem(osv_ecosystem);
-        self.live.contains_key(&(base.to_string(), normalize_name(base, name)))
+        self.live
+            .contains_key(&(base.to_string(), normalize_name(base, name)))
     }
 
     /// Matches one component with default options.
@@ -573,9 +611,19 @@ impl AdvisoryIndex {
     }
 
     /// Matches a batch of components.
-    pub fn match_components(&self, components: &[Component], options: &MatchOptions) -> BatchResult {
-        let mut summary = MatchSummary { components: components.len(), ..MatchSummary::default() };
-        let results: Vec<ComponentResult> = components.iter().map(|c| self.evaluate(c, options)).collect();
+    pub fn match_components(
+        &self,
+        components: &[Component],
+        options: &MatchOptions,
+    ) -> BatchResult {
+        let mut summary = MatchSummary {
+            components: components.len(),
+            ..MatchSummary::default()
+        };
+        let results: Vec<ComponentResult> = components
+            .iter()
+            .map(|c| self.evaluate(c, options))
+            .collect();
         for r in &results {
             match r.status {
                 MatchStatus::Vulnerable => summary.vulnerable += 1,
@@ -594,8 +642,17 @@ impl AdvisoryIndex {
     pub fn match_package(&self, osv_ecosystem: &str, name: &str, version: &str) -> ComponentResult {
         let base = base_ecosystem(osv_ecosystem);
         let key = (base.to_string(), normalize_name(base, name));
-        let target = Target::Point { version: version.to_string(), conservative: false };
-        self.evaluate_key(&key, base, None, &target, Scheme::for_osv_ecosystem(osv_ecosystem))
+        let target = Target::Point {
+            version: version.to_string(),
+            conservative: false,
+        };
+        self.evaluate_key(
+            &key,
+            base,
+            None,
+            &target,
+            Scheme::for_osv_ecosystem(osv_ecosystem),
+        )
     }
 
     /// Matches one component.
@@ -605,8 +662,13 @@ impl AdvisoryIndex {
         };
         let key = (osv.to_string(), normalize_name(osv, &component.full_name()));
         let target = match &component.version {
-            VersionSpec::Unpinned => return ComponentResult::with_status(MatchStatus::Unknown(UnknownReason::Unpinned)),
-            VersionSpec::Exact(v) => Target::Point { version: v.clone(), conservative: false },
+            VersionSpec::Unpinned => {
+                return ComponentResult::with_status(MatchStatus::Unknown(UnknownReason::Unpinned));
+            }
+            VersionSpec::Exact(v) => Target::Point {
+                version: v.clone(),
+                conservative: false,
+            },
             VersionSpec::Range(text) | VersionSpec::Floating(text) => {
                 if !self.live.contains_key(&key) && !self.withdrawn.contains_key(&key) {
                     return ComponentResult::with_status(MatchStatus::Clean);
@@ -614,14 +676,25 @@ impl AdvisoryIndex {
                 let floating = matches!(component.version, VersionSpec::Floating(_));
                 match spec::parse(component.ecosystem, text, floating) {
                     Err(_) => {
-                        return ComponentResult::with_status(MatchStatus::Unknown(UnknownReason::UnsupportedRange));
+                        return ComponentResult::with_status(MatchStatus::Unknown(
+                            UnknownReason::UnsupportedRange,
+                        ));
                     }
                     Ok(range) => target_for_range(range, options.range_policy),
                 }
             }
         };
-        let exact_ecosystem = component.properties.get(OSV_ECOSYSTEM_PROPERTY).map(String::as_str);
-        self.evaluate_key(&key, osv, exact_ecosystem, &target, Scheme::for_ecosystem(component.ecosystem))
+        let exact_ecosystem = component
+            .properties
+            .get(OSV_ECOSYSTEM_PROPERTY)
+            .map(String::as_str);
+        self.evaluate_key(
+            &key,
+            osv,
+            exact_ecosystem,
+            &target,
+            Scheme::for_ecosystem(component.ecosystem),
+        )
     }
 
     fn evaluate_key(
@@ -639,7 +712,12 @@ impl AdvisoryIndex {
         let mut hits: BTreeMap<usize, Hit> = BTreeMap::new();
         let applies = |e: &Entry| exact_ecosystem.is_none_or(|x| e.ecosystem == x);
         for entry in self.live.get(key).map(Vec::as_slice).unwrap_or(&[]) {
-            if !applies(entry) || self.advisories.get(entry.advisory).is_none_or(|a| a.superseded) {
+            if !applies(entry)
+                || self
+                    .advisories
+                    .get(entry.advisory)
+                    .is_none_or(|a| a.superseded)
+            {
                 continue;
             }
             let outcome = evaluate_entry(entry, target, &mut cache);
@@ -647,7 +725,10 @@ impl AdvisoryIndex {
             if outcome.unevaluable > 0 && outcome.hit.is_none() {
                 unevaluable += 1;
                 if let Some(a) = self.advisories.get(entry.advisory) {
-                    result.notes.push(format!("{}: {} range(s) could not be evaluated for this version", a.id, outcome.unevaluable));
+                    result.notes.push(format!(
+                        "{}: {} range(s) could not be evaluated for this version",
+                        a.id, outcome.unevaluable
+                    ));
                 }
             }
             if let Some(h) = outcome.hit {
@@ -656,7 +737,12 @@ impl AdvisoryIndex {
         }
         let mut withdrawn = BTreeSet::new();
         for entry in self.withdrawn.get(key).map(Vec::as_slice).unwrap_or(&[]) {
-            if !applies(entry) || self.advisories.get(entry.advisory).is_none_or(|a| a.superseded) {
+            if !applies(entry)
+                || self
+                    .advisories
+                    .get(entry.advisory)
+                    .is_none_or(|a| a.superseded)
+            {
                 continue;
             }
             if evaluate_entry(entry, target, &mut cache).hit.is_some()
@@ -681,11 +767,19 @@ impl AdvisoryIndex {
         result
     }
 
-    fn collapse(&self, osv: &str, hits: BTreeMap<usize, Hit>, conservative: bool, own_scheme: Option<Scheme>) -> Vec<Match> {
+    fn collapse(
+        &self,
+        osv: &str,
+        hits: BTreeMap<usize, Hit>,
+        conservative: bool,
+        own_scheme: Option<Scheme>,
+    ) -> Vec<Match> {
         // Union the hits whose id sets intersect.
         let mut groups: Vec<(BTreeSet<String>, Vec<(usize, Hit)>)> = Vec::new();
         for (idx, hit) in hits {
-            let Some(a) = self.advisories.get(idx) else { continue };
+            let Some(a) = self.advisories.get(idx) else {
+                continue;
+            };
             let mut ids: BTreeSet<String> = a.aliases.iter().cloned().collect();
             ids.insert(a.id.clone());
             let mut members = vec![(idx, hit)];
@@ -701,8 +795,15 @@ impl AdvisoryIndex {
             }
             groups.push((ids, members));
         }
-        let mut out: Vec<Match> = groups.into_iter().filter_map(|(ids, members)| self.merge(osv, ids, members, conservative, own_scheme)).collect();
-        out.sort_by(|a, b| b.severity_score.cmp(&a.severity_score).then_with(|| a.advisory_id.cmp(&b.advisory_id)));
+        let mut out: Vec<Match> = groups
+            .into_iter()
+            .filter_map(|(ids, members)| self.merge(osv, ids, members, conservative, own_scheme))
+            .collect();
+        out.sort_by(|a, b| {
+            b.severity_score
+                .cmp(&a.severity_score)
+                .then_with(|| a.advisory_id.cmp(&b.advisory_id))
+        });
         out
     }
 
@@ -714,9 +815,15 @@ impl AdvisoryIndex {
         conservative: bool,
         own_scheme: Option<Scheme>,
     ) -> Option<Match> {
-        let mut records: Vec<(&Advisory, Hit)> =
-            members.into_iter().filter_map(|(i, h)| self.advisories.get(i).map(|a| (a, h))).collect();
-        records.sort_by(|(a, _), (b, _)| id_rank(osv, &a.id).cmp(&id_rank(osv, &b.id)).then_with(|| a.id.cmp(&b.id)));
+        let mut records: Vec<(&Advisory, Hit)> = members
+            .into_iter()
+            .filter_map(|(i, h)| self.advisories.get(i).map(|a| (a, h)))
+            .collect();
+        records.sort_by(|(a, _), (b, _)| {
+            id_rank(osv, &a.id)
+                .cmp(&id_rank(osv, &b.id))
+                .then_with(|| a.id.cmp(&b.id))
+        });
         let (preferred, _) = records.first()?;
         let advisory_id = preferred.id.clone();
         let url = preferred.url.clone();
@@ -776,7 +883,11 @@ fn sort_fixed(fixed: Vec<(String, Scheme)>, own_scheme: Option<Scheme>) -> Vec<S
         }
     }
     // All parsed with one scheme: a total order.
-    parsed.sort_by(|a, b| a.0.compare(&b.0).unwrap_or(Ordering::Equal).then_with(|| a.1.cmp(&b.1)));
+    parsed.sort_by(|a, b| {
+        a.0.compare(&b.0)
+            .unwrap_or(Ordering::Equal)
+            .then_with(|| a.1.cmp(&b.1))
+    });
     other.sort();
     parsed.into_iter().map(|(_, r)| r).chain(other).collect()
 }
@@ -827,12 +938,24 @@ impl Target {
 
 fn target_for_range(range: SpecRange, policy: RangePolicy) -> Target {
     match (policy, range.resolution) {
-        (RangePolicy::AnyAdmitted, _) => Target::Spec { range, mode: SpecMode::Overlap },
-        (RangePolicy::Resolver, Resolution::Lowest) => match range.inclusive_min() {
-            Some(min) => Target::Point { version: min.to_string(), conservative: true },
-            None => Target::Spec { range, mode: SpecMode::Overlap },
+        (RangePolicy::AnyAdmitted, _) => Target::Spec {
+            range,
+            mode: SpecMode::Overlap,
         },
-        (RangePolicy::Resolver, Resolution::Highest) => Target::Spec { range, mode: SpecMode::Top },
+        (RangePolicy::Resolver, Resolution::Lowest) => match range.inclusive_min() {
+            Some(min) => Target::Point {
+                version: min.to_string(),
+                conservative: true,
+            },
+            None => Target::Spec {
+                range,
+                mode: SpecMode::Overlap,
+            },
+        },
+        (RangePolicy::Resolver, Resolution::Highest) => Target::Spec {
+            range,
+            mode: SpecMode::Top,
+        },
     }
 }
 
@@ -846,7 +969,10 @@ struct ParseCache {
 
 impl ParseCache {
     fn point(&mut self, scheme: Scheme, raw: &str) -> Option<&AnyVersion> {
-        self.points.entry(scheme).or_insert_with(|| version::parse(scheme, raw).ok()).as_ref()
+        self.points
+            .entry(scheme)
+            .or_insert_with(|| version::parse(scheme, raw).ok())
+            .as_ref()
     }
 
     fn spec(&mut self, scheme: Scheme, range: &SpecRange) -> Option<&ParsedSpec> {
@@ -860,7 +986,11 @@ impl ParseCache {
                         Bound::Excluded(s) => Bound::Excluded(version::parse(scheme, s).ok()?),
                     })
                 };
-                range.intervals.iter().map(|(lo, hi)| Some((conv(lo)?, conv(hi)?))).collect()
+                range
+                    .intervals
+                    .iter()
+                    .map(|(lo, hi)| Some((conv(lo)?, conv(hi)?)))
+                    .collect()
             })
             .as_ref()
     }
@@ -892,12 +1022,18 @@ struct EntryOutcome {
 fn point_in(v: &AnyVersion, lo: &Bound<AnyVersion>, hi: &Bound<AnyVersion>) -> bool {
     let lo_ok = match lo {
         Bound::Unbounded => true,
-        Bound::Included(b) => matches!(v.compare_to_bound(b), Some(Ordering::Greater | Ordering::Equal)),
+        Bound::Included(b) => matches!(
+            v.compare_to_bound(b),
+            Some(Ordering::Greater | Ordering::Equal)
+        ),
         Bound::Excluded(b) => v.compare_to_bound(b) == Some(Ordering::Greater),
     };
     let hi_ok = match hi {
         Bound::Unbounded => true,
-        Bound::Included(b) => matches!(v.compare_to_bound(b), Some(Ordering::Less | Ordering::Equal)),
+        Bound::Included(b) => matches!(
+            v.compare_to_bound(b),
+            Some(Ordering::Less | Ordering::Equal)
+        ),
         Bound::Excluded(b) => v.compare_to_bound(b) == Some(Ordering::Less),
     };
     lo_ok && hi_ok
@@ -907,10 +1043,12 @@ fn point_in(v: &AnyVersion, lo: &Bound<AnyVersion>, hi: &Bound<AnyVersion>) -> b
 fn meets(lo: &Bound<AnyVersion>, hi: &Bound<AnyVersion>) -> bool {
     match (lo, hi) {
         (Bound::Unbounded, _) | (_, Bound::Unbounded) => true,
-        (Bound::Included(a), Bound::Included(b)) => matches!(a.compare(b), Some(Ordering::Less | Ordering::Equal)),
-        (Bound::Included(a), Bound::Excluded(b)) | (Bound::Excluded(a), Bound::Included(b)) | (Bound::Excluded(a), Bound::Excluded(b)) => {
-            a.compare(b) == Some(Ordering::Less)
+        (Bound::Included(a), Bound::Included(b)) => {
+            matches!(a.compare(b), Some(Ordering::Less | Ordering::Equal))
         }
+        (Bound::Included(a), Bound::Excluded(b))
+        | (Bound::Excluded(a), Bound::Included(b))
+        | (Bound::Excluded(a), Bound::Excluded(b)) => a.compare(b) == Some(Ordering::Less),
     }
 }
 
@@ -919,7 +1057,9 @@ fn reaches(a: &Bound<AnyVersion>, b: &Bound<AnyVersion>) -> bool {
     match (a, b) {
         (Bound::Unbounded, _) => true,
         (_, Bound::Unbounded) => false,
-        (Bound::Included(x), Bound::Included(y)) | (Bound::Included(x), Bound::Excluded(y)) | (Bound::Excluded(x), Bound::Excluded(y)) => {
+        (Bound::Included(x), Bound::Included(y))
+        | (Bound::Included(x), Bound::Excluded(y))
+        | (Bound::Excluded(x), Bound::Excluded(y)) => {
             matches!(x.compare(y), Some(Ordering::Greater | Ordering::Equal))
         }
         (Bound::Excluded(x), Bound::Included(y)) => x.compare(y) == Some(Ordering::Greater),
@@ -934,7 +1074,10 @@ fn listed_equals(l: &Listed, v: &AnyVersion, raw: &str) -> bool {
 }
 
 fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> EntryOutcome {
-    let mut hit = Hit { informational: entry.informational.clone(), ..Hit::default() };
+    let mut hit = Hit {
+        informational: entry.informational.clone(),
+        ..Hit::default()
+    };
     let mut matched = false;
     let mut unevaluable = 0usize;
     for range in &entry.ranges {
@@ -967,7 +1110,9 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
                     let hits = tested.iter().any(|(lo, hi)| {
                         meets(&iv.lo, hi)
                             && meets(lo, &iv.hi)
-                            && (matches!(mode, SpecMode::Overlap) || iv.no_known_fix || reaches(&iv.hi, hi))
+                            && (matches!(mode, SpecMode::Overlap)
+                                || iv.no_known_fix
+                                || reaches(&iv.hi, hi))
                     });
                     if hits {
                         matched = true;
@@ -983,22 +1128,24 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
     // versions[]
     if !entry.versions.is_empty() {
         match (target, entry.list_scheme) {
-            (Target::Point { version, .. }, Some(scheme)) => match cache.point(scheme, version).cloned() {
-                Some(v) => {
-                    for l in &entry.versions {
-                        if listed_equals(l, &v, version) {
+            (Target::Point { version, .. }, Some(scheme)) => {
+                match cache.point(scheme, version).cloned() {
+                    Some(v) => {
+                        for l in &entry.versions {
+                            if listed_equals(l, &v, version) {
+                                matched = true;
+                                hit.ranges.push(format!("listed version {}", l.raw));
+                            }
+                        }
+                    }
+                    None => {
+                        for l in entry.versions.iter().filter(|l| l.raw == version.trim()) {
                             matched = true;
                             hit.ranges.push(format!("listed version {}", l.raw));
                         }
                     }
                 }
-                None => {
-                    for l in entry.versions.iter().filter(|l| l.raw == version.trim()) {
-                        matched = true;
-                        hit.ranges.push(format!("listed version {}", l.raw));
-                    }
-                }
-            },
+            }
             (Target::Point { version, .. }, None) => {
                 for l in entry.versions.iter().filter(|l| l.raw == version.trim()) {
                     matched = true;
@@ -1010,7 +1157,9 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
                     for l in &entry.versions {
                         let Some(p) = &l.parsed else { continue };
                         let inside = match mode {
-                            SpecMode::Overlap => admitted.iter().any(|(lo, hi)| point_in(p, lo, hi)),
+                            SpecMode::Overlap => {
+                                admitted.iter().any(|(lo, hi)| point_in(p, lo, hi))
+                            }
                             SpecMode::Top => {
                                 matches!(admitted.last(), Some((_, Bound::Included(top))) if p.compare(top) == Some(Ordering::Equal))
                             }
@@ -1025,7 +1174,11 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
             (Target::Spec { .. }, None) => {}
         }
     }
-    EntryOutcome { hit: matched.then_some(hit), unevaluable, unordered: entry.unordered_ranges > 0 }
+    EntryOutcome {
+        hit: matched.then_some(hit),
+        unevaluable,
+        unordered: entry.unordered_ranges > 0,
+    }
 }
 
 #[cfg(test)]
@@ -1034,9 +1187,15 @@ mod tests {
 
     #[test]
     fn names() {
-        assert_eq!(normalize_name("PyPI", "Django_Rest.Framework"), "django-rest-framework");
+        assert_eq!(
+            normalize_name("PyPI", "Django_Rest.Framework"),
+            "django-rest-framework"
+        );
         assert_eq!(normalize_name("PyPI", "a--_.b"), "a-b");
-        assert_eq!(normalize_name("NuGet", "Newtonsoft.Json"), "newtonsoft.json");
+        assert_eq!(
+            normalize_name("NuGet", "Newtonsoft.Json"),
+            "newtonsoft.json"
+        );
         assert_eq!(normalize_name("crates.io", "Serde_Json"), "serde-json");
         assert_eq!(normalize_name("npm", "@Scope/Pkg"), "@Scope/Pkg");
         assert_eq!(base_ecosystem("Debian:12"), "Debian");

@@ -113,7 +113,10 @@ impl Affected {
     /// RustSec's `database_specific.informational` (`unmaintained`, `unsound`, `notice`):
     /// advisories that are not vulnerabilities.
     pub fn informational(&self) -> Option<&str> {
-        self.database_specific.as_ref()?.get("informational")?.as_str()
+        self.database_specific
+            .as_ref()?
+            .get("informational")?
+            .as_str()
     }
 }
 
@@ -240,7 +243,9 @@ impl<'de> Deserialize<'de> for Event {
             (None, _) => Err(serde::de::Error::custom(
                 "a range event needs one of introduced, fixed, last_affected, limit",
             )),
-            (Some(_), false) => Err(serde::de::Error::custom("a range event must hold exactly one version")),
+            (Some(_), false) => Err(serde::de::Error::custom(
+                "a range event must hold exactly one version",
+            )),
         }
     }
 }
@@ -283,7 +288,12 @@ impl Record {
             .as_ref()
             .and_then(|d| d.get("cwe_ids"))
             .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -390,7 +400,9 @@ pub fn parse_records(path: &str, text: &str) -> (Vec<Record>, Vec<OsvError>) {
     };
     let items: Vec<Value> = match doc {
         Value::Array(items) => items,
-        Value::Object(mut map) if !map.contains_key("id") && map.get("vulns").is_some_and(Value::is_array) => {
+        Value::Object(mut map)
+            if !map.contains_key("id") && map.get("vulns").is_some_and(Value::is_array) =>
+        {
             match map.remove("vulns") {
                 Some(Value::Array(items)) => items,
                 _ => Vec::new(),
@@ -452,10 +464,16 @@ mod tests {
         assert_eq!(r.severity.len(), 2);
         assert_eq!(r.severity[1].kind, SeverityType::Other("Made_Up".into()));
         assert_eq!(r.ghsa_severity(), Some("HIGH"));
-        assert_eq!(r.cwe_ids(), vec!["CWE-79".to_string(), "CWE-20".to_string()]);
+        assert_eq!(
+            r.cwe_ids(),
+            vec!["CWE-79".to_string(), "CWE-20".to_string()]
+        );
         let a = &r.affected[0];
         assert_eq!(a.informational(), Some("unsound"));
-        assert_eq!(a.ranges[0].events, vec![Event::Introduced("0".into()), Event::Fixed("1.2.3".into())]);
+        assert_eq!(
+            a.ranges[0].events,
+            vec![Event::Introduced("0".into()), Event::Fixed("1.2.3".into())]
+        );
         assert_eq!(a.ranges[1].kind, RangeType::Git);
         assert_eq!(a.ranges[1].events[1], Event::Limit("def".into()));
         // Round trip through serde keeps the record.
@@ -465,12 +483,21 @@ mod tests {
 
     #[test]
     fn malformed_records_are_errors() {
-        let two = SAMPLE.replace(r#"{"fixed": "1.2.3"}"#, r#"{"fixed": "1.2.3", "introduced": "1.0"}"#);
+        let two = SAMPLE.replace(
+            r#"{"fixed": "1.2.3"}"#,
+            r#"{"fixed": "1.2.3", "introduced": "1.0"}"#,
+        );
         let e = parse_record_at("osv/x.json", &two).err();
         let e = e.as_ref();
         assert_eq!(e.map(|e| e.kind), Some(OsvErrorKind::Syntax));
-        assert_eq!(e.and_then(|e| e.id.clone()).as_deref(), Some("GHSA-aaaa-bbbb-cccc"));
-        assert!(e.is_some_and(|e| e.to_string().starts_with("osv/x.json (GHSA-aaaa-bbbb-cccc):")));
+        assert_eq!(
+            e.and_then(|e| e.id.clone()).as_deref(),
+            Some("GHSA-aaaa-bbbb-cccc")
+        );
+        assert!(e.is_some_and(|e| {
+            e.to_string()
+                .starts_with("osv/x.json (GHSA-aaaa-bbbb-cccc):")
+        }));
 
         let empty = SAMPLE.replace(r#"{"fixed": "1.2.3"}"#, "{}");
         assert!(parse_record(&empty).is_err());

@@ -75,7 +75,11 @@ pub struct AdvisorySeverity {
 
 impl AdvisorySeverity {
     pub fn unknown() -> Self {
-        AdvisorySeverity { score: None, label: SeverityLabel::Unknown, source: SeveritySource::Unknown }
+        AdvisorySeverity {
+            score: None,
+            label: SeverityLabel::Unknown,
+            source: SeveritySource::Unknown,
+        }
     }
 }
 
@@ -94,9 +98,16 @@ pub fn ghsa_label_score(label: &str) -> Option<Score> {
 /// Computes a record's severity (see the module documentation).
 pub fn of_record(record: &Record) -> AdvisorySeverity {
     if record.is_malicious() {
-        return AdvisorySeverity { score: Some(Score::MAX), label: SeverityLabel::Critical, source: SeveritySource::Malicious };
+        return AdvisorySeverity {
+            score: Some(Score::MAX),
+            label: SeverityLabel::Critical,
+            source: SeveritySource::Malicious,
+        };
     }
-    let entries = record.severity.iter().chain(record.affected.iter().flat_map(|a| a.severity.iter()));
+    let entries = record
+        .severity
+        .iter()
+        .chain(record.affected.iter().flat_map(|a| a.severity.iter()));
     let mut best: Option<(Score, SeveritySource)> = None;
     for e in entries {
         let (version, result) = match e.kind {
@@ -112,11 +123,21 @@ pub fn of_record(record: &Record) -> AdvisorySeverity {
             _ => version,
         };
         if best.as_ref().is_none_or(|(s, _)| score > *s) {
-            best = Some((score, SeveritySource::Cvss { version: version.into(), vector: e.score.trim().to_string() }));
+            best = Some((
+                score,
+                SeveritySource::Cvss {
+                    version: version.into(),
+                    vector: e.score.trim().to_string(),
+                },
+            ));
         }
     }
     if let Some((score, source)) = best {
-        return AdvisorySeverity { score: Some(score), label: score.rating().into(), source };
+        return AdvisorySeverity {
+            score: Some(score),
+            label: score.rating().into(),
+            source,
+        };
     }
     if let Some(label) = record.ghsa_severity()
         && let Some(score) = ghsa_label_score(label)
@@ -124,7 +145,9 @@ pub fn of_record(record: &Record) -> AdvisorySeverity {
         return AdvisorySeverity {
             score: Some(score),
             label: score.rating().into(),
-            source: SeveritySource::Ghsa { label: label.trim().to_ascii_uppercase() },
+            source: SeveritySource::Ghsa {
+                label: label.trim().to_ascii_uppercase(),
+            },
         };
     }
     AdvisorySeverity::unknown()
@@ -151,17 +174,25 @@ mod tests {
         );
         assert_eq!(both.score.map(Score::tenths), Some(93));
         assert_eq!(both.label, SeverityLabel::Critical);
-        assert!(matches!(both.source, SeveritySource::Cvss { ref version, .. } if version == "4.0"));
+        assert!(
+            matches!(both.source, SeveritySource::Cvss { ref version, .. } if version == "4.0")
+        );
 
-        let label = sev(r#"{"id":"GHSA-2","severity":[],"database_specific":{"severity":"MODERATE"}}"#);
+        let label =
+            sev(r#"{"id":"GHSA-2","severity":[],"database_specific":{"severity":"MODERATE"}}"#);
         assert_eq!(label.score.map(Score::tenths), Some(55));
         assert_eq!(label.label, SeverityLabel::Medium);
 
-        let broken = sev(r#"{"id":"GHSA-3","severity":[{"type":"CVSS_V3","score":"nonsense"}],"database_specific":{"severity":"HIGH"}}"#);
+        let broken = sev(
+            r#"{"id":"GHSA-3","severity":[{"type":"CVSS_V3","score":"nonsense"}],"database_specific":{"severity":"HIGH"}}"#,
+        );
         assert_eq!(broken.score.map(Score::tenths), Some(80));
 
         let mal = sev(r#"{"id":"MAL-2024-1","database_specific":{"severity":"LOW"}}"#);
-        assert_eq!((mal.score, mal.label), (Some(Score::MAX), SeverityLabel::Critical));
+        assert_eq!(
+            (mal.score, mal.label),
+            (Some(Score::MAX), SeverityLabel::Critical)
+        );
         let mal_alias = sev(r#"{"id":"GHSA-4","aliases":["MAL-2024-2"]}"#);
         assert_eq!(mal_alias.source, SeveritySource::Malicious);
 

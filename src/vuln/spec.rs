@@ -32,7 +32,10 @@ pub struct SpecRange {
 
 impl SpecRange {
     fn any(resolution: Resolution) -> SpecRange {
-        SpecRange { intervals: vec![(Bound::Unbounded, Bound::Unbounded)], resolution }
+        SpecRange {
+            intervals: vec![(Bound::Unbounded, Bound::Unbounded)],
+            resolution,
+        }
     }
 
     /// The inclusive minimum, when the range has one (first interval's lower bound).
@@ -62,22 +65,44 @@ pub fn parse(ecosystem: Ecosystem, text: &str, floating: bool) -> Result<SpecRan
         Ecosystem::NuGet => {
             let r = nuget::Range::parse(t).map_err(|e| e.to_string())?;
             let upper = r.upper();
-            let resolution = if r.is_floating() || floating { Resolution::Highest } else { Resolution::Lowest };
-            Ok(SpecRange { intervals: vec![(map_bound(r.lower()), map_bound(upper.as_ref()))], resolution })
+            let resolution = if r.is_floating() || floating {
+                Resolution::Highest
+            } else {
+                Resolution::Lowest
+            };
+            Ok(SpecRange {
+                intervals: vec![(map_bound(r.lower()), map_bound(upper.as_ref()))],
+                resolution,
+            })
         }
         Ecosystem::PyPI => {
             let set = pep440::SpecifierSet::parse(t).map_err(|e| e.to_string())?;
-            let intervals = set.intervals().into_iter().map(|(lo, hi)| (map_bound(lo.as_ref()), map_bound(hi.as_ref()))).collect();
-            Ok(SpecRange { intervals, resolution: Resolution::Highest })
+            let intervals = set
+                .intervals()
+                .into_iter()
+                .map(|(lo, hi)| (map_bound(lo.as_ref()), map_bound(hi.as_ref())))
+                .collect();
+            Ok(SpecRange {
+                intervals,
+                resolution: Resolution::Highest,
+            })
         }
         Ecosystem::Npm => {
             let req = semver_req::parse_npm(t).map_err(|e| e.to_string())?;
-            Ok(SpecRange { intervals: req.to_strings(), resolution: Resolution::Highest })
+            Ok(SpecRange {
+                intervals: req.to_strings(),
+                resolution: Resolution::Highest,
+            })
         }
         Ecosystem::Cargo => {
             let req = semver_req::parse_cargo(t).map_err(|e| e.to_string())?;
-            Ok(SpecRange { intervals: req.to_strings(), resolution: Resolution::Highest })
+            Ok(SpecRange {
+                intervals: req.to_strings(),
+                resolution: Resolution::Highest,
+            })
         }
-        other => Err(format!("version ranges of {other:?} packages are not supported")),
+        other => Err(format!(
+            "version ranges of {other:?} packages are not supported"
+        )),
     }
 }

@@ -135,15 +135,27 @@ mod tests {
         assert_eq!(Score::from_tenths(40).rating(), Rating::Medium);
         assert_eq!(Score::from_tenths(90).rating(), Rating::Critical);
         assert_eq!(Score::from_tenths(0).rating(), Rating::None);
-        assert_eq!(serde_json::to_string(&Score::from_tenths(75)).ok().as_deref(), Some("7.5"));
+        assert_eq!(
+            serde_json::to_string(&Score::from_tenths(75))
+                .ok()
+                .as_deref(),
+            Some("7.5")
+        );
     }
 
     #[test]
     fn dispatch_by_prefix() {
-        assert_eq!(score_vector("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").map(Score::tenths), Ok(98));
-        assert_eq!(score_vector("AV:N/AC:L/Au:N/C:P/I:P/A:P").map(Score::tenths), Ok(75));
         assert_eq!(
-            score_vector("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H").map(Score::tenths),
+            score_vector("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H").map(Score::tenths),
+            Ok(98)
+        );
+        assert_eq!(
+            score_vector("AV:N/AC:L/Au:N/C:P/I:P/A:P").map(Score::tenths),
+            Ok(75)
+        );
+        assert_eq!(
+            score_vector("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:H/SI:H/SA:H")
+                .map(Score::tenths),
             Ok(100)
         );
         assert!(score_vector("garbage").is_err());

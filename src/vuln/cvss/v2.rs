@@ -16,7 +16,12 @@ fn value(metric: &str, v: &str) -> Result<f64, CvssError> {
         ("C" | "I" | "A", "N") => 0.0,
         ("C" | "I" | "A", "P") => 0.275,
         ("C" | "I" | "A", "C") => 0.660,
-        _ => return Err(CvssError::InvalidValue { metric: metric.into(), value: v.chars().take(20).collect() }),
+        _ => {
+            return Err(CvssError::InvalidValue {
+                metric: metric.into(),
+                value: v.chars().take(20).collect(),
+            });
+        }
     };
     Ok(x)
 }
@@ -27,7 +32,10 @@ const TEMPORAL_AND_ENV: [&str; 8] = ["E", "RL", "RC", "CDP", "TD", "CR", "IR", "
 /// prefixed `CVSS:2.0/`); temporal and environmental metrics are accepted and ignored.
 pub fn base_score(vector: &str) -> Result<Score, CvssError> {
     let v = vector.trim();
-    let v = v.strip_prefix('(').and_then(|x| x.strip_suffix(')')).unwrap_or(v);
+    let v = v
+        .strip_prefix('(')
+        .and_then(|x| x.strip_suffix(')'))
+        .unwrap_or(v);
     let v = v.strip_prefix("CVSS:2.0/").unwrap_or(v);
     let mut base = [None; 6];
     const NAMES: [&str; 6] = ["AV", "AC", "Au", "C", "I", "A"];

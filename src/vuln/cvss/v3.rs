@@ -2,14 +2,19 @@
 
 use super::{CvssError, Score, split_metrics};
 
-const OPTIONAL: [&str; 14] =
-    ["E", "RL", "RC", "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA"];
+const OPTIONAL: [&str; 14] = [
+    "E", "RL", "RC", "CR", "IR", "AR", "MAV", "MAC", "MPR", "MUI", "MS", "MC", "MI", "MA",
+];
 
 /// The v3.1 `Roundup`: the smallest number with one decimal that is ≥ the input, computed on
 /// integers so binary floating point cannot push an exact x.x0 up. Returns tenths.
 fn roundup_tenths(x: f64) -> u32 {
     let int_input = (x * 100_000.0).round().max(0.0) as u64;
-    let tenths = if int_input % 10_000 == 0 { int_input / 10_000 } else { int_input / 10_000 + 1 };
+    let tenths = if int_input % 10_000 == 0 {
+        int_input / 10_000
+    } else {
+        int_input / 10_000 + 1
+    };
     u32::try_from(tenths).unwrap_or(u32::MAX)
 }
 
@@ -21,11 +26,19 @@ pub fn base_score(vector: &str) -> Result<Score, CvssError> {
         .strip_prefix("CVSS:3.1/")
         .or_else(|| v.strip_prefix("CVSS:3.0/"))
         .ok_or(CvssError::WrongVersion { expected: "3.x" })?;
-    let (mut av, mut ac, mut pr, mut ui, mut s): (Option<f64>, Option<f64>, Option<&str>, Option<f64>, Option<bool>) =
-        (None, None, None, None, None);
+    let (mut av, mut ac, mut pr, mut ui, mut s): (
+        Option<f64>,
+        Option<f64>,
+        Option<&str>,
+        Option<f64>,
+        Option<bool>,
+    ) = (None, None, None, None, None);
     let (mut c, mut i, mut a): (Option<f64>, Option<f64>, Option<f64>) = (None, None, None);
     for (k, val) in split_metrics(body)? {
-        let bad = || CvssError::InvalidValue { metric: k.into(), value: val.chars().take(20).collect() };
+        let bad = || CvssError::InvalidValue {
+            metric: k.into(),
+            value: val.chars().take(20).collect(),
+        };
         match k {
             "AV" => {
                 av = Some(match val {
@@ -43,7 +56,13 @@ pub fn base_score(vector: &str) -> Result<Score, CvssError> {
                     _ => return Err(bad()),
                 })
             }
-            "PR" => pr = Some(matches!(val, "N" | "L" | "H").then_some(val).ok_or_else(bad)?),
+            "PR" => {
+                pr = Some(
+                    matches!(val, "N" | "L" | "H")
+                        .then_some(val)
+                        .ok_or_else(bad)?,
+                )
+            }
             "UI" => {
                 ui = Some(match val {
                     "N" => 0.85,
@@ -91,12 +110,20 @@ pub fn base_score(vector: &str) -> Result<Score, CvssError> {
         (_, true) => 0.5,
     };
     let iss = 1.0 - ((1.0 - c) * (1.0 - i) * (1.0 - a));
-    let impact = if changed { 7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15) } else { 6.42 * iss };
+    let impact = if changed {
+        7.52 * (iss - 0.029) - 3.25 * (iss - 0.02).powi(15)
+    } else {
+        6.42 * iss
+    };
     let exploitability = 8.22 * av * ac * pr * ui;
     if impact <= 0.0 {
         return Ok(Score::from_tenths(0));
     }
-    let raw = if changed { (1.08 * (impact + exploitability)).min(10.0) } else { (impact + exploitability).min(10.0) };
+    let raw = if changed {
+        (1.08 * (impact + exploitability)).min(10.0)
+    } else {
+        (impact + exploitability).min(10.0)
+    };
     Ok(Score::from_tenths(roundup_tenths(raw)))
 }
 
@@ -127,7 +154,10 @@ mod tests {
             ("CVSS:3.1/AV:N/AC:L/PR:H/UI:N/S:C/C:H/I:H/A:H", 91),
             ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:N", 0),
             ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:N/I:N/A:N", 0),
-            ("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/RL:O/RC:U", 98),
+            (
+                "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/E:U/RL:O/RC:U",
+                98,
+            ),
         ] {
             assert_eq!(base_score(v).map(Score::tenths), Ok(s), "{v}");
         }

@@ -58,7 +58,10 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     let mut parts = Vec::new();
     loop {
         let d = take_digits(&mut pos).ok_or_else(|| bad("expected a number"))?;
-        parts.push(Part { digits: d.into(), value: Num::new(d) });
+        parts.push(Part {
+            digits: d.into(),
+            value: Num::new(d),
+        });
         if bytes.get(pos) == Some(&b'.') {
             pos += 1;
         } else {
@@ -79,14 +82,19 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
         }
         let name = s.get(start..pos).unwrap_or("");
         let w = weight(name).ok_or_else(|| bad("unknown suffix"))?;
-        let n = take_digits(&mut pos).map(Num::new).unwrap_or_else(Num::zero);
+        let n = take_digits(&mut pos)
+            .map(Num::new)
+            .unwrap_or_else(Num::zero);
         suffixes.push((w, n));
     }
     let mut hash = None;
     if bytes.get(pos) == Some(&b'~') {
         pos += 1;
         let start = pos;
-        while bytes.get(pos).is_some_and(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c)) {
+        while bytes
+            .get(pos)
+            .is_some_and(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c))
+        {
             pos += 1;
         }
         let h = s.get(start..pos).unwrap_or("");
@@ -106,7 +114,14 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     if pos != s.len() {
         return Err(bad("unexpected trailing characters"));
     }
-    Ok(Version { parts, letter, suffixes, hash, revision, original: s.into() })
+    Ok(Version {
+        parts,
+        letter,
+        suffixes,
+        hash,
+        revision,
+        original: s.into(),
+    })
 }
 
 fn cmp_part(index: usize, a: &Part, b: &Part) -> Ordering {

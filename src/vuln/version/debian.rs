@@ -48,13 +48,21 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
         return Err(bad("empty revision"));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '+' | '~' | '-' | ':');
-    if !upstream.chars().all(allowed) || !revision.chars().all(|c| allowed(c) && c != '-' && c != ':') {
+    if !upstream.chars().all(allowed)
+        || !revision.chars().all(|c| allowed(c) && c != '-' && c != ':')
+    {
         return Err(bad("invalid character"));
     }
     if !upstream.starts_with(|c: char| c.is_ascii_digit()) {
         return Err(bad("upstream version must start with a digit"));
     }
-    Ok(Version { epoch, upstream: upstream.into(), revision: revision.into(), has_epoch, has_revision })
+    Ok(Version {
+        epoch,
+        upstream: upstream.into(),
+        revision: revision.into(),
+        has_epoch,
+        has_revision,
+    })
 }
 
 fn order(c: Option<u8>) -> i32 {
@@ -73,7 +81,9 @@ pub(crate) fn verrevcmp(a: &str, b: &str) -> Ordering {
     let (mut i, mut j) = (0usize, 0usize);
     while i < a.len() || j < b.len() {
         // Non-digit prefix.
-        while a.get(i).is_some_and(|c| !c.is_ascii_digit()) || b.get(j).is_some_and(|c| !c.is_ascii_digit()) {
+        while a.get(i).is_some_and(|c| !c.is_ascii_digit())
+            || b.get(j).is_some_and(|c| !c.is_ascii_digit())
+        {
             let ac = order(a.get(i).copied().filter(|c| !c.is_ascii_digit()));
             let bc = order(b.get(j).copied().filter(|c| !c.is_ascii_digit()));
             if ac != bc {
@@ -95,10 +105,24 @@ pub(crate) fn verrevcmp(a: &str, b: &str) -> Ordering {
         while b.get(j).is_some_and(u8::is_ascii_digit) {
             j += 1;
         }
-        let da = a.get(si..i).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("");
-        let db = b.get(sj..j).and_then(|s| std::str::from_utf8(s).ok()).unwrap_or("");
-        let na = if da.is_empty() { Num::zero() } else { Num::new(da) };
-        let nb = if db.is_empty() { Num::zero() } else { Num::new(db) };
+        let da = a
+            .get(si..i)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or("");
+        let db = b
+            .get(sj..j)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or("");
+        let na = if da.is_empty() {
+            Num::zero()
+        } else {
+            Num::new(da)
+        };
+        let nb = if db.is_empty() {
+            Num::zero()
+        } else {
+            Num::new(db)
+        };
         match na.cmp(&nb) {
             Ordering::Equal => {}
             other => return other,

@@ -26,7 +26,9 @@ impl Version {
     pub fn is_pseudo(&self) -> bool {
         let pre = self.inner.prerelease();
         let last = pre.rsplit('.').next().unwrap_or("");
-        let Some((stamp, hash)) = last.split_once('-') else { return false };
+        let Some((stamp, hash)) = last.split_once('-') else {
+            return false;
+        };
         stamp.len() == 14
             && stamp.bytes().all(|b| b.is_ascii_digit())
             && hash.len() == 12
@@ -50,10 +52,18 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     let s = s.strip_prefix('v').unwrap_or(s);
     let incompatible = s.ends_with("+incompatible");
     if s.starts_with(['=', 'v', 'V']) {
-        return Err(VersionError::invalid(Scheme::Go, input, "unexpected prefix"));
+        return Err(VersionError::invalid(
+            Scheme::Go,
+            input,
+            "unexpected prefix",
+        ));
     }
-    let inner = semver::parse(s).map_err(|_| VersionError::invalid(Scheme::Go, input, "not a semantic version"))?;
-    Ok(Version { inner, incompatible })
+    let inner = semver::parse(s)
+        .map_err(|_| VersionError::invalid(Scheme::Go, input, "not a semantic version"))?;
+    Ok(Version {
+        inner,
+        incompatible,
+    })
 }
 
 impl Ord for Version {

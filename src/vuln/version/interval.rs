@@ -13,7 +13,9 @@ pub(crate) fn cmp_lower<T: Ord>(a: &Bound<T>, b: &Bound<T>) -> Ordering {
         (Bound::Unbounded, Bound::Unbounded) => Ordering::Equal,
         (Bound::Unbounded, _) => Ordering::Less,
         (_, Bound::Unbounded) => Ordering::Greater,
-        (Bound::Included(x), Bound::Included(y)) | (Bound::Excluded(x), Bound::Excluded(y)) => x.cmp(y),
+        (Bound::Included(x), Bound::Included(y)) | (Bound::Excluded(x), Bound::Excluded(y)) => {
+            x.cmp(y)
+        }
         (Bound::Included(x), Bound::Excluded(y)) => x.cmp(y).then(Ordering::Less),
         (Bound::Excluded(x), Bound::Included(y)) => x.cmp(y).then(Ordering::Greater),
     }
@@ -25,7 +27,9 @@ pub(crate) fn cmp_upper<T: Ord>(a: &Bound<T>, b: &Bound<T>) -> Ordering {
         (Bound::Unbounded, Bound::Unbounded) => Ordering::Equal,
         (Bound::Unbounded, _) => Ordering::Greater,
         (_, Bound::Unbounded) => Ordering::Less,
-        (Bound::Included(x), Bound::Included(y)) | (Bound::Excluded(x), Bound::Excluded(y)) => x.cmp(y),
+        (Bound::Included(x), Bound::Included(y)) | (Bound::Excluded(x), Bound::Excluded(y)) => {
+            x.cmp(y)
+        }
         (Bound::Included(x), Bound::Excluded(y)) => x.cmp(y).then(Ordering::Greater),
         (Bound::Excluded(x), Bound::Included(y)) => x.cmp(y).then(Ordering::Less),
     }
@@ -45,7 +49,9 @@ pub(crate) fn meets<T: Ord>(lo: &Bound<T>, hi: &Bound<T>) -> bool {
 /// `[.., x)` followed by `[x, ..]`, or `[.., x]` followed by `(x, ..]`: no gap between them.
 fn adjacent<T: Ord>(hi: &Bound<T>, lo: &Bound<T>) -> bool {
     match (hi, lo) {
-        (Bound::Excluded(a), Bound::Included(b)) | (Bound::Included(a), Bound::Excluded(b)) => a == b,
+        (Bound::Excluded(a), Bound::Included(b)) | (Bound::Included(a), Bound::Excluded(b)) => {
+            a == b
+        }
         _ => false,
     }
 }
@@ -59,8 +65,16 @@ pub(crate) fn intersect<T: Ord + Clone>(a: &[Interval<T>], b: &[Interval<T>]) ->
     let mut out = Vec::new();
     for (alo, ahi) in a {
         for (blo, bhi) in b {
-            let lo = if cmp_lower(alo, blo) == Ordering::Less { pick(blo) } else { pick(alo) };
-            let hi = if cmp_upper(ahi, bhi) == Ordering::Greater { pick(bhi) } else { pick(ahi) };
+            let lo = if cmp_lower(alo, blo) == Ordering::Less {
+                pick(blo)
+            } else {
+                pick(alo)
+            };
+            let hi = if cmp_upper(ahi, bhi) == Ordering::Greater {
+                pick(bhi)
+            } else {
+                pick(ahi)
+            };
             if meets(&lo, &hi) {
                 out.push((lo, hi));
             }
@@ -98,7 +112,10 @@ mod tests {
         let a = vec![(I(1), E(5)), (I(7), U)];
         let b = vec![(E(3), I(8))];
         assert_eq!(intersect(&a, &b), vec![(E(3), E(5)), (I(7), I(8))]);
-        assert_eq!(union(vec![(I(4), I(6)), (I(1), E(4)), (E(9), U)]), vec![(I(1), I(6)), (E(9), U)]);
+        assert_eq!(
+            union(vec![(I(4), I(6)), (I(1), E(4)), (E(9), U)]),
+            vec![(I(1), I(6)), (E(9), U)]
+        );
         assert!(intersect(&[(I(1), E(2))], &[(I(2), U)]).is_empty());
         assert_eq!(intersect(&[(I(1), I(2))], &[(I(2), U)]), vec![(I(2), I(2))]);
     }

@@ -29,14 +29,22 @@ pub enum VersionError {
     #[error("empty version")]
     Empty,
     #[error("invalid {scheme} version {input:?}: {reason}")]
-    Invalid { scheme: Scheme, input: String, reason: &'static str },
+    Invalid {
+        scheme: Scheme,
+        input: String,
+        reason: &'static str,
+    },
 }
 
 impl VersionError {
     pub(crate) fn invalid(scheme: Scheme, input: &str, reason: &'static str) -> Self {
         // Keep error values small even for huge inputs.
         let input: String = input.chars().take(80).collect();
-        VersionError::Invalid { scheme, input, reason }
+        VersionError::Invalid {
+            scheme,
+            input,
+            reason,
+        }
     }
 }
 
@@ -202,7 +210,11 @@ impl Num {
     /// `digits` must be non-empty ASCII digits (checked by the callers' parsers).
     pub(crate) fn new(digits: &str) -> Num {
         let trimmed = digits.trim_start_matches('0');
-        if trimmed.is_empty() { Num("0".into()) } else { Num(trimmed.into()) }
+        if trimmed.is_empty() {
+            Num("0".into())
+        } else {
+            Num(trimmed.into())
+        }
     }
     pub(crate) fn zero() -> Num {
         Num("0".into())
@@ -232,13 +244,18 @@ impl Num {
                 None => break,
             }
         }
-        Num(String::from_utf8_lossy(&digits).into_owned().into_boxed_str())
+        Num(String::from_utf8_lossy(&digits)
+            .into_owned()
+            .into_boxed_str())
     }
 }
 
 impl Ord for Num {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0.len().cmp(&other.0.len()).then_with(|| self.0.cmp(&other.0))
+        self.0
+            .len()
+            .cmp(&other.0.len())
+            .then_with(|| self.0.cmp(&other.0))
     }
 }
 
@@ -267,7 +284,11 @@ pub(crate) enum Ident {
 
 impl Ident {
     pub(crate) fn new(s: &str) -> Ident {
-        if is_digits(s) { Ident::Numeric(Num::new(s)) } else { Ident::Alpha(s.into()) }
+        if is_digits(s) {
+            Ident::Numeric(Num::new(s))
+        } else {
+            Ident::Alpha(s.into())
+        }
     }
 }
 
@@ -340,9 +361,18 @@ mod tests {
 
     #[test]
     fn dispatcher() {
-        assert_eq!(compare(Ecosystem::NuGet, "1.0", "1.0.0.0"), Some(Ordering::Equal));
-        assert_eq!(compare(Ecosystem::PyPI, "1.0rc1", "1.0"), Some(Ordering::Less));
-        assert_eq!(compare(Ecosystem::Cargo, "1.0.0-alpha", "1.0.0"), Some(Ordering::Less));
+        assert_eq!(
+            compare(Ecosystem::NuGet, "1.0", "1.0.0.0"),
+            Some(Ordering::Equal)
+        );
+        assert_eq!(
+            compare(Ecosystem::PyPI, "1.0rc1", "1.0"),
+            Some(Ordering::Less)
+        );
+        assert_eq!(
+            compare(Ecosystem::Cargo, "1.0.0-alpha", "1.0.0"),
+            Some(Ordering::Less)
+        );
         assert_eq!(compare(Ecosystem::Chocolatey, "1", "2"), None);
         assert_eq!(compare(Ecosystem::NuGet, "not a version", "1.0"), None);
         assert_eq!(Scheme::for_osv_ecosystem("Debian:12"), Some(Scheme::Debian));

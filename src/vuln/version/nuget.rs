@@ -36,7 +36,12 @@ impl Version {
         } else {
             lower.split('.').map(Ident::new).collect()
         };
-        Version { parts, pre, pre_label: label.into(), metadata: None }
+        Version {
+            parts,
+            pre,
+            pre_label: label.into(),
+            metadata: None,
+        }
     }
 
     pub fn is_prerelease(&self) -> bool {
@@ -86,14 +91,20 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
 
     let (rest, metadata) = match s.split_once('+') {
         Some((r, m)) => {
-            if m.is_empty() || !m.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
+            if m.is_empty()
+                || !m
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+            {
                 return Err(bad("bad build metadata"));
             }
             (r, Some(m))
         }
         None => (s, None),
     };
-    let split = rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
+    let split = rest
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(rest.len());
     let (numbers, label) = rest.split_at(split);
     let label = label.strip_prefix('-').unwrap_or(label);
     if split < rest.len() && label.is_empty() {
@@ -130,7 +141,9 @@ pub fn normalize(input: &str) -> Result<String, VersionError> {
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.parts.cmp(&other.parts).then_with(|| cmp_prerelease(&self.pre, &other.pre))
+        self.parts
+            .cmp(&other.parts)
+            .then_with(|| cmp_prerelease(&self.pre, &other.pre))
     }
 }
 
@@ -280,7 +293,11 @@ fn parse_float(input: &str) -> Result<Float, VersionError> {
     };
     let pieces: Vec<&str> = numbers.split('.').collect();
     let numeric_float = pieces.last().is_some_and(|p| *p == "*");
-    let fixed: &[&str] = if numeric_float { pieces.get(..pieces.len().saturating_sub(1)).unwrap_or(&[]) } else { &pieces };
+    let fixed: &[&str] = if numeric_float {
+        pieces.get(..pieces.len().saturating_sub(1)).unwrap_or(&[])
+    } else {
+        &pieces
+    };
     if fixed.len() > 4 || (numeric_float && fixed.len() > 3) {
         return Err(bad("too many numeric parts"));
     }
@@ -319,7 +336,12 @@ fn parse_float(input: &str) -> Result<Float, VersionError> {
     } else {
         Version::from_parts(nums, "")
     };
-    Ok(Float { behavior, min, prefix: prefix.to_ascii_lowercase(), original: s.to_string() })
+    Ok(Float {
+        behavior,
+        min,
+        prefix: prefix.to_ascii_lowercase(),
+        original: s.to_string(),
+    })
 }
 
 /// A NuGet version range (`1.0`, `[1.0,2.0)`, `(,1.0]`, `1.*` …).
@@ -353,7 +375,13 @@ impl Range {
                 });
             }
             let v = parse(s)?;
-            return Ok(Range { min: Some(v), min_inclusive: true, max: None, max_inclusive: false, float: None });
+            return Ok(Range {
+                min: Some(v),
+                min_inclusive: true,
+                max: None,
+                max_inclusive: false,
+                float: None,
+            });
         }
         let min_inclusive = first == Some('[');
         let max_inclusive = match s.chars().last() {
@@ -361,7 +389,9 @@ impl Range {
             Some(')') => false,
             _ => return Err(bad("unterminated range")),
         };
-        let inner = s.get(1..s.len() - 1).ok_or_else(|| bad("unterminated range"))?;
+        let inner = s
+            .get(1..s.len() - 1)
+            .ok_or_else(|| bad("unterminated range"))?;
         let Some((lo, hi)) = inner.split_once(',') else {
             // `[1.0]`: exactly one version.
             if !(min_inclusive && max_inclusive) {
@@ -388,30 +418,50 @@ impl Range {
         } else {
             (Some(parse(lo)?), None)
         };
-        let max = if hi.is_empty() { None } else { Some(parse(hi)?) };
+        let max = if hi.is_empty() {
+            None
+        } else {
+            Some(parse(hi)?)
+        };
         if min.is_none() && max.is_none() {
             return Err(bad("a range needs a lower or an upper bound"));
         }
         if let (Some(a), Some(b)) = (&min, &max) {
             match a.cmp(b) {
                 Ordering::Greater => return Err(bad("minimum above maximum")),
-                Ordering::Equal if !(min_inclusive && max_inclusive) => return Err(bad("empty range")),
+                Ordering::Equal if !(min_inclusive && max_inclusive) => {
+                    return Err(bad("empty range"));
+                }
                 _ => {}
             }
         }
-        Ok(Range { min, min_inclusive: min_inclusive && !lo.is_empty(), max, max_inclusive, float })
+        Ok(Range {
+            min,
+            min_inclusive: min_inclusive && !lo.is_empty(),
+            max,
+            max_inclusive,
+            float,
+        })
     }
 
     /// The lowest version the range admits, when it has an inclusive lower bound.
     /// NuGet restore resolves a non-floating range to its lowest applicable version.
     pub fn min_version(&self) -> Option<&Version> {
-        if self.min_inclusive { self.min.as_ref() } else { None }
+        if self.min_inclusive {
+            self.min.as_ref()
+        } else {
+            None
+        }
     }
 
     /// The exact version of `[x]`.
     pub fn exact(&self) -> Option<&Version> {
         match (&self.min, &self.max) {
-            (Some(a), Some(b)) if self.min_inclusive && self.max_inclusive && a == b && self.float.is_none() => Some(a),
+            (Some(a), Some(b))
+                if self.min_inclusive && self.max_inclusive && a == b && self.float.is_none() =>
+            {
+                Some(a)
+            }
             _ => None,
         }
     }
@@ -478,7 +528,11 @@ fn min_upper(a: Bound<Version>, b: Bound<Version>) -> Bound<Version> {
         (Bound::Included(x), Bound::Included(y)) => Bound::Included(if x <= y { x } else { y }),
         (Bound::Excluded(x), Bound::Excluded(y)) => Bound::Excluded(if x <= y { x } else { y }),
         (Bound::Included(x), Bound::Excluded(y)) | (Bound::Excluded(y), Bound::Included(x)) => {
-            if x < y { Bound::Included(x) } else { Bound::Excluded(y) }
+            if x < y {
+                Bound::Included(x)
+            } else {
+                Bound::Excluded(y)
+            }
         }
     }
 }
@@ -555,7 +609,10 @@ mod tests {
             ("1.0.0-pre", "1.0.0.1-alpha"),
             ("1.0.0", "1.0.0.1-alpha"),
             ("0.9.9.1", "1.0.0"),
-            ("999999999999999999999999999991", "999999999999999999999999999999"),
+            (
+                "999999999999999999999999999991",
+                "999999999999999999999999999999",
+            ),
             (
                 "999999999999999999999999999991.999999999999999999999999999991.999999999999999999999999999991",
                 "999999999999999999999999999999.999999999999999999999999999991.999999999999999999999999999991",
@@ -573,7 +630,10 @@ mod tests {
         assert_eq!(normalize("1.0").as_deref(), Ok("1.0.0"));
         assert_eq!(normalize("1.0.0.1").as_deref(), Ok("1.0.0.1"));
         assert_eq!(normalize("1.00.02.000").as_deref(), Ok("1.0.2"));
-        assert_eq!(normalize("1.0.0-Beta.1+sha.abc").as_deref(), Ok("1.0.0-Beta.1"));
+        assert_eq!(
+            normalize("1.0.0-Beta.1+sha.abc").as_deref(),
+            Ok("1.0.0-Beta.1")
+        );
         assert_eq!(normalize(" v2.1 ").as_deref(), Ok("2.1.0"));
         assert!(normalize("1.0.0.0.0").is_err());
         assert!(normalize("1.0.0-").is_err());
@@ -592,10 +652,15 @@ mod tests {
 
         let half = r("[1.0,2.0)");
         assert!(half.contains(&v("1.5")) && !half.contains(&v("2.0")) && half.contains(&v("1.0")));
-        assert!(half.contains(&v("2.0.0-beta")), "prereleases below the bound are inside");
+        assert!(
+            half.contains(&v("2.0.0-beta")),
+            "prereleases below the bound are inside"
+        );
 
         let upto = r("(,1.0]");
-        assert!(upto.contains(&v("0.1")) && upto.contains(&v("1.0")) && !upto.contains(&v("1.0.1")));
+        assert!(
+            upto.contains(&v("0.1")) && upto.contains(&v("1.0")) && !upto.contains(&v("1.0.1"))
+        );
         assert_eq!(upto.min_version(), None);
 
         let above = r("(1.0,)");
@@ -605,7 +670,17 @@ mod tests {
         let spaced = r("[ 1.0 , 2.0 ]");
         assert!(spaced.contains(&v("2.0")));
 
-        for bad in ["", "[1.0", "(1.0)", "[2.0,1.0]", "(1.0,1.0)", "[,]", "[1.0,2.0,3.0]", "[a,b]", "1.*.0"] {
+        for bad in [
+            "",
+            "[1.0",
+            "(1.0)",
+            "[2.0,1.0]",
+            "(1.0,1.0)",
+            "[,]",
+            "[1.0,2.0,3.0]",
+            "[a,b]",
+            "1.*.0",
+        ] {
             assert!(Range::parse(bad).is_err(), "{bad:?} should not parse");
         }
     }
@@ -615,12 +690,19 @@ mod tests {
         let f = r("1.*");
         assert!(f.is_floating());
         assert!(f.contains(&v("1.0")) && f.contains(&v("1.99.3")) && !f.contains(&v("2.0")));
-        assert!(!f.contains(&v("1.5.0-beta")), "stable floats skip prereleases");
+        assert!(
+            !f.contains(&v("1.5.0-beta")),
+            "stable floats skip prereleases"
+        );
         assert_eq!(f.min_version(), Some(&v("1.0.0")));
         assert_eq!(f.upper(), Bound::Excluded(v("2.0.0-0")));
 
         let p = r("1.0.*-*");
-        assert!(p.contains(&v("1.0.5-beta")) && p.contains(&v("1.0.0")) && !p.contains(&v("1.1.0-alpha")));
+        assert!(
+            p.contains(&v("1.0.5-beta"))
+                && p.contains(&v("1.0.0"))
+                && !p.contains(&v("1.1.0-alpha"))
+        );
         assert_eq!(p.min_version(), Some(&v("1.0.0-0")));
 
         let star = r("*");

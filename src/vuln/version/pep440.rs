@@ -88,7 +88,14 @@ enum PreKey<'a> {
 
 impl Version {
     pub(crate) fn new_release(release: Vec<Num>) -> Version {
-        Version { epoch: Num::zero(), release, pre: None, post: None, dev: None, local: Vec::new() }
+        Version {
+            epoch: Num::zero(),
+            release,
+            pre: None,
+            post: None,
+            dev: None,
+            local: Vec::new(),
+        }
     }
 
     pub fn has_local(&self) -> bool {
@@ -97,7 +104,10 @@ impl Version {
 
     /// The public version (this version without its local label).
     pub fn without_local(&self) -> Version {
-        Version { local: Vec::new(), ..self.clone() }
+        Version {
+            local: Vec::new(),
+            ..self.clone()
+        }
     }
 
     /// A pre-release or a developmental release.
@@ -151,7 +161,10 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
         return Err(VersionError::Empty);
     }
     let lower = trimmed.to_ascii_lowercase();
-    let mut p = Parser { s: lower.as_bytes(), pos: 0 };
+    let mut p = Parser {
+        s: lower.as_bytes(),
+        pos: 0,
+    };
     let bad = |reason| VersionError::invalid(Scheme::Pep440, input, reason);
 
     p.eat(b'v');
@@ -202,7 +215,9 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     let mut post = None;
     {
         let save = p.pos;
-        if p.eat(b'-') && let Some(d) = p.digits() {
+        if p.eat(b'-')
+            && let Some(d) = p.digits()
+        {
             post = Some(Num::new(d));
         } else {
             p.pos = save;
@@ -244,7 +259,14 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     if p.pos != p.s.len() {
         return Err(bad("unexpected trailing characters"));
     }
-    Ok(Version { epoch, release, pre, post, dev, local })
+    Ok(Version {
+        epoch,
+        release,
+        pre,
+        post,
+        dev,
+        local,
+    })
 }
 
 struct Parser<'a> {
@@ -277,7 +299,9 @@ impl<'a> Parser<'a> {
         if self.pos == start {
             return None;
         }
-        self.s.get(start..self.pos).and_then(|b| std::str::from_utf8(b).ok())
+        self.s
+            .get(start..self.pos)
+            .and_then(|b| std::str::from_utf8(b).ok())
     }
     fn keyword(&mut self, words: &[&'static str]) -> Option<&'static str> {
         let rest = self.s.get(self.pos..)?;
@@ -302,7 +326,10 @@ impl<'a> Parser<'a> {
         }
     }
     fn rest(&self) -> &'a str {
-        self.s.get(self.pos..).and_then(|b| std::str::from_utf8(b).ok()).unwrap_or("")
+        self.s
+            .get(self.pos..)
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .unwrap_or("")
     }
 }
 
@@ -396,7 +423,10 @@ mod tests {
             ("1.0.rev5", "1.0.post5"),
             ("1.0r", "1.0.post0"),
             ("1.0_dev", "1.0.dev0"),
-            ("1!2.0a1.post2.dev3+Ubuntu-1_2", "1!2.0a1.post2.dev3+ubuntu.1.2"),
+            (
+                "1!2.0a1.post2.dev3+Ubuntu-1_2",
+                "1!2.0a1.post2.dev3+ubuntu.1.2",
+            ),
             ("  1.0.0  ", "1.0.0"),
             ("01.002", "1.2"),
         ] {
@@ -408,7 +438,20 @@ mod tests {
 
     #[test]
     fn suffix_order() {
-        let list = ["1.0.dev0", "1.0a0.dev1", "1.0a0", "1.0a1", "1.0b0", "1.0rc1", "1.0", "1.0.post0.dev1", "1.0.post0", "1.0.post1", "1.0.post1+a", "1.0.post1+1"];
+        let list = [
+            "1.0.dev0",
+            "1.0a0.dev1",
+            "1.0a0",
+            "1.0a1",
+            "1.0b0",
+            "1.0rc1",
+            "1.0",
+            "1.0.post0.dev1",
+            "1.0.post0",
+            "1.0.post1",
+            "1.0.post1+a",
+            "1.0.post1+1",
+        ];
         for w in list.windows(2) {
             assert!(v(w[0]) < v(w[1]), "{} < {}", w[0], w[1]);
         }
@@ -424,7 +467,17 @@ mod tests {
 
     #[test]
     fn rejects_legacy() {
-        for bad in ["", "0.1-bulbasaur", "1.0.", "1.0+", "1.0+a..b", "abc", "1.0-", "2019-12-01 nightly", "1.0é"] {
+        for bad in [
+            "",
+            "0.1-bulbasaur",
+            "1.0.",
+            "1.0+",
+            "1.0+a..b",
+            "abc",
+            "1.0-",
+            "2019-12-01 nightly",
+            "1.0é",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should not parse");
         }
     }
@@ -454,7 +507,9 @@ fn prefix_interval(v: &Version) -> Interval<Version> {
     if let Some(last) = next.last_mut() {
         *last = last.plus_one();
     }
-    let hi = Version::new_release(next).with_epoch(v.epoch().clone()).with_dev0();
+    let hi = Version::new_release(next)
+        .with_epoch(v.epoch().clone())
+        .with_dev0();
     (Bound::Included(lo), Bound::Excluded(hi))
 }
 
@@ -462,7 +517,11 @@ fn one(spec: &str, input: &str) -> Result<Vec<Interval<Version>>, VersionError> 
     let s = spec.trim();
     let bad = |reason| VersionError::invalid(Scheme::Pep440, input, reason);
     let ops = ["===", "~=", "==", "!=", "<=", ">=", "<", ">"];
-    let op = ops.iter().find(|op| s.starts_with(**op)).copied().ok_or_else(|| bad("expected an operator"))?;
+    let op = ops
+        .iter()
+        .find(|op| s.starts_with(**op))
+        .copied()
+        .ok_or_else(|| bad("expected an operator"))?;
     let rest = s.get(op.len()..).unwrap_or("").trim();
     if rest.is_empty() {
         return Err(bad("missing version"));
@@ -488,21 +547,33 @@ fn one(spec: &str, input: &str) -> Result<Vec<Interval<Version>>, VersionError> 
             vec![(Bound::Unbounded, left), (right, Bound::Unbounded)]
         }
         ("==" | "===", false) => vec![(Bound::Included(v.clone()), Bound::Included(v))],
-        ("!=", false) => vec![(Bound::Unbounded, Bound::Excluded(v.clone())), (Bound::Excluded(v), Bound::Unbounded)],
+        ("!=", false) => vec![
+            (Bound::Unbounded, Bound::Excluded(v.clone())),
+            (Bound::Excluded(v), Bound::Unbounded),
+        ],
         (">=", _) => vec![(Bound::Included(v), Bound::Unbounded)],
         (">", _) => vec![(Bound::Excluded(v), Bound::Unbounded)],
         ("<=", _) => vec![(Bound::Unbounded, Bound::Included(v))],
         ("<", _) => {
             // `<V` admits no pre-release of V unless V is one itself.
-            let hi = if v.is_prerelease() || v.is_postrelease() || v.has_local() { v } else { release_only(&v).with_dev0() };
+            let hi = if v.is_prerelease() || v.is_postrelease() || v.has_local() {
+                v
+            } else {
+                release_only(&v).with_dev0()
+            };
             vec![(Bound::Unbounded, Bound::Excluded(hi))]
         }
         ("~=", _) => {
             if v.release().len() < 2 {
                 return Err(bad("~= needs at least two release parts"));
             }
-            let prefix = Version::new_release(v.release().get(..v.release().len() - 1).unwrap_or(&[]).to_vec())
-                .with_epoch(v.epoch().clone());
+            let prefix = Version::new_release(
+                v.release()
+                    .get(..v.release().len() - 1)
+                    .unwrap_or(&[])
+                    .to_vec(),
+            )
+            .with_epoch(v.epoch().clone());
             let (_, hi) = prefix_interval(&prefix);
             vec![(Bound::Included(v), hi)]
         }
@@ -519,7 +590,11 @@ impl SpecifierSet {
                 if input.trim().is_empty() {
                     continue;
                 }
-                return Err(VersionError::invalid(Scheme::Pep440, input, "empty specifier"));
+                return Err(VersionError::invalid(
+                    Scheme::Pep440,
+                    input,
+                    "empty specifier",
+                ));
             }
             acc = interval::intersect(&acc, &one(part, input)?);
         }

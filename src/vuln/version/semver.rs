@@ -22,7 +22,11 @@ pub struct Version {
 impl Version {
     /// `major.minor.patch` with no prerelease.
     pub(crate) fn from_parts(major: Num, minor: Num, patch: Num, pre: Vec<Ident>) -> Version {
-        Version { parts: [major, minor, patch], pre, build: None }
+        Version {
+            parts: [major, minor, patch],
+            pre,
+            build: None,
+        }
     }
     pub fn is_prerelease(&self) -> bool {
         !self.pre.is_empty()
@@ -63,8 +67,16 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     let s = s.strip_prefix(['v', 'V']).unwrap_or(s);
     let (rest, build) = match s.split_once('+') {
         Some((r, b)) => {
-            if b.is_empty() || !b.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.') {
-                return Err(VersionError::invalid(Scheme::SemVer, input, "bad build metadata"));
+            if b.is_empty()
+                || !b
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'.')
+            {
+                return Err(VersionError::invalid(
+                    Scheme::SemVer,
+                    input,
+                    "bad build metadata",
+                ));
             }
             (r, Some(b))
         }
@@ -77,12 +89,20 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     let mut nums = Vec::with_capacity(3);
     for part in core.split('.') {
         if !is_digits(part) {
-            return Err(VersionError::invalid(Scheme::SemVer, input, "expected numeric parts"));
+            return Err(VersionError::invalid(
+                Scheme::SemVer,
+                input,
+                "expected numeric parts",
+            ));
         }
         nums.push(Num::new(part));
     }
     if nums.len() > 3 {
-        return Err(VersionError::invalid(Scheme::SemVer, input, "more than three numeric parts"));
+        return Err(VersionError::invalid(
+            Scheme::SemVer,
+            input,
+            "more than three numeric parts",
+        ));
     }
     nums.resize(3, Num::zero());
     let pre = match pre {
@@ -92,14 +112,24 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     };
     let mut it = nums.into_iter();
     let (Some(major), Some(minor), Some(patch)) = (it.next(), it.next(), it.next()) else {
-        return Err(VersionError::invalid(Scheme::SemVer, input, "expected numeric parts"));
+        return Err(VersionError::invalid(
+            Scheme::SemVer,
+            input,
+            "expected numeric parts",
+        ));
     };
-    Ok(Version { parts: [major, minor, patch], pre, build: build.map(Into::into) })
+    Ok(Version {
+        parts: [major, minor, patch],
+        pre,
+        build: build.map(Into::into),
+    })
 }
 
 impl Ord for Version {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.parts.cmp(&other.parts).then_with(|| cmp_prerelease(&self.pre, &other.pre))
+        self.parts
+            .cmp(&other.parts)
+            .then_with(|| cmp_prerelease(&self.pre, &other.pre))
     }
 }
 
@@ -171,7 +201,16 @@ mod tests {
 
     #[test]
     fn rejects() {
-        for bad in ["", "a.b.c", "1.2.3.4", "1..2", "1.2.3-", "1.2.3-a..b", "1.2.3+", "1.2.3-é"] {
+        for bad in [
+            "",
+            "a.b.c",
+            "1.2.3.4",
+            "1..2",
+            "1.2.3-",
+            "1.2.3-a..b",
+            "1.2.3+",
+            "1.2.3-é",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should not parse");
         }
     }

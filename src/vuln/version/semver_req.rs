@@ -48,7 +48,10 @@ impl Requirement {
             Bound::Included(v) => Bound::Included(v.to_string()),
             Bound::Excluded(v) => Bound::Excluded(v.to_string()),
         };
-        self.intervals.iter().map(|(lo, hi)| (s(lo), s(hi))).collect()
+        self.intervals
+            .iter()
+            .map(|(lo, hi)| (s(lo), s(hi)))
+            .collect()
     }
 }
 
@@ -105,13 +108,24 @@ fn parse_partial(s: &str, input: &str) -> Result<Partial, VersionError> {
     }
     nums.resize(3, None);
     let mut it = nums.into_iter();
-    let (major, minor, patch) = (it.next().flatten(), it.next().flatten(), it.next().flatten());
+    let (major, minor, patch) = (
+        it.next().flatten(),
+        it.next().flatten(),
+        it.next().flatten(),
+    );
     let pre = match pre {
-        Some(p) if patch.is_some() => parse_idents(p).ok_or_else(|| bad(input, "bad prerelease"))?,
+        Some(p) if patch.is_some() => {
+            parse_idents(p).ok_or_else(|| bad(input, "bad prerelease"))?
+        }
         Some(_) => return Err(bad(input, "prerelease on a partial version")),
         None => Vec::new(),
     };
-    Ok(Partial { major, minor, patch, pre })
+    Ok(Partial {
+        major,
+        minor,
+        patch,
+        pre,
+    })
 }
 
 fn zero_pre() -> Vec<Ident> {
@@ -129,7 +143,12 @@ impl Partial {
     /// Missing parts as zero.
     fn floor(&self) -> Version {
         let z = Num::zero();
-        ver(self.major.as_ref().unwrap_or(&z), self.minor.as_ref().unwrap_or(&z), self.patch.as_ref().unwrap_or(&z), self.pre.clone())
+        ver(
+            self.major.as_ref().unwrap_or(&z),
+            self.minor.as_ref().unwrap_or(&z),
+            self.patch.as_ref().unwrap_or(&z),
+            self.pre.clone(),
+        )
     }
     /// The lowest version above every version this partial covers (`1.2` ⇒ `1.3.0-0`);
     /// `None` for `*`.
@@ -157,7 +176,9 @@ fn interval_of(op: Op, p: &Partial) -> Vec<Interval<Version>> {
                 (None, _, _) => Unbounded,
                 (Some(a), _, _) if !a.is_zero() => Excluded(ver(&a.plus_one(), &z, &z, zero_pre())),
                 (Some(a), None, _) => Excluded(ver(&a.plus_one(), &z, &z, zero_pre())),
-                (Some(a), Some(b), _) if !b.is_zero() => Excluded(ver(a, &b.plus_one(), &z, zero_pre())),
+                (Some(a), Some(b), _) if !b.is_zero() => {
+                    Excluded(ver(a, &b.plus_one(), &z, zero_pre()))
+                }
                 (Some(a), Some(b), None) => Excluded(ver(a, &b.plus_one(), &z, zero_pre())),
                 (Some(a), Some(b), Some(c)) => Excluded(ver(a, b, &c.plus_one(), zero_pre())),
             };
@@ -257,7 +278,10 @@ pub fn parse_npm(input: &str) -> Result<Requirement, VersionError> {
             } else {
                 hi.ceiling().map_or(Bound::Unbounded, Bound::Excluded)
             };
-            all.extend(interval::intersect(&acc, &[(Bound::Included(lo.floor()), upper)]));
+            all.extend(interval::intersect(
+                &acc,
+                &[(Bound::Included(lo.floor()), upper)],
+            ));
             continue;
         }
         // Comparators; an operator may be separated from its version by spaces.
@@ -278,7 +302,9 @@ pub fn parse_npm(input: &str) -> Result<Requirement, VersionError> {
         }
         all.extend(acc);
     }
-    Ok(Requirement { intervals: interval::union(all) })
+    Ok(Requirement {
+        intervals: interval::union(all),
+    })
 }
 
 #[cfg(test)]
@@ -317,7 +343,11 @@ mod tests {
         let t = cargo("~1.2");
         assert!(t.contains(&v("1.2.9")) && !t.contains(&v("1.3.0")));
         let both = cargo(">=1.2, <1.5");
-        assert!(both.contains(&v("1.4.9")) && !both.contains(&v("1.5.0")) && !both.contains(&v("1.1.0")));
+        assert!(
+            both.contains(&v("1.4.9"))
+                && !both.contains(&v("1.5.0"))
+                && !both.contains(&v("1.1.0"))
+        );
         let exact = cargo("=1.0.0");
         assert!(exact.contains(&v("1.0.0")) && !exact.contains(&v("1.0.1")));
         let star = cargo("1.*");
@@ -350,7 +380,13 @@ mod tests {
         assert!(tilde.contains(&v("0.2.9")) && !tilde.contains(&v("0.3.0")));
         assert!(npm("<1.2").contains(&v("1.1.9")) && !npm("<1.2").contains(&v("1.2.0-beta")));
         assert!(npm("<=1.2").contains(&v("1.2.9")) && !npm("<=1.2").contains(&v("1.3.0")));
-        for bad in ["github:user/repo", "file:../x", ">=", "1.2.3.4", "^1.2.3 ||| 2"] {
+        for bad in [
+            "github:user/repo",
+            "file:../x",
+            ">=",
+            "1.2.3.4",
+            "^1.2.3 ||| 2",
+        ] {
             assert!(parse_npm(bad).is_err(), "{bad:?}");
         }
     }

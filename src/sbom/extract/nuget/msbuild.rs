@@ -1,4 +1,4 @@
-//! MSBuild projects (`*.csproj`, `*.fsproj`, `*.vbproj`): `PackageReference` items as NuGet
+//! MSBuild projects (`*.csproj`, `*.fsproj`, `*.vbproj`, `*.proj`): `PackageReference` items as NuGet
 //! restore sees them, evaluated statically the way MSBuild would.
 //!
 //! Evaluation order follows MSBuild: `Directory.Build.props` (found upward), then
@@ -35,7 +35,7 @@ pub fn wants(path: &str) -> bool {
 }
 
 fn is_project(path: &str) -> bool {
-    [".csproj", ".fsproj", ".vbproj"]
+    [".csproj", ".fsproj", ".vbproj", ".proj"]
         .iter()
         .any(|e| ends_with_ci(path, e))
 }
