@@ -102,8 +102,30 @@ impl Builder {
     /// version): evidence and hashes are appended, `direct` is or-ed, `Required` beats
     /// `Optional`, `targetFramework` values are united, a `condition` survives only if every
     /// occurrence is conditional, other properties keep the first value.
+    ///
+    /// NuGet ids are checked: an empty id is dropped and an id NuGet would reject is reported
+    /// (and kept), at the component's first evidence.
     pub fn add(&mut self, c: Component) -> Key {
         let key = c.key();
+        if c.ecosystem == Ecosystem::NuGet
+            && let Some(problem) = id_problem(&c.name)
+        {
+            if let Some(e) = c.evidence.first() {
+                let d = ExtractDiagnostic {
+                    severity: Severity::Warning,
+                    path: e.path.clone(),
+                    span: e.span,
+                    line: e.line,
+                    message: format!("{:?} is not a valid NuGet package id: {problem}", c.name),
+                };
+                if !self.diagnostics.contains(&d) {
+                    self.diagnostics.push(d);
+                }
+            }
+            if c.name.trim().is_empty() {
+                return key;
+            }
+        }
         if let Some(&i) = self.index.get(&key)
             && let Some(old) = self.components.get_mut(i)
         {
@@ -115,6 +137,8 @@ impl Builder {
         key
     }
 
+    /// Adds an edge between components of this output (edges to or from anything that is never
+    /// added are dropped by [`Builder::finish`]).
     pub fn edge(&mut self, from: Option<Key>, to: Key) {
         if from.as_ref() != Some(&to) {
             self.edges.insert(Edge { from, to });
@@ -128,7 +152,14 @@ impl Builder {
     pub fn finish(self) -> Extracted {
         Extracted {
             components: self.components,
-            edges: self.edges.into_iter().collect(),
+            edges: self
+                .edges
+                .into_iter()
+                .filter(|e| {
+                    self.index.contains_key(&e.to)
+                        && e.from.as_ref().is_none_or(|f| self.index.contains_key(f))
+                })
+                .collect(),
             diagnostics: self.diagnostics,
         }
     }
@@ -185,6 +216,33 @@ fn merge(old: &mut Component, new: Component) {
             }
         }
     }
+}
+
+/// Why `id` is not a valid NuGet package id (`\w+([.-]\w+)*`, at most 100 characters).
+pub fn id_problem(id: &str) -> Option<&'static str> {
+    if id.trim().is_empty() {
+        return Some("empty id");
+    }
+    if id.chars().count() > 100 {
+        return Some("longer than 100 characters");
+    }
+    let mut prev_sep = true;
+    for ch in id.chars() {
+        if ch == '.' || ch == '-' {
+            if prev_sep {
+                return Some("a '.' or '-' must sit between letters or digits");
+            }
+            prev_sep = true;
+        } else if ch.is_alphanumeric() || ch == '_' {
+            prev_sep = false;
+        } else {
+            return Some("only letters, digits, '_', '.' and '-' are allowed");
+        }
+    }
+    if prev_sep {
+        return Some("a '.' or '-' must sit between letters or digits");
+    }
+    None
 }
 
 /// A NuGet package component with defaults (library, required, not direct).
@@ -431,6 +489,31 @@ mod tests {
             c.evidence.iter().map(|e| e.line).collect::<Vec<_>>(),
             vec![1, 2]
         );
+    }
+
+    #[test]
+    fn package_ids() {
+        for ok in [
+            "Newtonsoft.Json",
+            "runtime.linux-x64.Microsoft.NETCore.App",
+            "A_b",
+            "Ünïcode.Pkg",
+        ] {
+            assert_eq!(id_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "",
+            " ",
+            "a..b",
+            ".a",
+            "a-",
+            "a b",
+            "a/b",
+            "a;b",
+            &"x".repeat(101),
+        ] {
+            assert!(id_problem(bad).is_some(), "{bad:?}");
+        }
     }
 
     #[test]
