@@ -245,6 +245,53 @@ pub fn id_problem(id: &str) -> Option<&'static str> {
     None
 }
 
+/// Packages that are only build-time for the project: reachable in `graph` (lowercase id →
+/// dependency ids) from the `private` direct references but not from the `required` roots.
+/// Empty when nothing is private.
+pub fn build_only(
+    graph: &BTreeMap<String, Vec<String>>,
+    private: &BTreeSet<String>,
+    required: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    if private.is_empty() {
+        return BTreeSet::new();
+    }
+    let reach = |roots: &BTreeSet<String>| {
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        let mut stack: Vec<String> = roots.iter().cloned().collect();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            for d in graph.get(&id).map(Vec::as_slice).unwrap_or_default() {
+                if !seen.contains(d) {
+                    stack.push(d.clone());
+                }
+            }
+        }
+        seen
+    };
+    let from_required = reach(required);
+    reach(private)
+        .into_iter()
+        .filter(|id| !from_required.contains(id))
+        .collect()
+}
+
+/// Marks `c` optional when the project references it privately or only through private
+/// references.
+pub fn apply_build_only(c: &mut Component, direct_private: bool, build_only: &BTreeSet<String>) {
+    let id = c.name.trim().to_ascii_lowercase();
+    if direct_private {
+        c.scope = Scope::Optional;
+        c.properties.insert("privateAssets".into(), "all".into());
+    } else if build_only.contains(&id) {
+        c.scope = Scope::Optional;
+        c.properties
+            .insert("privateAssets".into(), "inherited".into());
+    }
+}
+
 /// A NuGet package component with defaults (library, required, not direct).
 pub fn nuget(name: &str, version: VersionSpec) -> Component {
     Component {

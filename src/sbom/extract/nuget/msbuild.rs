@@ -615,12 +615,24 @@ struct Evaluation<'a, 'c> {
     broken: Vec<String>,
     /// SDK references (`Sdk="Name/Version"`, `<Sdk Name Version>`), with where they are.
     sdks: Vec<(String, Option<String>, &'a SourceFile, Span)>,
+    /// Leave out references that a lock / assets file next to the project resolves.
+    honor_lock: bool,
 }
 
 impl<'a, 'c> Evaluation<'a, 'c> {
     fn run(b: &mut Builder, project: &SourceFile, cx: &ExtractContext<'_>) {
+        Self::run_with(b, project, cx, true);
+    }
+
+    /// `honor_lock`: leave out references a lock / assets file next to the project resolves.
+    fn run_with(b: &mut Builder, project: &SourceFile, cx: &ExtractContext<'_>, honor_lock: bool) {
         // Give the project and the context one lifetime.
-        fn go<'x>(b: &mut Builder, project: &'x SourceFile, cx: &ExtractContext<'x>) {
+        fn go<'x>(
+            b: &mut Builder,
+            project: &'x SourceFile,
+            cx: &ExtractContext<'x>,
+            honor_lock: bool,
+        ) {
             let Some(doc) = load_xml(b, project) else {
                 return;
             };
@@ -632,12 +644,13 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                 visited: BTreeSet::new(),
                 broken: Vec::new(),
                 sdks: Vec::new(),
+                honor_lock,
             };
             ev.builtin_props();
             ev.evaluate(Rc::new(doc));
             ev.emit(b);
         }
-        go(b, project, cx);
+        go(b, project, cx, honor_lock);
     }
 
     fn builtin_props(&mut self) {
@@ -997,18 +1010,20 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         let lock_path = join(this_dir, "packages.lock.json");
         let assets_path = join(this_dir, "obj/project.assets.json");
         let mut resolved: Option<(BTreeSet<String>, &str)> = None;
-        if let Some(ids) = self
-            .cx
-            .get(&lock_path)
-            .and_then(|f| super::packages_lock::locked_ids(&f.text))
-        {
-            resolved = Some((ids, "packages.lock.json"));
-        } else if let Some(ids) = self
-            .cx
-            .get(&assets_path)
-            .and_then(|f| super::project_assets::resolved_ids(&f.text))
-        {
-            resolved = Some((ids, "obj/project.assets.json"));
+        if self.honor_lock {
+            if let Some(ids) = self
+                .cx
+                .get(&lock_path)
+                .and_then(|f| super::packages_lock::locked_ids(&f.text))
+            {
+                resolved = Some((ids, "packages.lock.json"));
+            } else if let Some(ids) = self
+                .cx
+                .get(&assets_path)
+                .and_then(|f| super::project_assets::resolved_ids(&f.text))
+            {
+                resolved = Some((ids, "obj/project.assets.json"));
+            }
         }
 
         for r in &refs {
@@ -1400,6 +1415,38 @@ impl<'a, 'c> Evaluation<'a, 'c> {
             );
         }
     }
+}
+
+/// Lowercase ids of the packages a project references with `PrivateAssets="all"`,
+/// `DevelopmentDependency`, or as a `GlobalPackageReference`: build-time only for this project.
+/// Lock and assets files, which do not record this, use it to scope their entries.
+pub fn private_packages(project: &SourceFile, cx: &ExtractContext<'_>) -> BTreeSet<String> {
+    let mut b = Builder::new();
+    Evaluation::run_with(&mut b, project, cx, false);
+    b.finish()
+        .components
+        .into_iter()
+        .filter(|c| {
+            c.scope == Scope::Optional
+                && [
+                    "privateAssets",
+                    "developmentDependency",
+                    "globalPackageReference",
+                ]
+                .iter()
+                .any(|k| c.properties.contains_key(*k))
+        })
+        .map(|c| c.name.to_ascii_lowercase())
+        .collect()
+}
+
+/// The MSBuild projects in directory `dir` (not below it).
+pub fn projects_in<'a>(cx: &ExtractContext<'a>, dir: &str) -> Vec<&'a SourceFile> {
+    cx.files
+        .iter()
+        .filter(|(p, _)| dir_of(p) == dir && is_project(p))
+        .map(|(_, f)| *f)
+        .collect()
 }
 
 /// Item metadata from attributes and child elements (lowercase names).

@@ -5,13 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::finding::Severity;
-use crate::sbom::extract::{ExtractContext, file_name};
+use crate::sbom::extract::{ExtractContext, dir_of, file_name};
 use crate::sbom::model::{Extracted, VersionSpec};
 use crate::source::{SourceFile, Span};
 
 use super::json::{self, Entry};
 use super::{
-    Builder, Key, apply_resolved, ends_with_ci, key_exact, load_json, nuget, sha512_hash, version,
+    Builder, Key, apply_build_only, apply_resolved, build_only, ends_with_ci, key_exact, load_json,
+    msbuild, nuget, sha512_hash, version,
 };
 
 pub fn wants(path: &str) -> bool {
@@ -41,7 +42,7 @@ pub fn locked_ids(text: &str) -> Option<BTreeSet<String>> {
     Some(ids)
 }
 
-pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
+pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     let mut b = Builder::new();
     let text = file.text.as_str();
     let Some(top) = load_json(&mut b, file, text) else {
@@ -84,13 +85,26 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         );
         return b.finish();
     };
+    // What the project next to the lock file references privately (analyzers, build tools):
+    // the lock does not record it.
+    let projects = msbuild::projects_in(cx, dir_of(&file.path));
+    let private = match projects.as_slice() {
+        [project] => msbuild::private_packages(project, cx),
+        _ => BTreeSet::new(),
+    };
     for tfm in &tfms {
-        read_framework(&mut b, file, text, tfm);
+        read_framework(&mut b, file, text, tfm, &private);
     }
     b.finish()
 }
 
-fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_>) {
+fn read_framework(
+    b: &mut Builder,
+    file: &SourceFile,
+    text: &str,
+    tfm: &Entry<'_>,
+    private: &BTreeSet<String>,
+) {
     let Some(pkgs) = json::object(text, tfm.value) else {
         b.diag(
             file,
@@ -116,6 +130,33 @@ fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_
         }
         bodies.push((p, ty, body));
     }
+    // Build-only packages: reachable only through the project's private references.
+    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut required: BTreeSet<String> = BTreeSet::new();
+    for (p, ty, body) in &bodies {
+        let id = p.key.trim().to_ascii_lowercase();
+        let deps: Vec<String> = json::get(body, "dependencies")
+            .and_then(|d| json::object(text, d.value))
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.key.trim().to_ascii_lowercase())
+            .collect();
+        match ty.as_str() {
+            "Project" | "project" => required.extend(deps.iter().cloned()),
+            "Direct" if private.contains(&id) => {}
+            "Transitive" | "CentralTransitive" => {}
+            _ => {
+                required.insert(id.clone());
+            }
+        }
+        graph.insert(id, deps);
+    }
+    let direct_private: BTreeSet<String> = bodies
+        .iter()
+        .filter(|(p, ty, _)| ty == "Direct" && private.contains(&p.key.trim().to_ascii_lowercase()))
+        .map(|(p, _, _)| p.key.trim().to_ascii_lowercase())
+        .collect();
+    let build_only = build_only(&graph, &direct_private, &required);
     for (p, ty, body) in bodies {
         if ty.eq_ignore_ascii_case("project") {
             continue;
@@ -184,6 +225,8 @@ fn read_framework(b: &mut Builder, file: &SourceFile, text: &str, tfm: &Entry<'_
         }
         c.properties
             .insert("targetFramework".into(), tfm.key.clone());
+        let id = p.key.trim().to_ascii_lowercase();
+        apply_build_only(&mut c, direct_private.contains(&id), &build_only);
         c.evidence.push(b.evidence(file, p.key_span));
         let direct = c.direct;
         let key = b.add(c);

@@ -11,7 +11,8 @@ use crate::source::{SourceFile, Span};
 
 use super::json::{self, Entry};
 use super::{
-    Builder, apply_declared, apply_resolved, key_exact, load_json, nuget, sha512_hash, version,
+    Builder, apply_build_only, apply_declared, apply_resolved, build_only, key_exact, load_json,
+    nuget, sha512_hash, version,
 };
 
 pub fn wants(path: &str) -> bool {
@@ -229,6 +230,32 @@ fn read_target(
             resolved.insert(name.to_ascii_lowercase(), v);
         }
     }
+    // Build-only packages: reachable only through private (suppressParent=All) references.
+    let mut graph: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut required: BTreeSet<String> = BTreeSet::new();
+    for e in &entries {
+        let body = json::object(text, e.value).unwrap_or_default();
+        let (name, _) = split_key(&e.key);
+        let id = name.to_ascii_lowercase();
+        let deps: Vec<String> = json::get(&body, "dependencies")
+            .and_then(|d| json::object(text, d.value))
+            .unwrap_or_default()
+            .iter()
+            .map(|d| d.key.trim().to_ascii_lowercase())
+            .collect();
+        let is_project = json::get(&body, "type")
+            .and_then(|t| json::string(t.value))
+            .is_some_and(|t| t.eq_ignore_ascii_case("project"));
+        if is_project {
+            required.extend(deps.iter().cloned());
+        }
+        graph.insert(id, deps);
+    }
+    let private: BTreeSet<String> = decl.map(|d| d.private_all.clone()).unwrap_or_default();
+    if let Some(d) = decl {
+        required.extend(d.direct.iter().filter(|id| !private.contains(*id)).cloned());
+    }
+    let build_only = build_only(&graph, &private, &required);
     for e in &entries {
         let body = json::object(text, e.value).unwrap_or_default();
         let ty = json::get(&body, "type")
@@ -245,10 +272,8 @@ fn read_target(
         let id = name.to_ascii_lowercase();
         if let Some(d) = decl {
             c.direct = d.direct.contains(&id);
-            if d.private_all.contains(&id) {
-                c.scope = Scope::Optional;
-                c.properties.insert("privateAssets".into(), "all".into());
-            }
+            let direct_private = c.direct && private.contains(&id);
+            apply_build_only(&mut c, direct_private, &build_only);
             if d.auto_referenced.contains(&id) {
                 c.properties.insert("autoReferenced".into(), "true".into());
             }
