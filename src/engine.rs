@@ -134,7 +134,7 @@ pub fn enabled_rules(config: &Config) -> Vec<&'static Rule> {
 /// (later capabilities add manifests).
 pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report {
     let rules = enabled_rules(config);
-    let policy = ImagePolicy::embedded();
+    let policy = &config.images;
     let mut report = Report {
         tool_version: TOOL_VERSION,
         findings: Vec::new(),
@@ -171,7 +171,7 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
                 .dockerignore_known
                 .then(|| has_dockerignore(&paths, &file.path)),
         };
-        let (findings, diags) = lint_file(file, config, &policy, &rules, &ctx, opts.today);
+        let (findings, diags) = lint_file(file, config, policy, &rules, &ctx, opts.today);
         report.findings.extend(findings);
         report.diagnostics.extend(diags);
         report

@@ -4,7 +4,6 @@
 
 use std::path::Path;
 
-use portcullis::baseimage::policy::ImagePolicy;
 use portcullis::config::Config;
 use portcullis::engine::{enabled_rules, lint_file};
 use portcullis::lint::FileContext;
@@ -72,18 +71,17 @@ fn every_rule_doc_example_holds() {
                     _ => Some(true),
                 },
             };
-            let config = Config {
+            let mut config = Config {
                 target: attr("target").map(str::to_string),
                 ..Config::default()
             };
-            let file = SourceFile::new(path, ex.code.clone());
-            let rules = enabled_rules(&config);
-            let mut policy = ImagePolicy::embedded();
-            policy.require_digest = attr("require-digest") == Some("true");
-            policy.windows_hosts = attr("windows-hosts")
+            config.images.require_digest = attr("require-digest") == Some("true");
+            config.images.windows_hosts = attr("windows-hosts")
                 .map(|h| h.split(',').map(str::to_string).collect())
                 .unwrap_or_default();
-            let (findings, _) = lint_file(&file, &config, &policy, &rules, &ctx, today);
+            let file = SourceFile::new(path, ex.code.clone());
+            let rules = enabled_rules(&config);
+            let (findings, _) = lint_file(&file, &config, &config.images, &rules, &ctx, today);
             let hits: Vec<usize> = findings
                 .iter()
                 .filter(|f| f.rule == id && !f.is_suppressed())

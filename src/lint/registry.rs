@@ -3,6 +3,682 @@ use super::meta::{OsScope, RuleMeta};
 use super::{Rule, rules};
 use crate::finding::Severity;
 
+static DF100: RuleMeta = RuleMeta {
+    id: "DF100",
+    name: "parse-error",
+    title: "File does not parse the way BuildKit would",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL1000"],
+    doc: include_str!("../../rules/DF100.md"),
+};
+
+static DF101: RuleMeta = RuleMeta {
+    id: "DF101",
+    name: "malformed-directive",
+    title: "Parser directive malformed, duplicated or outside the leading block",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness", "windows"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF101.md"),
+};
+
+static DF102: RuleMeta = RuleMeta {
+    id: "DF102",
+    name: "empty-continuation-line",
+    title: "Empty line inside a continued instruction",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["BuildKit NoEmptyContinuation"],
+    doc: include_str!("../../rules/DF102.md"),
+};
+
+static DF103: RuleMeta = RuleMeta {
+    id: "DF103",
+    name: "inconsistent-instruction-casing",
+    title: "Inconsistent instruction casing",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["BuildKit ConsistentInstructionCasing"],
+    doc: include_str!("../../rules/DF103.md"),
+};
+
+static DF104: RuleMeta = RuleMeta {
+    id: "DF104",
+    name: "relative-workdir",
+    title: "Relative WORKDIR",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3000", "DS-0009", "CKV_DOCKER_10"],
+    doc: include_str!("../../rules/DF104.md"),
+};
+
+static DF105: RuleMeta = RuleMeta {
+    id: "DF105",
+    name: "cd-in-run",
+    title: "cd inside RUN instead of WORKDIR",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["maintainability"],
+    references: &[],
+    peers: &["DL3003", "DS-0013"],
+    doc: include_str!("../../rules/DF105.md"),
+};
+
+static DF106: RuleMeta = RuleMeta {
+    id: "DF106",
+    name: "shell-form-cmd",
+    title: "CMD or ENTRYPOINT in shell form",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["reliability"],
+    references: &[],
+    peers: &["DL3025"],
+    doc: include_str!("../../rules/DF106.md"),
+};
+
+static DF107: RuleMeta = RuleMeta {
+    id: "DF107",
+    name: "multiple-cmd-entrypoint-healthcheck",
+    title: "More than one CMD, ENTRYPOINT or HEALTHCHECK in a stage",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL4003", "DL4004", "DL3012", "DS-0007", "DS-0016", "DS-0023"],
+    doc: include_str!("../../rules/DF107.md"),
+};
+
+static DF108: RuleMeta = RuleMeta {
+    id: "DF108",
+    name: "copy-from-undefined-stage",
+    title: "COPY --from names an undefined stage or the current stage",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3022", "DL3023", "DS-0006"],
+    doc: include_str!("../../rules/DF108.md"),
+};
+
+static DF109: RuleMeta = RuleMeta {
+    id: "DF109",
+    name: "duplicate-or-reserved-stage-name",
+    title: "Duplicate or reserved stage name",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3024", "DL3063", "DS-0012", "CKV_DOCKER_11"],
+    doc: include_str!("../../rules/DF109.md"),
+};
+
+static DF110: RuleMeta = RuleMeta {
+    id: "DF110",
+    name: "add-for-local-files",
+    title: "ADD used for plain local files",
+    severity: Severity::Warning,
+    security_severity: "2.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.9"],
+    peers: &["DL3020", "DS-0005", "CKV_DOCKER_4"],
+    doc: include_str!("../../rules/DF110.md"),
+};
+
+static DF111: RuleMeta = RuleMeta {
+    id: "DF111",
+    name: "maintainer-deprecated",
+    title: "MAINTAINER is deprecated",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["DL4000", "DS-0022", "CKV_DOCKER_6"],
+    doc: include_str!("../../rules/DF111.md"),
+};
+
+static DF112: RuleMeta = RuleMeta {
+    id: "DF112",
+    name: "invalid-expose-port",
+    title: "EXPOSE port out of range or malformed",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3011", "DS-0008"],
+    doc: include_str!("../../rules/DF112.md"),
+};
+
+static DF113: RuleMeta = RuleMeta {
+    id: "DF113",
+    name: "remote-admin-port-exposed",
+    title: "Remote administration port exposed (SSH, Telnet, RDP, WinRM)",
+    severity: Severity::Warning,
+    security_severity: "5.3",
+    os: OsScope::Both,
+    tags: &["security", "network"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-668"],
+    peers: &["DS-0004", "CKV_DOCKER_1"],
+    doc: include_str!("../../rules/DF113.md"),
+};
+
+static DF114: RuleMeta = RuleMeta {
+    id: "DF114",
+    name: "no-healthcheck",
+    title: "No HEALTHCHECK in the final stage",
+    severity: Severity::Note,
+    security_severity: "2.0",
+    os: OsScope::Both,
+    tags: &["security", "availability"],
+    references: &["CIS Docker Benchmark 4.6"],
+    peers: &["DS-0026", "CKV_DOCKER_2", "DL3057"],
+    doc: include_str!("../../rules/DF114.md"),
+};
+
+static DF115: RuleMeta = RuleMeta {
+    id: "DF115",
+    name: "final-stage-runs-as-root",
+    title: "Final Linux stage runs as root",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Linux,
+    tags: &["security", "privilege"],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
+    peers: &["DL3002", "DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8"],
+    doc: include_str!("../../rules/DF115.md"),
+};
+
+static DF116: RuleMeta = RuleMeta {
+    id: "DF116",
+    name: "sudo-in-run",
+    title: "sudo in RUN",
+    severity: Severity::Warning,
+    security_severity: "4.0",
+    os: OsScope::Linux,
+    tags: &["security", "privilege"],
+    references: &["CWE-250"],
+    peers: &["DL3004", "DS-0010", "CKV2_DOCKER_1"],
+    doc: include_str!("../../rules/DF116.md"),
+};
+
+static DF117: RuleMeta = RuleMeta {
+    id: "DF117",
+    name: "invalid-arg-in-from",
+    title: "ARG used in FROM is undeclared or its default makes an invalid reference",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["BuildKit UndefinedArgInFrom", "BuildKit InvalidDefaultArgInFrom"],
+    doc: include_str!("../../rules/DF117.md"),
+};
+
+static DF118: RuleMeta = RuleMeta {
+    id: "DF118",
+    name: "copy-whole-filesystem-from-stage",
+    title: "Whole filesystem copied from another stage",
+    severity: Severity::Warning,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["NIST SP 800-190 4.1.2"],
+    peers: &["DL3067"],
+    doc: include_str!("../../rules/DF118.md"),
+};
+
+static DF119: RuleMeta = RuleMeta {
+    id: "DF119",
+    name: "world-writable-permissions",
+    title: "World-writable permissions (chmod 777 / o+w)",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Linux,
+    tags: &["security", "permissions"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-732"],
+    peers: &[],
+    doc: include_str!("../../rules/DF119.md"),
+};
+
+static DF120: RuleMeta = RuleMeta {
+    id: "DF120",
+    name: "setuid-setgid-bit",
+    title: "setuid or setgid bit added",
+    severity: Severity::Warning,
+    security_severity: "5.5",
+    os: OsScope::Linux,
+    tags: &["security", "privilege"],
+    references: &["CIS Docker Benchmark 4.8", "CWE-250"],
+    peers: &["dockle CIS-DI-0008"],
+    doc: include_str!("../../rules/DF120.md"),
+};
+
+static DF121: RuleMeta = RuleMeta {
+    id: "DF121",
+    name: "invalid-exec-form-json",
+    title: "Exec-form JSON is invalid and silently falls back to shell form",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness", "windows"],
+    references: &[],
+    peers: &["BuildKit JSONArgsRecommended"],
+    doc: include_str!("../../rules/DF121.md"),
+};
+
+static DF122: RuleMeta = RuleMeta {
+    id: "DF122",
+    name: "env-self-reference",
+    title: "ENV references a variable set in the same ENV",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["correctness"],
+    references: &[],
+    peers: &["DL3044"],
+    doc: include_str!("../../rules/DF122.md"),
+};
+
+static DF123: RuleMeta = RuleMeta {
+    id: "DF123",
+    name: "legacy-key-value-format",
+    title: "Legacy ENV key value / LABEL key value form",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["style"],
+    references: &[],
+    peers: &["BuildKit LegacyKeyValueFormat"],
+    doc: include_str!("../../rules/DF123.md"),
+};
+
+static DF124: RuleMeta = RuleMeta {
+    id: "DF124",
+    name: "tls-verification-disabled",
+    title: "TLS certificate validation disabled",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "network"],
+    references: &["NIST SP 800-190 4.1.1", "CWE-295"],
+    peers: &["CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14"],
+    doc: include_str!("../../rules/DF124.md"),
+};
+
+static DF125: RuleMeta = RuleMeta {
+    id: "DF125",
+    name: "remote-script-piped-to-shell",
+    title: "Remote script piped to a shell",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF125.md"),
+};
+
+static DF126: RuleMeta = RuleMeta {
+    id: "DF126",
+    name: "pipe-without-pipefail",
+    title: "Pipe in RUN without pipefail",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Linux,
+    tags: &["reliability"],
+    references: &[],
+    peers: &["DL4006"],
+    doc: include_str!("../../rules/DF126.md"),
+};
+
+static DF127: RuleMeta = RuleMeta {
+    id: "DF127",
+    name: "copy-whole-context-without-dockerignore",
+    title: "Entire build context copied while no .dockerignore exists",
+    severity: Severity::Note,
+    security_severity: "3.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-538"],
+    peers: &["BuildKit CopyIgnoredFile"],
+    doc: include_str!("../../rules/DF127.md"),
+};
+
+static DF128: RuleMeta = RuleMeta {
+    id: "DF128",
+    name: "unused-suppression",
+    title: "Suppression matched no finding",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Both,
+    tags: &["maintainability"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF128.md"),
+};
+
+static DF200: RuleMeta = RuleMeta {
+    id: "DF200",
+    name: "powershell-erroraction-not-stop",
+    title: "PowerShell RUN without $ErrorActionPreference = 'Stop' (a failing cmdlet does not fail the build)",
+    severity: Severity::Warning,
+    security_severity: "3.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "powershell", "reliability"],
+    references: &["NIST SP 800-190 4.1.2"],
+    peers: &[],
+    doc: include_str!("../../rules/DF200.md"),
+};
+
+static DF201: RuleMeta = RuleMeta {
+    id: "DF201",
+    name: "powershell-progress-bar-download",
+    title: "Invoke-WebRequest in Windows PowerShell with the progress bar on (very slow downloads)",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "powershell", "performance"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF201.md"),
+};
+
+static DF202: RuleMeta = RuleMeta {
+    id: "DF202",
+    name: "windows-backslash-line-continuation",
+    title: "Windows path ending in `\\` joins the next line (default escape character)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF202.md"),
+};
+
+static DF203: RuleMeta = RuleMeta {
+    id: "DF203",
+    name: "windows-runs-as-container-administrator",
+    title: "Final Windows stage runs as ContainerAdministrator",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "least-privilege"],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
+    peers: &["DL3002", "DS-0002", "CKV_DOCKER_8"],
+    doc: include_str!("../../rules/DF203.md"),
+};
+
+static DF204: RuleMeta = RuleMeta {
+    id: "DF204",
+    name: "windows-local-admin-account",
+    title: "Local account with a hard-coded password, or added to Administrators",
+    severity: Severity::Error,
+    security_severity: "7.2",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "least-privilege", "secrets"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-269", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF204.md"),
+};
+
+static DF205: RuleMeta = RuleMeta {
+    id: "DF205",
+    name: "execution-policy-persisted-bypass",
+    title: "Set-ExecutionPolicy Bypass/Unrestricted persisted in the image",
+    severity: Severity::Warning,
+    security_severity: "4.3",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "powershell"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-1188"],
+    peers: &[],
+    doc: include_str!("../../rules/DF205.md"),
+};
+
+static DF206: RuleMeta = RuleMeta {
+    id: "DF206",
+    name: "tls-downgrade",
+    title: "TLS downgraded or legacy protocol forced (SSL 3 / TLS 1.0 / TLS 1.1 without TLS 1.2)",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "tls"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-757"],
+    peers: &[],
+    doc: include_str!("../../rules/DF206.md"),
+};
+
+static DF207: RuleMeta = RuleMeta {
+    id: "DF207",
+    name: "powershell-cert-validation-disabled",
+    title: "PowerShell / .NET certificate validation disabled",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "tls"],
+    references: &["CWE-295"],
+    peers: &["CKV2_DOCKER_2"],
+    doc: include_str!("../../rules/DF207.md"),
+};
+
+static DF208: RuleMeta = RuleMeta {
+    id: "DF208",
+    name: "smb1-enabled",
+    title: "SMB1 enabled",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "legacy-protocol"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-327"],
+    peers: &[],
+    doc: include_str!("../../rules/DF208.md"),
+};
+
+static DF209: RuleMeta = RuleMeta {
+    id: "DF209",
+    name: "defender-disabled",
+    title: "Microsoft Defender disabled or given a broad exclusion",
+    severity: Severity::Warning,
+    security_severity: "6.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "malware-protection"],
+    references: &["NIST SP 800-190 4.1.3", "CWE-693"],
+    peers: &[],
+    doc: include_str!("../../rules/DF209.md"),
+};
+
+static DF210: RuleMeta = RuleMeta {
+    id: "DF210",
+    name: "windows-firewall-disabled",
+    title: "Windows Firewall disabled",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "network"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-693"],
+    peers: &[],
+    doc: include_str!("../../rules/DF210.md"),
+};
+
+static DF211: RuleMeta = RuleMeta {
+    id: "DF211",
+    name: "uac-disabled",
+    title: "UAC or remote UAC token filtering disabled (EnableLUA=0, LocalAccountTokenFilterPolicy=1)",
+    severity: Severity::Warning,
+    security_severity: "5.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "least-privilege"],
+    references: &["CWE-269"],
+    peers: &[],
+    doc: include_str!("../../rules/DF211.md"),
+};
+
+static DF212: RuleMeta = RuleMeta {
+    id: "DF212",
+    name: "winrm-insecure",
+    title: "WinRM allows unencrypted traffic or Basic authentication",
+    severity: Severity::Error,
+    security_severity: "7.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "remote-management"],
+    references: &["CWE-319", "CWE-523"],
+    peers: &[],
+    doc: include_str!("../../rules/DF212.md"),
+};
+
+static DF213: RuleMeta = RuleMeta {
+    id: "DF213",
+    name: "registry-weak-authentication",
+    title: "Registry setting weakens authentication (LM/NTLMv1, anonymous access, insecure guest, WDigest)",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "authentication"],
+    references: &["CWE-327", "CWE-522"],
+    peers: &[],
+    doc: include_str!("../../rules/DF213.md"),
+};
+
+static DF214: RuleMeta = RuleMeta {
+    id: "DF214",
+    name: "powershell-iex-download",
+    title: "Downloaded script executed via Invoke-Expression",
+    severity: Severity::Error,
+    security_severity: "8.1",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "powershell", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF214.md"),
+};
+
+static DF215: RuleMeta = RuleMeta {
+    id: "DF215",
+    name: "powershell-on-nanoserver",
+    title: "PowerShell used on a Nano Server stage that has none",
+    severity: Severity::Error,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "powershell", "correctness"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF215.md"),
+};
+
+static DF216: RuleMeta = RuleMeta {
+    id: "DF216",
+    name: "powershell51-and-or-operators",
+    title: "`&&` / `||` in a Windows PowerShell 5.1 RUN (parse error)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "powershell", "correctness"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF216.md"),
+};
+
+static DF217: RuleMeta = RuleMeta {
+    id: "DF217",
+    name: "windows-json-single-backslash",
+    title: "Single `\\` in exec-form JSON on Windows (invalid or silently decoded escape)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness"],
+    references: &[],
+    peers: &["BuildKit JSONArgsRecommended"],
+    doc: include_str!("../../rules/DF217.md"),
+};
+
+static DF218: RuleMeta = RuleMeta {
+    id: "DF218",
+    name: "legacy-windows-feature",
+    title: "PowerShell 2.0 engine or another legacy Windows feature installed (Telnet, TFTP, FTP server)",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "attack-surface"],
+    references: &["NIST SP 800-190 4.1.2", "CWE-1104"],
+    peers: &[],
+    doc: include_str!("../../rules/DF218.md"),
+};
+
+static DF219: RuleMeta = RuleMeta {
+    id: "DF219",
+    name: "broad-acl-grant",
+    title: "Broad ACL grant (Everyone / Users get write access)",
+    severity: Severity::Warning,
+    security_severity: "5.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "permissions"],
+    references: &["CWE-732"],
+    peers: &[],
+    doc: include_str!("../../rules/DF219.md"),
+};
+
+static DF220: RuleMeta = RuleMeta {
+    id: "DF220",
+    name: "mixed-shell-syntax",
+    title: "RUN written for another shell after SHELL switched mid-stage (cmd vs PowerShell)",
+    severity: Severity::Note,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness", "maintainability"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF220.md"),
+};
+
+static DF221: RuleMeta = RuleMeta {
+    id: "DF221",
+    name: "windows-build-mismatch",
+    title: "Windows OS build differs between stages that exchange files (e.g. ltsc2019 build → ltsc2022 runtime)",
+    severity: Severity::Warning,
+    security_severity: "0.0",
+    os: OsScope::Windows,
+    tags: &["windows", "correctness", "compatibility"],
+    references: &[],
+    peers: &[],
+    doc: include_str!("../../rules/DF221.md"),
+};
+
+static DF222: RuleMeta = RuleMeta {
+    id: "DF222",
+    name: "full-windows-base-image",
+    title: "Full `windows` / `windows/server` base image where servercore or nanoserver would do",
+    severity: Severity::Note,
+    security_severity: "2.0",
+    os: OsScope::Windows,
+    tags: &["security", "windows", "attack-surface", "image-size"],
+    references: &["CIS Docker Benchmark 4.3", "NIST SP 800-190 4.1.2"],
+    peers: &[],
+    doc: include_str!("../../rules/DF222.md"),
+};
+
 static DF400: RuleMeta = RuleMeta {
     id: "DF400",
     name: "base-image-untagged",
@@ -11,11 +687,7 @@ static DF400: RuleMeta = RuleMeta {
     security_severity: "5.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image"],
-    references: &[
-        "CIS Docker Benchmark 4.2",
-        "NIST SP 800-190 4.1.5",
-        "CWE-1104",
-    ],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1104"],
     peers: &["DL3006", "CKV_DOCKER_7"],
     doc: include_str!("../../rules/DF400.md"),
 };
@@ -41,11 +713,7 @@ static DF402: RuleMeta = RuleMeta {
     security_severity: "3.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image"],
-    references: &[
-        "CIS Docker Benchmark 4.2",
-        "NIST SP 800-190 4.1.5",
-        "CWE-1357",
-    ],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1357"],
     peers: &[],
     doc: include_str!("../../rules/DF402.md"),
 };
@@ -58,11 +726,7 @@ static DF403: RuleMeta = RuleMeta {
     security_severity: "7.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image", "zero-trust"],
-    references: &[
-        "CIS Docker Benchmark 4.2",
-        "NIST SP 800-190 4.1.5",
-        "CWE-829",
-    ],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-829"],
     peers: &["DL3026"],
     doc: include_str!("../../rules/DF403.md"),
 };
@@ -75,11 +739,7 @@ static DF404: RuleMeta = RuleMeta {
     security_severity: "7.5",
     os: OsScope::Windows,
     tags: &["security", "base-image", "lifecycle"],
-    references: &[
-        "CIS Docker Benchmark 4.4",
-        "NIST SP 800-190 4.1.1",
-        "CWE-1104",
-    ],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
     peers: &[],
     doc: include_str!("../../rules/DF404.md"),
 };
@@ -92,11 +752,7 @@ static DF405: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Windows,
     tags: &["security", "base-image", "lifecycle"],
-    references: &[
-        "CIS Docker Benchmark 4.4",
-        "NIST SP 800-190 4.1.1",
-        "CWE-1104",
-    ],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
     peers: &[],
     doc: include_str!("../../rules/DF405.md"),
 };
@@ -200,11 +856,7 @@ static DF504: RuleMeta = RuleMeta {
     security_severity: "5.0",
     os: OsScope::Windows,
     tags: &["security", "supply-chain", "pinning", "chocolatey"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.1",
-        "CWE-1357",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1", "CWE-1357"],
     peers: &[],
     doc: include_str!("../../rules/DF504.md"),
 };
@@ -229,13 +881,7 @@ static DF506: RuleMeta = RuleMeta {
     severity: Severity::Error,
     security_severity: "7.4",
     os: OsScope::Windows,
-    tags: &[
-        "security",
-        "supply-chain",
-        "transport",
-        "chocolatey",
-        "powershell",
-    ],
+    tags: &["security", "supply-chain", "transport", "chocolatey", "powershell"],
     references: &["NIST SP 800-190 4.1.5", "CWE-319", "CWE-829"],
     peers: &[],
     doc: include_str!("../../rules/DF506.md"),
@@ -405,21 +1051,8 @@ static DF519: RuleMeta = RuleMeta {
     security_severity: "8.1",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "integrity"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-347",
-    ],
-    peers: &[
-        "CKV2_DOCKER_4",
-        "CKV2_DOCKER_7",
-        "CKV2_DOCKER_8",
-        "CKV2_DOCKER_9",
-        "CKV2_DOCKER_10",
-        "CKV2_DOCKER_11",
-        "CKV2_DOCKER_15",
-        "CKV2_DOCKER_16",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-347"],
+    peers: &["CKV2_DOCKER_4", "CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11", "CKV2_DOCKER_15", "CKV2_DOCKER_16"],
     doc: include_str!("../../rules/DF519.md"),
 };
 
@@ -445,9 +1078,7 @@ static DF521: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["image-size", "packages"],
     references: &["CIS Docker Benchmark 4.3"],
-    peers: &[
-        "DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027",
-    ],
+    peers: &["DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027"],
     doc: include_str!("../../rules/DF521.md"),
 };
 
@@ -466,134 +1097,90 @@ static DF522: RuleMeta = RuleMeta {
 
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &DF400,
-        check: rules::df400_base_image_untagged::check,
-    },
-    Rule {
-        meta: &DF401,
-        check: rules::df401_base_image_latest::check,
-    },
-    Rule {
-        meta: &DF402,
-        check: rules::df402_base_image_not_digest_pinned::check,
-    },
-    Rule {
-        meta: &DF403,
-        check: rules::df403_base_image_not_allowed::check,
-    },
-    Rule {
-        meta: &DF404,
-        check: rules::df404_deprecated_microsoft_repository::check,
-    },
-    Rule {
-        meta: &DF405,
-        check: rules::df405_windows_base_end_of_life::check,
-    },
-    Rule {
-        meta: &DF406,
-        check: rules::df406_windows_insider_image::check,
-    },
-    Rule {
-        meta: &DF407,
-        check: rules::df407_from_platform_constant::check,
-    },
-    Rule {
-        meta: &DF408,
-        check: rules::df408_base_image_arg_without_default::check,
-    },
-    Rule {
-        meta: &DF409,
-        check: rules::df409_external_image_in_copy_or_mount::check,
-    },
-    Rule {
-        meta: &DF410,
-        check: rules::df410_insecure_registry::check,
-    },
-    Rule {
-        meta: &DF411,
-        check: rules::df411_windows_host_compatibility::check,
-    },
-    Rule {
-        meta: &DF412,
-        check: rules::df412_dotnet_image_end_of_support::check,
-    },
-    Rule {
-        meta: &DF504,
-        check: rules::df504_choco_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF505,
-        check: rules::df505_choco_checksum_bypass::check,
-    },
-    Rule {
-        meta: &DF506,
-        check: rules::df506_package_source_insecure::check,
-    },
-    Rule {
-        meta: &DF507,
-        check: rules::df507_powershell_module_unpinned::check,
-    },
-    Rule {
-        meta: &DF508,
-        check: rules::df508_powershell_trust_bypass::check,
-    },
-    Rule {
-        meta: &DF509,
-        check: rules::df509_nuget_feed_insecure::check,
-    },
-    Rule {
-        meta: &DF510,
-        check: rules::df510_dotnet_tool_unpinned::check,
-    },
-    Rule {
-        meta: &DF511,
-        check: rules::df511_nuget_source_confusion::check,
-    },
-    Rule {
-        meta: &DF512,
-        check: rules::df512_installer_from_remote::check,
-    },
-    Rule {
-        meta: &DF513,
-        check: rules::df513_apt_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF514,
-        check: rules::df514_apk_add_unpinned::check,
-    },
-    Rule {
-        meta: &DF515,
-        check: rules::df515_rpm_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF516,
-        check: rules::df516_pip_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF517,
-        check: rules::df517_npm_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF518,
-        check: rules::df518_language_tool_unpinned::check,
-    },
-    Rule {
-        meta: &DF519,
-        check: rules::df519_package_signature_disabled::check,
-    },
-    Rule {
-        meta: &DF520,
-        check: rules::df520_package_update_alone::check,
-    },
-    Rule {
-        meta: &DF521,
-        check: rules::df521_package_cache_left::check,
-    },
-    Rule {
-        meta: &DF522,
-        check: rules::df522_git_clone_moving_ref::check,
-    },
+    Rule { meta: &DF100, check: rules::df100_parse_error::check },
+    Rule { meta: &DF101, check: rules::df101_malformed_directive::check },
+    Rule { meta: &DF102, check: rules::df102_empty_continuation_line::check },
+    Rule { meta: &DF103, check: rules::df103_inconsistent_instruction_casing::check },
+    Rule { meta: &DF104, check: rules::df104_relative_workdir::check },
+    Rule { meta: &DF105, check: rules::df105_cd_in_run::check },
+    Rule { meta: &DF106, check: rules::df106_shell_form_cmd::check },
+    Rule { meta: &DF107, check: rules::df107_multiple_cmd_entrypoint_healthcheck::check },
+    Rule { meta: &DF108, check: rules::df108_copy_from_undefined_stage::check },
+    Rule { meta: &DF109, check: rules::df109_duplicate_or_reserved_stage_name::check },
+    Rule { meta: &DF110, check: rules::df110_add_for_local_files::check },
+    Rule { meta: &DF111, check: rules::df111_maintainer_deprecated::check },
+    Rule { meta: &DF112, check: rules::df112_invalid_expose_port::check },
+    Rule { meta: &DF113, check: rules::df113_remote_admin_port_exposed::check },
+    Rule { meta: &DF114, check: rules::df114_no_healthcheck::check },
+    Rule { meta: &DF115, check: rules::df115_final_stage_runs_as_root::check },
+    Rule { meta: &DF116, check: rules::df116_sudo_in_run::check },
+    Rule { meta: &DF117, check: rules::df117_invalid_arg_in_from::check },
+    Rule { meta: &DF118, check: rules::df118_copy_whole_filesystem_from_stage::check },
+    Rule { meta: &DF119, check: rules::df119_world_writable_permissions::check },
+    Rule { meta: &DF120, check: rules::df120_setuid_setgid_bit::check },
+    Rule { meta: &DF121, check: rules::df121_invalid_exec_form_json::check },
+    Rule { meta: &DF122, check: rules::df122_env_self_reference::check },
+    Rule { meta: &DF123, check: rules::df123_legacy_key_value_format::check },
+    Rule { meta: &DF124, check: rules::df124_tls_verification_disabled::check },
+    Rule { meta: &DF125, check: rules::df125_remote_script_piped_to_shell::check },
+    Rule { meta: &DF126, check: rules::df126_pipe_without_pipefail::check },
+    Rule { meta: &DF127, check: rules::df127_copy_whole_context_without_dockerignore::check },
+    Rule { meta: &DF128, check: rules::df128_unused_suppression::check },
+    Rule { meta: &DF200, check: rules::df200_powershell_erroraction_not_stop::check },
+    Rule { meta: &DF201, check: rules::df201_powershell_progress_bar_download::check },
+    Rule { meta: &DF202, check: rules::df202_windows_backslash_line_continuation::check },
+    Rule { meta: &DF203, check: rules::df203_windows_runs_as_container_administrator::check },
+    Rule { meta: &DF204, check: rules::df204_windows_local_admin_account::check },
+    Rule { meta: &DF205, check: rules::df205_execution_policy_persisted_bypass::check },
+    Rule { meta: &DF206, check: rules::df206_tls_downgrade::check },
+    Rule { meta: &DF207, check: rules::df207_powershell_cert_validation_disabled::check },
+    Rule { meta: &DF208, check: rules::df208_smb1_enabled::check },
+    Rule { meta: &DF209, check: rules::df209_defender_disabled::check },
+    Rule { meta: &DF210, check: rules::df210_windows_firewall_disabled::check },
+    Rule { meta: &DF211, check: rules::df211_uac_disabled::check },
+    Rule { meta: &DF212, check: rules::df212_winrm_insecure::check },
+    Rule { meta: &DF213, check: rules::df213_registry_weak_authentication::check },
+    Rule { meta: &DF214, check: rules::df214_powershell_iex_download::check },
+    Rule { meta: &DF215, check: rules::df215_powershell_on_nanoserver::check },
+    Rule { meta: &DF216, check: rules::df216_powershell51_and_or_operators::check },
+    Rule { meta: &DF217, check: rules::df217_windows_json_single_backslash::check },
+    Rule { meta: &DF218, check: rules::df218_legacy_windows_feature::check },
+    Rule { meta: &DF219, check: rules::df219_broad_acl_grant::check },
+    Rule { meta: &DF220, check: rules::df220_mixed_shell_syntax::check },
+    Rule { meta: &DF221, check: rules::df221_windows_build_mismatch::check },
+    Rule { meta: &DF222, check: rules::df222_full_windows_base_image::check },
+    Rule { meta: &DF400, check: rules::df400_base_image_untagged::check },
+    Rule { meta: &DF401, check: rules::df401_base_image_latest::check },
+    Rule { meta: &DF402, check: rules::df402_base_image_not_digest_pinned::check },
+    Rule { meta: &DF403, check: rules::df403_base_image_not_allowed::check },
+    Rule { meta: &DF404, check: rules::df404_deprecated_microsoft_repository::check },
+    Rule { meta: &DF405, check: rules::df405_windows_base_end_of_life::check },
+    Rule { meta: &DF406, check: rules::df406_windows_insider_image::check },
+    Rule { meta: &DF407, check: rules::df407_from_platform_constant::check },
+    Rule { meta: &DF408, check: rules::df408_base_image_arg_without_default::check },
+    Rule { meta: &DF409, check: rules::df409_external_image_in_copy_or_mount::check },
+    Rule { meta: &DF410, check: rules::df410_insecure_registry::check },
+    Rule { meta: &DF411, check: rules::df411_windows_host_compatibility::check },
+    Rule { meta: &DF412, check: rules::df412_dotnet_image_end_of_support::check },
+    Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
+    Rule { meta: &DF505, check: rules::df505_choco_checksum_bypass::check },
+    Rule { meta: &DF506, check: rules::df506_package_source_insecure::check },
+    Rule { meta: &DF507, check: rules::df507_powershell_module_unpinned::check },
+    Rule { meta: &DF508, check: rules::df508_powershell_trust_bypass::check },
+    Rule { meta: &DF509, check: rules::df509_nuget_feed_insecure::check },
+    Rule { meta: &DF510, check: rules::df510_dotnet_tool_unpinned::check },
+    Rule { meta: &DF511, check: rules::df511_nuget_source_confusion::check },
+    Rule { meta: &DF512, check: rules::df512_installer_from_remote::check },
+    Rule { meta: &DF513, check: rules::df513_apt_install_unpinned::check },
+    Rule { meta: &DF514, check: rules::df514_apk_add_unpinned::check },
+    Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
+    Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
+    Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
+    Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
+    Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
+    Rule { meta: &DF520, check: rules::df520_package_update_alone::check },
+    Rule { meta: &DF521, check: rules::df521_package_cache_left::check },
+    Rule { meta: &DF522, check: rules::df522_git_clone_moving_ref::check },
 ];
 
 /// Every registered rule, in id order.

@@ -1,13 +1,15 @@
 //! Native I/O: walking the tree, reading files, finding the config, the clock. Everything the
 //! pure core must not do lives here.
 
+pub mod http;
+pub mod registry;
+
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
 use crate::engine::{self, Diagnostic, FileKind};
 use crate::finding::Severity;
-use crate::lint::registry;
 use crate::source::{Date, SourceFile, normalize_path};
 
 /// Files larger than this are not read (a finding-free diagnostic says so).
@@ -93,7 +95,10 @@ impl std::fmt::Display for ConfigLoadError {
 pub fn load_config(path: &Path, display: &str) -> Result<Config, ConfigLoadError> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| ConfigLoadError(vec![format!("{display}: cannot read config: {e}")]))?;
-    let ids: Vec<&str> = registry::all().iter().map(|r| r.meta.id).collect();
+    let ids: Vec<&str> = crate::lint::registry::all()
+        .iter()
+        .map(|r| r.meta.id)
+        .collect();
     config::parse(display, &text, &ids)
         .map_err(|errs| ConfigLoadError(errs.iter().map(ToString::to_string).collect()))
 }

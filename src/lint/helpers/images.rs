@@ -58,14 +58,13 @@ pub fn from_uses<'c>(cx: &'c LintContext<'_>) -> Vec<(&'c ImageUse, &'c ImageRef
 /// Whether an image is a Windows image: a Windows base repository, a Windows marker in the tag,
 /// or a stage already known to be Windows.
 pub fn is_windows_image(cx: &LintContext<'_>, u: &ImageUse, img: &ImageRef) -> bool {
-    if let Ok(d) = lifecycle::data() {
-        if d.is_windows_base(img)
+    if let Ok(d) = lifecycle::data()
+        && (d.is_windows_base(img)
             || d.is_insider(img)
-            || d.dotnet_framework.repositories.contains(&img.name())
+            || d.dotnet_framework.repositories.contains(&img.name()))
         {
             return true;
         }
-    }
     let tag = img.tag.as_deref().unwrap_or("").to_ascii_lowercase();
     if ["windowsservercore", "nanoserver", "ltsc20", "servercore"]
         .iter()

@@ -1,0 +1,15 @@
+//! DF100: parse problems the parser reports for this rule (`ParseRule::Df100`).
+
+use crate::dockerfile::ParseRule;
+use crate::lint::{Emitter, LintContext};
+
+pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
+    for d in cx
+        .df
+        .diagnostics
+        .iter()
+        .filter(|d| d.rule == ParseRule::Df100)
+    {
+        out.emit(d.span, d.message.clone());
+    }
+}
