@@ -366,3 +366,42 @@ fn deep_nesting_does_not_overflow() {
     );
     extract_all("src/App.csproj", &cond);
 }
+
+/// Large inputs finish (no quadratic blow-up on repeated entries or diagnostics).
+#[test]
+fn large_inputs_finish() {
+    let n = 5_000;
+    let mut cfg = String::from("<packages>\n");
+    for i in 0..n {
+        cfg.push_str(&format!(
+            "  <package id=\"Pkg{}\" version=\"1.0.{i}\" />\n",
+            i % 7
+        ));
+        cfg.push_str("  <package />\n");
+        cfg.push_str("  <package id=\"Same\" version=\"1.0.0\" />\n");
+    }
+    cfg.push_str("</packages>\n");
+    extract_all("src/packages.config", &cfg);
+
+    let mut proj = String::from("<Project><ItemGroup>\n");
+    for i in 0..n {
+        proj.push_str(&format!(
+            "<PackageReference Include=\"P{i}\" Version=\"$(V{i})\" />\n"
+        ));
+    }
+    proj.push_str("</ItemGroup></Project>\n");
+    extract_all("src/App.csproj", &proj);
+
+    let mut lock = String::from("{\"version\":1,\"dependencies\":{\"net8.0\":{");
+    for i in 0..n {
+        if i > 0 {
+            lock.push(',');
+        }
+        lock.push_str(&format!(
+            "\"P{i}\":{{\"type\":\"Transitive\",\"resolved\":\"1.0.0\",\"dependencies\":{{\"P{}\":\"1.0.0\"}}}}",
+            (i + 1) % n
+        ));
+    }
+    lock.push_str("}}}");
+    extract_all("src/packages.lock.json", &lock);
+}

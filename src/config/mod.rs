@@ -419,7 +419,11 @@ impl Validator<'_> {
         }
     }
 
-    fn patterns(&mut self, list: Option<Spanned<Vec<Spanned<RawPattern>>>>, key: &str) -> Vec<Pattern> {
+    fn patterns(
+        &mut self,
+        list: Option<Spanned<Vec<Spanned<RawPattern>>>>,
+        key: &str,
+    ) -> Vec<Pattern> {
         let mut out = Vec::new();
         let Some(list) = list else { return out };
         for entry in list.value {
@@ -438,7 +442,10 @@ impl Validator<'_> {
                 reason: p.reason.as_ref().map(|r| r.value.trim().to_string()),
             };
             if data.registry.is_empty() {
-                self.err(&registry.referenced, format!("`images.{key}` entry has an empty `registry`"));
+                self.err(
+                    &registry.referenced,
+                    format!("`images.{key}` entry has an empty `registry`"),
+                );
                 continue;
             }
             match Pattern::compile(&data) {
@@ -461,9 +468,17 @@ impl Validator<'_> {
         let deny = self.patterns(raw.deny, "deny");
         policy.deny.extend(deny);
         self.flag(raw.require_tag, "require-tag", &mut policy.require_tag);
-        self.flag(raw.require_digest, "require-digest", &mut policy.require_digest);
+        self.flag(
+            raw.require_digest,
+            "require-digest",
+            &mut policy.require_digest,
+        );
         self.flag(raw.allow_latest, "allow-latest", &mut policy.allow_latest);
-        self.flag(raw.require_signature, "require-signature", &mut policy.require_signature);
+        self.flag(
+            raw.require_signature,
+            "require-signature",
+            &mut policy.require_signature,
+        );
         if let Some(v) = raw.scope {
             match &v.value {
                 Scalar::Null => {}
@@ -477,16 +492,30 @@ impl Validator<'_> {
         }
         if let Some(hosts) = raw.windows_hosts {
             let known: Vec<String> = lifecycle::data()
-                .map(|d| d.windows.lines.iter().filter(|l| !l.semi_annual).map(|l| l.name.clone()).collect())
+                .map(|d| {
+                    d.windows
+                        .lines
+                        .iter()
+                        .filter(|l| !l.semi_annual)
+                        .map(|l| l.name.clone())
+                        .collect()
+                })
                 .unwrap_or_default();
-            for (h, loc) in self.strings(&hosts, "images.windows-hosts", "a Windows Server version like ltsc2022") {
+            for (h, loc) in self.strings(
+                &hosts,
+                "images.windows-hosts",
+                "a Windows Server version like ltsc2022",
+            ) {
                 let h = h.trim().to_ascii_lowercase();
                 if known.iter().any(|k| k == &h) {
                     policy.windows_hosts.push(h);
                 } else {
                     self.err(
                         &loc,
-                        format!("`{h}` is not a Windows Server host version; use one of {}", known.join(", ")),
+                        format!(
+                            "`{h}` is not a Windows Server host version; use one of {}",
+                            known.join(", ")
+                        ),
                     );
                 }
             }

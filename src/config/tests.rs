@@ -701,7 +701,15 @@ fn starter_config_examples_parse_when_uncommented() {
             let t = l.strip_prefix("# ")?;
             let first = t.split_whitespace().next()?;
             let example = t.starts_with(' ')
-                || ["rules:", "exclude:", "ignore:", "build-args:", "target:", "images:"].contains(&first);
+                || [
+                    "rules:",
+                    "exclude:",
+                    "ignore:",
+                    "build-args:",
+                    "target:",
+                    "images:",
+                ]
+                .contains(&first);
             example.then(|| format!("{t}\n"))
         })
         .collect();
@@ -844,12 +852,24 @@ fn images_section_extends_the_embedded_policy() {
     let c = parse(".portcullis.yaml", text, &[]).expect("valid config");
     let p = &c.images;
     let img = |s: &str| ImageRef::parse(s).expect("valid reference");
-    assert!(matches!(p.verdict(&img("myacr.azurecr.io/base:1")), Verdict::Allowed(_)));
-    assert!(matches!(p.verdict(&img("mcr.microsoft.com/windows/servercore:ltsc2022")), Verdict::Allowed(_)));
-    assert!(matches!(p.verdict(&img("ubuntu:18.04")), Verdict::Denied(_)));
+    assert!(matches!(
+        p.verdict(&img("myacr.azurecr.io/base:1")),
+        Verdict::Allowed(_)
+    ));
+    assert!(matches!(
+        p.verdict(&img("mcr.microsoft.com/windows/servercore:ltsc2022")),
+        Verdict::Allowed(_)
+    ));
+    assert!(matches!(
+        p.verdict(&img("ubuntu:18.04")),
+        Verdict::Denied(_)
+    ));
     assert!(p.require_digest && p.require_tag && !p.allow_latest);
     assert_eq!(p.scope, Scope::Final);
-    assert_eq!(p.windows_hosts, vec!["ltsc2022".to_string(), "ltsc2025".to_string()]);
+    assert_eq!(
+        p.windows_hosts,
+        vec!["ltsc2022".to_string(), "ltsc2025".to_string()]
+    );
 }
 
 #[test]
@@ -859,8 +879,14 @@ fn images_replace_defaults() {
     let text = "images:\n  replace-defaults: true\n  allow:\n    - registry: corp.example.com\n";
     let c = parse("c.yaml", text, &[]).expect("valid config");
     let img = |s: &str| ImageRef::parse(s).expect("valid reference");
-    assert!(matches!(c.images.verdict(&img("node:22")), Verdict::NotAllowed));
-    assert!(matches!(c.images.verdict(&img("corp.example.com/base:1")), Verdict::Allowed(_)));
+    assert!(matches!(
+        c.images.verdict(&img("node:22")),
+        Verdict::NotAllowed
+    ));
+    assert!(matches!(
+        c.images.verdict(&img("corp.example.com/base:1")),
+        Verdict::Allowed(_)
+    ));
 }
 
 #[test]
@@ -868,10 +894,26 @@ fn images_errors_have_positions() {
     let text = "images:\n  allow:\n    - repository: x\n  scope: everything\n  windows-hosts: [ltsc2030]\n  require-digest: yes please\n";
     let errs = parse("c.yaml", text, &[]).expect_err("invalid");
     let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
-    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:3:") && m.contains("no `registry`")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:4:") && m.contains("images.scope")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:5:") && m.contains("ltsc2030")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:6:") && m.contains("require-digest")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("c.yaml:3:") && m.contains("no `registry`")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("c.yaml:4:") && m.contains("images.scope")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("c.yaml:5:") && m.contains("ltsc2030")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("c.yaml:6:") && m.contains("require-digest")),
+        "{msgs:?}"
+    );
 }
 
 #[test]
@@ -879,6 +921,14 @@ fn images_unknown_keys_are_reported() {
     let text = "images:\n  alow: []\n  deny:\n    - registry: x\n      repo: y\n";
     let errs = parse("c.yaml", text, &[]).expect_err("invalid");
     let msgs: Vec<String> = errs.iter().map(ToString::to_string).collect();
-    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:2:") && m.contains("alow") && m.contains("allow")), "{msgs:?}");
-    assert!(msgs.iter().any(|m| m.starts_with("c.yaml:5:") && m.contains("repo")), "{msgs:?}");
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("c.yaml:2:") && m.contains("alow") && m.contains("allow")),
+        "{msgs:?}"
+    );
+    assert!(
+        msgs.iter()
+            .any(|m| m.starts_with("c.yaml:5:") && m.contains("repo")),
+        "{msgs:?}"
+    );
 }

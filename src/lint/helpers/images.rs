@@ -62,9 +62,9 @@ pub fn is_windows_image(cx: &LintContext<'_>, u: &ImageUse, img: &ImageRef) -> b
         && (d.is_windows_base(img)
             || d.is_insider(img)
             || d.dotnet_framework.repositories.contains(&img.name()))
-        {
-            return true;
-        }
+    {
+        return true;
+    }
     let tag = img.tag.as_deref().unwrap_or("").to_ascii_lowercase();
     if ["windowsservercore", "nanoserver", "ltsc20", "servercore"]
         .iter()

@@ -15,7 +15,10 @@ fn report(inst: &Instruction, windows: bool, text: &str, out: &mut Emitter, seen
     }
     // On Windows stages a backslash escape problem is DF217's (with Windows-specific advice);
     // reporting it twice would only add noise.
-    if windows && fb.reason.to_ascii_lowercase().contains("escape") && fb.span.slice(text).contains('\\') {
+    if windows
+        && fb.reason.to_ascii_lowercase().contains("escape")
+        && fb.span.slice(text).contains('\\')
+    {
         return;
     }
     seen.push(fb.span);

@@ -37,7 +37,11 @@ pub struct Builder {
     index: BTreeMap<Key, usize>,
     edges: BTreeSet<Edge>,
     diagnostics: Vec<ExtractDiagnostic>,
+    seen_diagnostics: BTreeSet<ExtractDiagnostic>,
 }
+
+/// Evidence kept per component: repeated declarations beyond this add nothing for a reader.
+pub const MAX_EVIDENCE: usize = 64;
 
 impl Default for Builder {
     fn default() -> Self {
@@ -53,6 +57,7 @@ impl Builder {
             index: BTreeMap::new(),
             edges: BTreeSet::new(),
             diagnostics: Vec::new(),
+            seen_diagnostics: BTreeSet::new(),
         }
     }
 
@@ -88,7 +93,11 @@ impl Builder {
             line,
             message: message.into(),
         };
-        if !self.diagnostics.contains(&d) {
+        self.push_diag(d);
+    }
+
+    fn push_diag(&mut self, d: ExtractDiagnostic) {
+        if self.seen_diagnostics.insert(d.clone()) {
             self.diagnostics.push(d);
         }
     }
@@ -118,9 +127,7 @@ impl Builder {
                     line: e.line,
                     message: format!("{:?} is not a valid NuGet package id: {problem}", c.name),
                 };
-                if !self.diagnostics.contains(&d) {
-                    self.diagnostics.push(d);
-                }
+                self.push_diag(d);
             }
             if c.name.trim().is_empty() {
                 return key;
@@ -167,7 +174,7 @@ impl Builder {
 
 fn merge(old: &mut Component, new: Component) {
     for e in new.evidence {
-        if !old.evidence.contains(&e) {
+        if old.evidence.len() < MAX_EVIDENCE && !old.evidence.contains(&e) {
             old.evidence.push(e);
         }
     }
