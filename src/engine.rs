@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use crate::baseimage::policy::ImagePolicy;
+use crate::baseimage::resolved::Resolutions;
 use crate::config::{Config, RuleSetting};
 use crate::dockerfile::stages::{self, StageOptions};
 use crate::dockerfile::{self, Dockerfile};
@@ -53,6 +54,8 @@ pub struct ScanOptions {
     pub dockerignore_known: bool,
     /// Paths linted as Dockerfiles whatever their names (files named on the command line).
     pub forced_dockerfiles: Vec<String>,
+    /// Registry answers for images (`--resolve`), by normalized reference.
+    pub resolved: Resolutions,
 }
 
 impl ScanOptions {
@@ -61,6 +64,7 @@ impl ScanOptions {
             today,
             dockerignore_known: true,
             forced_dockerfiles: Vec::new(),
+            resolved: Resolutions::new(),
         }
     }
 }
@@ -170,6 +174,7 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
             has_dockerignore: opts
                 .dockerignore_known
                 .then(|| has_dockerignore(&paths, &file.path)),
+            resolved: opts.resolved.clone(),
         };
         let (findings, diags) = lint_file(file, config, policy, &rules, &ctx, opts.today);
         report.findings.extend(findings);

@@ -8,11 +8,18 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use portcullis::baseimage::inventory::inventory;
+use portcullis::baseimage::reference::ImageRef;
+use portcullis::baseimage::resolved::{Resolutions, ResolvedImage, Signature};
 use portcullis::config::{self, Config};
 use portcullis::engine::{self, Diagnostic, Report, ScanOptions};
 use portcullis::finding::{FailOn, Severity};
 use portcullis::lint::registry;
 use portcullis::native;
+use portcullis::native::http::HttpOptions;
+use portcullis::native::registry::{
+    RegistryClient, RegistryOptions, SignatureKind, SignatureStatus,
+};
 use portcullis::report;
 use portcullis::source::{Date, SourceFile};
 
@@ -46,6 +53,13 @@ enum Command {
         #[command(flatten)]
         out: OutputArgs,
     },
+    /// List every external image the Dockerfiles pull, with stage, OS, policy verdict and lifecycle.
+    Images {
+        /// Files or directories (default: current directory).
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+    },
     /// List the rules, or explain one.
     Rules {
         /// Rule id to explain (e.g. DF501).
@@ -72,6 +86,14 @@ enum Format {
     Sarif,
     Github,
     Azure,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ImagesFormat {
+    Text,
+    Json,
+    /// SARIF of the base-image rules (DF4xx) only.
+    Sarif,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,6 +136,15 @@ struct OutputArgs {
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+    /// Ask the registries for each image's digest and signature (network; off by default).
+    #[arg(long)]
+    resolve: bool,
+    /// With --resolve: allow plain HTTP to registries on loopback addresses (local test registries).
+    #[arg(long, requires = "resolve")]
+    allow_insecure_loopback: bool,
+    /// Windows Server versions of your container hosts (ltsc2019, ltsc2022, ltsc2025), repeatable.
+    #[arg(long = "windows-host")]
+    windows_hosts: Vec<String>,
     /// Largest file read, in bytes.
     #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
     max_file_size: u64,
@@ -159,12 +190,36 @@ fn run(cli: Cli) -> Result<u8> {
             stdin_path,
             out,
         } => scan(&files, &out, Some(stdin_path)),
+        Command::Images { paths, out } => {
+            let paths = if paths.is_empty() {
+                vec![PathBuf::from(".")]
+            } else {
+                paths
+            };
+            let format = match out.format.first() {
+                None | Some(Format::Text) => ImagesFormat::Text,
+                Some(Format::Json) => ImagesFormat::Json,
+                Some(Format::Sarif) => ImagesFormat::Sarif,
+                Some(_) => bail!("`portcullis images` writes text, json or sarif"),
+            };
+            images(&paths, format, &out)
+        }
         Command::Rules { id, json } => rules(id.as_deref(), json),
         Command::Init { dir, force } => init(&dir, force),
     }
 }
 
-fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {
+/// Files, configuration and early diagnostics for one run.
+struct Prepared {
+    files: Vec<SourceFile>,
+    config: Config,
+    diagnostics: Vec<Diagnostic>,
+    forced: Vec<String>,
+    dockerignore_known: bool,
+    today: Date,
+}
+
+fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<Prepared> {
     let lint_mode = stdin_path.is_some();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let first = paths
@@ -198,6 +253,23 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
     for (k, v) in &out.build_args {
         config.build_args.insert(k.clone(), v.clone());
     }
+    for h in &out.windows_hosts {
+        let h = h.trim().to_ascii_lowercase();
+        let known = portcullis::baseimage::lifecycle::data().is_ok_and(|d| {
+            d.windows
+                .lines
+                .iter()
+                .any(|l| !l.semi_annual && l.name == h)
+        });
+        if !known {
+            bail!(
+                "--windows-host `{h}` is not a Windows Server version (ltsc2016, ltsc2019, ltsc2022, ltsc2025)"
+            );
+        }
+        if !config.images.windows_hosts.contains(&h) {
+            config.images.windows_hosts.push(h);
+        }
+    }
     let today = out.today.unwrap_or_else(native::today);
 
     let mut files = Vec::new();
@@ -219,8 +291,7 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
             fs_paths.push(p.clone());
         }
     }
-    let progress = std::io::stderr().is_terminal();
-    if progress {
+    if std::io::stderr().is_terminal() {
         eprint!("portcullis: reading files…\r");
     }
     let walked = native::walk(&fs_paths, &base, &config, out.max_file_size);
@@ -235,6 +306,107 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
             }
         }
     }
+    Ok(Prepared {
+        files,
+        config,
+        diagnostics,
+        forced,
+        dockerignore_known,
+        today,
+    })
+}
+
+/// Asks the registries for the digest and signature of every external image (`--resolve`).
+/// Failures become warnings; the offline checks still run on everything.
+fn resolve(p: &Prepared, out: &OutputArgs, diagnostics: &mut Vec<Diagnostic>) -> Resolutions {
+    let mut resolved = Resolutions::new();
+    if !out.resolve {
+        if p.config.images.require_signature {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                path: None,
+                line: None,
+                message: "the image policy requires signatures, but signatures are only checked with --resolve".into(),
+            });
+        }
+        return resolved;
+    }
+    let rows = inventory(&p.files, &p.config, &p.forced, &Resolutions::new(), p.today);
+    let mut refs: Vec<ImageRef> = rows
+        .iter()
+        .filter_map(|r| r.reference.as_deref())
+        .filter_map(|s| ImageRef::parse(s).ok())
+        .collect();
+    refs.sort();
+    refs.dedup();
+    if refs.is_empty() {
+        return resolved;
+    }
+    let opts = RegistryOptions {
+        allow_insecure_loopback: out.allow_insecure_loopback,
+        http: HttpOptions {
+            allow_http_loopback: out.allow_insecure_loopback,
+            ..HttpOptions::default()
+        },
+        ..RegistryOptions::default()
+    };
+    let client = match RegistryClient::new(opts) {
+        Ok(c) => c,
+        Err(e) => {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                path: None,
+                line: None,
+                message: format!("--resolve: cannot set up the registry client: {e}"),
+            });
+            return resolved;
+        }
+    };
+    for (name, result) in client.resolve_all(refs.iter()) {
+        match result {
+            Ok(r) => {
+                let signature = match r.signature {
+                    SignatureStatus::Signed {
+                        kind: SignatureKind::Cosign,
+                    } => Signature::Signed("cosign".into()),
+                    SignatureStatus::Signed {
+                        kind: SignatureKind::Referrer(t),
+                    } => Signature::Signed(t),
+                    SignatureStatus::Unsigned => Signature::Unsigned,
+                    SignatureStatus::NotChecked => Signature::NotChecked,
+                };
+                resolved.insert(
+                    name,
+                    ResolvedImage {
+                        digest: r.digest,
+                        signature,
+                    },
+                );
+            }
+            Err(e) => diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                path: None,
+                line: None,
+                message: format!("--resolve: {name}: {e}"),
+            }),
+        }
+    }
+    resolved
+}
+
+fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {
+    let prepared = prepare(paths, out, stdin_path)?;
+    let mut diagnostics = prepared.diagnostics.clone();
+    let resolved = resolve(&prepared, out, &mut diagnostics);
+    let Prepared {
+        files,
+        config,
+        forced,
+        dockerignore_known,
+        today,
+        ..
+    } = prepared;
+    let progress = std::io::stderr().is_terminal();
     if progress {
         eprint!("portcullis: scanning {} files…   \r", files.len());
     }
@@ -242,6 +414,7 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
         today,
         dockerignore_known,
         forced_dockerfiles: forced,
+        resolved,
     };
     let mut report = engine::scan(&files, &config, &opts);
     if progress {
@@ -269,6 +442,75 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
     } else {
         0
     })
+}
+
+fn images(paths: &[PathBuf], format: ImagesFormat, out: &OutputArgs) -> Result<u8> {
+    let prepared = prepare(paths, out, None)?;
+    let mut diagnostics = prepared.diagnostics.clone();
+    let resolved = resolve(&prepared, out, &mut diagnostics);
+    let rendered = match format {
+        ImagesFormat::Text | ImagesFormat::Json => {
+            let rows = inventory(
+                &prepared.files,
+                &prepared.config,
+                &prepared.forced,
+                &resolved,
+                prepared.today,
+            );
+            if format == ImagesFormat::Json {
+                let doc = serde_json::json!({ "images": rows, "diagnostics": diagnostics });
+                format!("{}\n", serde_json::to_string_pretty(&doc)?)
+            } else {
+                let mut t = portcullis::baseimage::inventory::render_text(&rows);
+                for d in &diagnostics {
+                    t.push_str(&format!("{}: {}\n", d.severity, d.message));
+                }
+                t
+            }
+        }
+        ImagesFormat::Sarif => {
+            let mut config = prepared.config.clone();
+            for r in portcullis::lint::registry::all() {
+                if !r.meta.id.starts_with("DF4") {
+                    config
+                        .rules
+                        .insert(r.meta.id.to_string(), portcullis::config::RuleSetting::Off);
+                }
+            }
+            let opts = ScanOptions {
+                today: prepared.today,
+                dockerignore_known: prepared.dockerignore_known,
+                forced_dockerfiles: prepared.forced.clone(),
+                resolved,
+            };
+            let mut report = engine::scan(&prepared.files, &config, &opts);
+            report.diagnostics.extend(diagnostics.iter().cloned());
+            report.diagnostics.sort();
+            report::sarif::render(
+                &report,
+                &report::sarif::SarifOptions {
+                    automation_id: out.category.clone(),
+                    tool_version: engine::TOOL_VERSION,
+                },
+            )
+        }
+    };
+    match out.output.first() {
+        Some(path) => write_file(path, &rendered)?,
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(rendered.as_bytes())
+                .context("cannot write to standard output")?;
+        }
+    }
+    Ok(
+        if diagnostics.iter().any(|d| d.severity == Severity::Error) {
+            2
+        } else {
+            0
+        },
+    )
 }
 
 fn use_color(choice: ColorChoice, to_terminal: bool) -> bool {

@@ -1552,3 +1552,124 @@ fn referrers_api_refused_falls_back_to_the_referrers_tag() {
     assert!(matches!(e, RegistryError::InvalidResponse { .. }), "{e:?}");
     assert!(e.to_string().contains(&tiny.host()), "{e}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The CLI end to end: `scan --resolve` / `images --resolve` against the loopback registry.
+
+fn run_cli(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_portcullis"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("PORTCULLIS_TODAY", "2026-11-22")
+        .output()
+        .expect("portcullis runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cli_resolves_digests_flags_unsigned_images_and_offers_pin_fixes() {
+    let reg = Registry::start();
+    let p = reg.pusher();
+    let signed = p.oci_image("team/base", "1", "cli-signed");
+    let unsigned = p.oci_image("team/tools", "2", "cli-unsigned");
+    p.cosign_signature("team/base", &signed.digest);
+    let h = reg.host();
+    let dir = TempDir::new("cli-resolve");
+    std::fs::write(
+        dir.0.join("Dockerfile"),
+        format!("FROM {h}/team/base:1\nCOPY --from={h}/team/tools:2 /t /t\nUSER 10001\nHEALTHCHECK NONE\nCMD [\"/t\"]\n"),
+    )
+    .expect("write Dockerfile");
+    std::fs::write(
+        dir.0.join(".portcullis.yaml"),
+        "images:\n  allow:\n    - registry: \"127.0.0.1:*\"\n      reason: loopback test registry\n  require-digest: true\n  require-signature: true\n",
+    )
+    .expect("write config");
+    std::fs::write(dir.0.join(".dockerignore"), ".git\n").expect("write .dockerignore");
+
+    // images --resolve: digests and signature states.
+    let (code, stdout, stderr) = run_cli(
+        &dir.0,
+        &[
+            "images",
+            ".",
+            "--resolve",
+            "--allow-insecure-loopback",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("json");
+    let rows = doc["images"].as_array().expect("rows");
+    assert_eq!(rows.len(), 2, "{stdout}");
+    assert_eq!(rows[0]["digest"], signed.digest.as_str());
+    assert_eq!(rows[0]["signature"], "signed (cosign)");
+    assert_eq!(rows[1]["digest"], unsigned.digest.as_str());
+    assert_eq!(rows[1]["signature"], "unsigned");
+
+    // scan --resolve: DF402 carries the exact pin as a SARIF fix; DF413 flags the unsigned image.
+    let (code, stdout, stderr) = run_cli(
+        &dir.0,
+        &[
+            "scan",
+            ".",
+            "--resolve",
+            "--allow-insecure-loopback",
+            "--format",
+            "sarif",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    let sarif: serde_json::Value = serde_json::from_str(&stdout).expect("sarif json");
+    let results = sarif["runs"][0]["results"].as_array().expect("results");
+    let rule_ids: Vec<&str> = results
+        .iter()
+        .filter_map(|r| r["ruleId"].as_str())
+        .collect();
+    assert!(rule_ids.contains(&"DF413"), "{rule_ids:?}");
+    let df402 = results
+        .iter()
+        .find(|r| {
+            r["ruleId"] == "DF402"
+                && r["locations"][0]["physicalLocation"]["region"]["startLine"] == 1
+        })
+        .expect("DF402 on the FROM line");
+    let fix_text =
+        df402["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"]["text"]
+            .as_str()
+            .expect("a fix with the pinned reference");
+    assert_eq!(fix_text, format!("{h}/team/base:1@{}", signed.digest));
+
+    // Registry down: a clear warning per image, and the offline findings are still reported.
+    drop(reg);
+    let (code, stdout, stderr) = run_cli(
+        &dir.0,
+        &[
+            "scan",
+            ".",
+            "--resolve",
+            "--allow-insecure-loopback",
+            "--format",
+            "text",
+        ],
+    );
+    assert_eq!(code, 1, "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("--resolve:") && stdout.contains(&h),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("DF402"),
+        "offline findings must still be there:\n{stdout}"
+    );
+    assert!(
+        !stdout.contains("DF413"),
+        "no signature verdict without an answer:\n{stdout}"
+    );
+}

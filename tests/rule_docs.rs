@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use portcullis::baseimage::resolved::{ResolvedImage, Signature};
 use portcullis::config::Config;
 use portcullis::engine::{enabled_rules, lint_file};
 use portcullis::lint::FileContext;
@@ -70,12 +71,35 @@ fn every_rule_doc_example_holds() {
                     Some("unknown") => None,
                     _ => Some(true),
                 },
+                resolved: attr("resolve")
+                    .and_then(|r| {
+                        let mut it = r.split('|');
+                        let (name, digest, sig) = (it.next()?, it.next()?, it.next()?);
+                        let signature = match sig {
+                            "unsigned" => Signature::Unsigned,
+                            "signed" => Signature::Signed("cosign".into()),
+                            _ => Signature::NotChecked,
+                        };
+                        Some(
+                            [(
+                                name.to_string(),
+                                ResolvedImage {
+                                    digest: digest.to_string(),
+                                    signature,
+                                },
+                            )]
+                            .into_iter()
+                            .collect(),
+                        )
+                    })
+                    .unwrap_or_default(),
             };
             let mut config = Config {
                 target: attr("target").map(str::to_string),
                 ..Config::default()
             };
             config.images.require_digest = attr("require-digest") == Some("true");
+            config.images.require_signature = attr("require-signature") == Some("true");
             config.images.windows_hosts = attr("windows-hosts")
                 .map(|h| h.split(',').map(str::to_string).collect())
                 .unwrap_or_default();

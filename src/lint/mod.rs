@@ -3,7 +3,9 @@
 
 pub mod helpers;
 pub mod meta;
+#[rustfmt::skip]
 pub mod registry;
+#[rustfmt::skip]
 pub mod rules;
 
 use std::collections::BTreeMap;
@@ -25,6 +27,9 @@ pub struct FileContext {
     /// A `.dockerignore` (or `<Dockerfile>.dockerignore`) exists next to the Dockerfile / in the
     /// scan root. `None` = unknown (stdin, editor buffers): rules that need it stay silent.
     pub has_dockerignore: Option<bool>,
+    /// Digests and signature states the registry reported (`--resolve`), by normalized
+    /// reference. Empty when resolution was not asked for.
+    pub resolved: crate::baseimage::resolved::Resolutions,
 }
 
 /// A shell-form command of one instruction, split into commands in the dialect of the shell

@@ -103,9 +103,7 @@ static DF107: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["correctness"],
     references: &[],
-    peers: &[
-        "DL4003", "DL4004", "DL3012", "DS-0007", "DS-0016", "DS-0023",
-    ],
+    peers: &["DL4003", "DL4004", "DL3012", "DS-0007", "DS-0016", "DS-0023"],
     doc: include_str!("../../rules/DF107.md"),
 };
 
@@ -208,11 +206,7 @@ static DF115: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Linux,
     tags: &["security", "privilege"],
-    references: &[
-        "CIS Docker Benchmark 4.1",
-        "NIST SP 800-190 4.1.2",
-        "CWE-250",
-    ],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
     peers: &["DL3002", "DS-0002", "CKV_DOCKER_3", "CKV_DOCKER_8"],
     doc: include_str!("../../rules/DF115.md"),
 };
@@ -239,10 +233,7 @@ static DF117: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["correctness"],
     references: &[],
-    peers: &[
-        "BuildKit UndefinedArgInFrom",
-        "BuildKit InvalidDefaultArgInFrom",
-    ],
+    peers: &["BuildKit UndefinedArgInFrom", "BuildKit InvalidDefaultArgInFrom"],
     doc: include_str!("../../rules/DF117.md"),
 };
 
@@ -333,15 +324,7 @@ static DF124: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["security", "supply-chain", "network"],
     references: &["NIST SP 800-190 4.1.1", "CWE-295"],
-    peers: &[
-        "CKV2_DOCKER_2",
-        "CKV2_DOCKER_3",
-        "CKV2_DOCKER_5",
-        "CKV2_DOCKER_6",
-        "CKV2_DOCKER_12",
-        "CKV2_DOCKER_13",
-        "CKV2_DOCKER_14",
-    ],
+    peers: &["CKV2_DOCKER_2", "CKV2_DOCKER_3", "CKV2_DOCKER_5", "CKV2_DOCKER_6", "CKV2_DOCKER_12", "CKV2_DOCKER_13", "CKV2_DOCKER_14"],
     doc: include_str!("../../rules/DF124.md"),
 };
 
@@ -353,11 +336,7 @@ static DF125: RuleMeta = RuleMeta {
     security_severity: "8.1",
     os: OsScope::Linux,
     tags: &["security", "supply-chain"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-494",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
     peers: &[],
     doc: include_str!("../../rules/DF125.md"),
 };
@@ -383,11 +362,7 @@ static DF127: RuleMeta = RuleMeta {
     security_severity: "3.0",
     os: OsScope::Both,
     tags: &["security", "secrets"],
-    references: &[
-        "CIS Docker Benchmark 4.10",
-        "NIST SP 800-190 4.1.4",
-        "CWE-538",
-    ],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-538"],
     peers: &["BuildKit CopyIgnoredFile"],
     doc: include_str!("../../rules/DF127.md"),
 };
@@ -452,11 +427,7 @@ static DF203: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Windows,
     tags: &["security", "windows", "least-privilege"],
-    references: &[
-        "CIS Docker Benchmark 4.1",
-        "NIST SP 800-190 4.1.2",
-        "CWE-250",
-    ],
+    references: &["CIS Docker Benchmark 4.1", "NIST SP 800-190 4.1.2", "CWE-250"],
     peers: &["DL3002", "DS-0002", "CKV_DOCKER_8"],
     doc: include_str!("../../rules/DF203.md"),
 };
@@ -599,11 +570,7 @@ static DF214: RuleMeta = RuleMeta {
     security_severity: "8.1",
     os: OsScope::Windows,
     tags: &["security", "windows", "powershell", "supply-chain"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-494",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
     peers: &[],
     doc: include_str!("../../rules/DF214.md"),
 };
@@ -712,6 +679,136 @@ static DF222: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF222.md"),
 };
 
+static DF300: RuleMeta = RuleMeta {
+    id: "DF300",
+    name: "hardcoded-secret-env-arg",
+    title: "Secret-like ENV or ARG with a literal value",
+    severity: Severity::Error,
+    security_severity: "8.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &["DL3064", "DS-0031", "BuildKit SecretsUsedInArgOrEnv"],
+    doc: include_str!("../../rules/DF300.md"),
+};
+
+static DF301: RuleMeta = RuleMeta {
+    id: "DF301",
+    name: "secret-build-arg",
+    title: "Secret-like ARG passed as a build argument",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-522"],
+    peers: &["DL3064", "BuildKit SecretsUsedInArgOrEnv"],
+    doc: include_str!("../../rules/DF301.md"),
+};
+
+static DF302: RuleMeta = RuleMeta {
+    id: "DF302",
+    name: "secret-in-label",
+    title: "Secret stored in a LABEL",
+    severity: Severity::Error,
+    security_severity: "8.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF302.md"),
+};
+
+static DF303: RuleMeta = RuleMeta {
+    id: "DF303",
+    name: "known-credential-format",
+    title: "Credential in a well-known format in the Dockerfile",
+    severity: Severity::Error,
+    security_severity: "9.1",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &["DS-0031"],
+    doc: include_str!("../../rules/DF303.md"),
+};
+
+static DF304: RuleMeta = RuleMeta {
+    id: "DF304",
+    name: "credentials-in-url",
+    title: "Credentials embedded in a URL",
+    severity: Severity::Error,
+    security_severity: "8.5",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF304.md"),
+};
+
+static DF305: RuleMeta = RuleMeta {
+    id: "DF305",
+    name: "hardcoded-password-command",
+    title: "Hard-coded password on a command line",
+    severity: Severity::Error,
+    security_severity: "8.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-259"],
+    peers: &["CKV2_DOCKER_17"],
+    doc: include_str!("../../rules/DF305.md"),
+};
+
+static DF306: RuleMeta = RuleMeta {
+    id: "DF306",
+    name: "credential-file-copied",
+    title: "Credential file copied into the image",
+    severity: Severity::Warning,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["CIS Docker Benchmark 4.10", "NIST SP 800-190 4.1.4", "CWE-538"],
+    peers: &["DS-0031"],
+    doc: include_str!("../../rules/DF306.md"),
+};
+
+static DF307: RuleMeta = RuleMeta {
+    id: "DF307",
+    name: "nuget-cleartext-password",
+    title: "NuGet source credentials stored in the image",
+    severity: Severity::Error,
+    security_severity: "8.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-256"],
+    peers: &[],
+    doc: include_str!("../../rules/DF307.md"),
+};
+
+static DF308: RuleMeta = RuleMeta {
+    id: "DF308",
+    name: "secret-deleted-later-layer",
+    title: "Secret file deleted in a later layer",
+    severity: Severity::Warning,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-212"],
+    peers: &[],
+    doc: include_str!("../../rules/DF308.md"),
+};
+
+static DF309: RuleMeta = RuleMeta {
+    id: "DF309",
+    name: "login-with-literal-secret",
+    title: "Cloud or registry login with a literal secret",
+    severity: Severity::Error,
+    security_severity: "8.0",
+    os: OsScope::Both,
+    tags: &["security", "secrets"],
+    references: &["NIST SP 800-190 4.1.4", "CWE-798"],
+    peers: &[],
+    doc: include_str!("../../rules/DF309.md"),
+};
+
 static DF400: RuleMeta = RuleMeta {
     id: "DF400",
     name: "base-image-untagged",
@@ -720,11 +817,7 @@ static DF400: RuleMeta = RuleMeta {
     security_severity: "5.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image"],
-    references: &[
-        "CIS Docker Benchmark 4.2",
-        "NIST SP 800-190 4.1.5",
-        "CWE-1104",
-    ],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1104"],
     peers: &["DL3006", "CKV_DOCKER_7"],
     doc: include_str!("../../rules/DF400.md"),
 };
@@ -750,11 +843,7 @@ static DF402: RuleMeta = RuleMeta {
     security_severity: "3.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image"],
-    references: &[
-        "CIS Docker Benchmark 4.2",
-        "NIST SP 800-190 4.1.5",
-        "CWE-1357",
-    ],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-1357"],
     peers: &[],
     doc: include_str!("../../rules/DF402.md"),
 };
@@ -767,11 +856,7 @@ static DF403: RuleMeta = RuleMeta {
     security_severity: "7.0",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "base-image", "zero-trust"],
-    references: &[
-        "CIS Docker Benchmark 4.2",
-        "NIST SP 800-190 4.1.5",
-        "CWE-829",
-    ],
+    references: &["CIS Docker Benchmark 4.2", "NIST SP 800-190 4.1.5", "CWE-829"],
     peers: &["DL3026"],
     doc: include_str!("../../rules/DF403.md"),
 };
@@ -784,11 +869,7 @@ static DF404: RuleMeta = RuleMeta {
     security_severity: "7.5",
     os: OsScope::Windows,
     tags: &["security", "base-image", "lifecycle"],
-    references: &[
-        "CIS Docker Benchmark 4.4",
-        "NIST SP 800-190 4.1.1",
-        "CWE-1104",
-    ],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
     peers: &[],
     doc: include_str!("../../rules/DF404.md"),
 };
@@ -801,11 +882,7 @@ static DF405: RuleMeta = RuleMeta {
     security_severity: "6.5",
     os: OsScope::Windows,
     tags: &["security", "base-image", "lifecycle"],
-    references: &[
-        "CIS Docker Benchmark 4.4",
-        "NIST SP 800-190 4.1.1",
-        "CWE-1104",
-    ],
+    references: &["CIS Docker Benchmark 4.4", "NIST SP 800-190 4.1.1", "CWE-1104"],
     peers: &[],
     doc: include_str!("../../rules/DF405.md"),
 };
@@ -901,6 +978,71 @@ static DF412: RuleMeta = RuleMeta {
     doc: include_str!("../../rules/DF412.md"),
 };
 
+static DF413: RuleMeta = RuleMeta {
+    id: "DF413",
+    name: "image-signature-missing",
+    title: "Image has no signature although the policy requires one",
+    severity: Severity::Error,
+    security_severity: "7.0",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain", "base-image", "zero-trust", "provenance"],
+    references: &["NIST SP 800-190 4.1.5", "CWE-347"],
+    peers: &[],
+    doc: include_str!("../../rules/DF413.md"),
+};
+
+static DF500: RuleMeta = RuleMeta {
+    id: "DF500",
+    name: "linux-download-unverified",
+    title: "Download used without a checksum or signature check",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Linux,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF500.md"),
+};
+
+static DF501: RuleMeta = RuleMeta {
+    id: "DF501",
+    name: "windows-download-unverified",
+    title: "Windows download without a hash or signature check",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Windows,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-494"],
+    peers: &[],
+    doc: include_str!("../../rules/DF501.md"),
+};
+
+static DF502: RuleMeta = RuleMeta {
+    id: "DF502",
+    name: "plain-http-download",
+    title: "Download over plain HTTP",
+    severity: Severity::Error,
+    security_severity: "7.4",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["NIST SP 800-190 4.1.3", "CWE-319"],
+    peers: &[],
+    doc: include_str!("../../rules/DF502.md"),
+};
+
+static DF503: RuleMeta = RuleMeta {
+    id: "DF503",
+    name: "add-remote-without-checksum",
+    title: "ADD of a remote URL without --checksum",
+    severity: Severity::Warning,
+    security_severity: "6.5",
+    os: OsScope::Both,
+    tags: &["security", "supply-chain"],
+    references: &["CIS Docker Benchmark 4.9", "CIS Docker Benchmark 4.11", "CWE-494"],
+    peers: &["CKV_DOCKER_4", "DS-0005"],
+    doc: include_str!("../../rules/DF503.md"),
+};
+
 static DF504: RuleMeta = RuleMeta {
     id: "DF504",
     name: "choco-install-unpinned",
@@ -909,11 +1051,7 @@ static DF504: RuleMeta = RuleMeta {
     security_severity: "5.0",
     os: OsScope::Windows,
     tags: &["security", "supply-chain", "pinning", "chocolatey"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.1",
-        "CWE-1357",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.1", "CWE-1357"],
     peers: &[],
     doc: include_str!("../../rules/DF504.md"),
 };
@@ -938,13 +1076,7 @@ static DF506: RuleMeta = RuleMeta {
     severity: Severity::Error,
     security_severity: "7.4",
     os: OsScope::Windows,
-    tags: &[
-        "security",
-        "supply-chain",
-        "transport",
-        "chocolatey",
-        "powershell",
-    ],
+    tags: &["security", "supply-chain", "transport", "chocolatey", "powershell"],
     references: &["NIST SP 800-190 4.1.5", "CWE-319", "CWE-829"],
     peers: &[],
     doc: include_str!("../../rules/DF506.md"),
@@ -1114,21 +1246,8 @@ static DF519: RuleMeta = RuleMeta {
     security_severity: "8.1",
     os: OsScope::Both,
     tags: &["security", "supply-chain", "integrity"],
-    references: &[
-        "CIS Docker Benchmark 4.11",
-        "NIST SP 800-190 4.1.3",
-        "CWE-347",
-    ],
-    peers: &[
-        "CKV2_DOCKER_4",
-        "CKV2_DOCKER_7",
-        "CKV2_DOCKER_8",
-        "CKV2_DOCKER_9",
-        "CKV2_DOCKER_10",
-        "CKV2_DOCKER_11",
-        "CKV2_DOCKER_15",
-        "CKV2_DOCKER_16",
-    ],
+    references: &["CIS Docker Benchmark 4.11", "NIST SP 800-190 4.1.3", "CWE-347"],
+    peers: &["CKV2_DOCKER_4", "CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11", "CKV2_DOCKER_15", "CKV2_DOCKER_16"],
     doc: include_str!("../../rules/DF519.md"),
 };
 
@@ -1154,9 +1273,7 @@ static DF521: RuleMeta = RuleMeta {
     os: OsScope::Both,
     tags: &["image-size", "packages"],
     references: &["CIS Docker Benchmark 4.3"],
-    peers: &[
-        "DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027",
-    ],
+    peers: &["DL3009", "DL3019", "DL3042", "DS-0015", "DS-0019", "DS-0020", "DS-0025", "DS-0027"],
     doc: include_str!("../../rules/DF521.md"),
 };
 
@@ -1175,342 +1292,105 @@ static DF522: RuleMeta = RuleMeta {
 
 /// Every rule, in id order.
 pub static RULES: &[Rule] = &[
-    Rule {
-        meta: &DF100,
-        check: rules::df100_parse_error::check,
-    },
-    Rule {
-        meta: &DF101,
-        check: rules::df101_malformed_directive::check,
-    },
-    Rule {
-        meta: &DF102,
-        check: rules::df102_empty_continuation_line::check,
-    },
-    Rule {
-        meta: &DF103,
-        check: rules::df103_inconsistent_instruction_casing::check,
-    },
-    Rule {
-        meta: &DF104,
-        check: rules::df104_relative_workdir::check,
-    },
-    Rule {
-        meta: &DF105,
-        check: rules::df105_cd_in_run::check,
-    },
-    Rule {
-        meta: &DF106,
-        check: rules::df106_shell_form_cmd::check,
-    },
-    Rule {
-        meta: &DF107,
-        check: rules::df107_multiple_cmd_entrypoint_healthcheck::check,
-    },
-    Rule {
-        meta: &DF108,
-        check: rules::df108_copy_from_undefined_stage::check,
-    },
-    Rule {
-        meta: &DF109,
-        check: rules::df109_duplicate_or_reserved_stage_name::check,
-    },
-    Rule {
-        meta: &DF110,
-        check: rules::df110_add_for_local_files::check,
-    },
-    Rule {
-        meta: &DF111,
-        check: rules::df111_maintainer_deprecated::check,
-    },
-    Rule {
-        meta: &DF112,
-        check: rules::df112_invalid_expose_port::check,
-    },
-    Rule {
-        meta: &DF113,
-        check: rules::df113_remote_admin_port_exposed::check,
-    },
-    Rule {
-        meta: &DF114,
-        check: rules::df114_no_healthcheck::check,
-    },
-    Rule {
-        meta: &DF115,
-        check: rules::df115_final_stage_runs_as_root::check,
-    },
-    Rule {
-        meta: &DF116,
-        check: rules::df116_sudo_in_run::check,
-    },
-    Rule {
-        meta: &DF117,
-        check: rules::df117_invalid_arg_in_from::check,
-    },
-    Rule {
-        meta: &DF118,
-        check: rules::df118_copy_whole_filesystem_from_stage::check,
-    },
-    Rule {
-        meta: &DF119,
-        check: rules::df119_world_writable_permissions::check,
-    },
-    Rule {
-        meta: &DF120,
-        check: rules::df120_setuid_setgid_bit::check,
-    },
-    Rule {
-        meta: &DF121,
-        check: rules::df121_invalid_exec_form_json::check,
-    },
-    Rule {
-        meta: &DF122,
-        check: rules::df122_env_self_reference::check,
-    },
-    Rule {
-        meta: &DF123,
-        check: rules::df123_legacy_key_value_format::check,
-    },
-    Rule {
-        meta: &DF124,
-        check: rules::df124_tls_verification_disabled::check,
-    },
-    Rule {
-        meta: &DF125,
-        check: rules::df125_remote_script_piped_to_shell::check,
-    },
-    Rule {
-        meta: &DF126,
-        check: rules::df126_pipe_without_pipefail::check,
-    },
-    Rule {
-        meta: &DF127,
-        check: rules::df127_copy_whole_context_without_dockerignore::check,
-    },
-    Rule {
-        meta: &DF128,
-        check: rules::df128_unused_suppression::check,
-    },
-    Rule {
-        meta: &DF200,
-        check: rules::df200_powershell_erroraction_not_stop::check,
-    },
-    Rule {
-        meta: &DF201,
-        check: rules::df201_powershell_progress_bar_download::check,
-    },
-    Rule {
-        meta: &DF202,
-        check: rules::df202_windows_backslash_line_continuation::check,
-    },
-    Rule {
-        meta: &DF203,
-        check: rules::df203_windows_runs_as_container_administrator::check,
-    },
-    Rule {
-        meta: &DF204,
-        check: rules::df204_windows_local_admin_account::check,
-    },
-    Rule {
-        meta: &DF205,
-        check: rules::df205_execution_policy_persisted_bypass::check,
-    },
-    Rule {
-        meta: &DF206,
-        check: rules::df206_tls_downgrade::check,
-    },
-    Rule {
-        meta: &DF207,
-        check: rules::df207_powershell_cert_validation_disabled::check,
-    },
-    Rule {
-        meta: &DF208,
-        check: rules::df208_smb1_enabled::check,
-    },
-    Rule {
-        meta: &DF209,
-        check: rules::df209_defender_disabled::check,
-    },
-    Rule {
-        meta: &DF210,
-        check: rules::df210_windows_firewall_disabled::check,
-    },
-    Rule {
-        meta: &DF211,
-        check: rules::df211_uac_disabled::check,
-    },
-    Rule {
-        meta: &DF212,
-        check: rules::df212_winrm_insecure::check,
-    },
-    Rule {
-        meta: &DF213,
-        check: rules::df213_registry_weak_authentication::check,
-    },
-    Rule {
-        meta: &DF214,
-        check: rules::df214_powershell_iex_download::check,
-    },
-    Rule {
-        meta: &DF215,
-        check: rules::df215_powershell_on_nanoserver::check,
-    },
-    Rule {
-        meta: &DF216,
-        check: rules::df216_powershell51_and_or_operators::check,
-    },
-    Rule {
-        meta: &DF217,
-        check: rules::df217_windows_json_single_backslash::check,
-    },
-    Rule {
-        meta: &DF218,
-        check: rules::df218_legacy_windows_feature::check,
-    },
-    Rule {
-        meta: &DF219,
-        check: rules::df219_broad_acl_grant::check,
-    },
-    Rule {
-        meta: &DF220,
-        check: rules::df220_mixed_shell_syntax::check,
-    },
-    Rule {
-        meta: &DF221,
-        check: rules::df221_windows_build_mismatch::check,
-    },
-    Rule {
-        meta: &DF222,
-        check: rules::df222_full_windows_base_image::check,
-    },
-    Rule {
-        meta: &DF400,
-        check: rules::df400_base_image_untagged::check,
-    },
-    Rule {
-        meta: &DF401,
-        check: rules::df401_base_image_latest::check,
-    },
-    Rule {
-        meta: &DF402,
-        check: rules::df402_base_image_not_digest_pinned::check,
-    },
-    Rule {
-        meta: &DF403,
-        check: rules::df403_base_image_not_allowed::check,
-    },
-    Rule {
-        meta: &DF404,
-        check: rules::df404_deprecated_microsoft_repository::check,
-    },
-    Rule {
-        meta: &DF405,
-        check: rules::df405_windows_base_end_of_life::check,
-    },
-    Rule {
-        meta: &DF406,
-        check: rules::df406_windows_insider_image::check,
-    },
-    Rule {
-        meta: &DF407,
-        check: rules::df407_from_platform_constant::check,
-    },
-    Rule {
-        meta: &DF408,
-        check: rules::df408_base_image_arg_without_default::check,
-    },
-    Rule {
-        meta: &DF409,
-        check: rules::df409_external_image_in_copy_or_mount::check,
-    },
-    Rule {
-        meta: &DF410,
-        check: rules::df410_insecure_registry::check,
-    },
-    Rule {
-        meta: &DF411,
-        check: rules::df411_windows_host_compatibility::check,
-    },
-    Rule {
-        meta: &DF412,
-        check: rules::df412_dotnet_image_end_of_support::check,
-    },
-    Rule {
-        meta: &DF504,
-        check: rules::df504_choco_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF505,
-        check: rules::df505_choco_checksum_bypass::check,
-    },
-    Rule {
-        meta: &DF506,
-        check: rules::df506_package_source_insecure::check,
-    },
-    Rule {
-        meta: &DF507,
-        check: rules::df507_powershell_module_unpinned::check,
-    },
-    Rule {
-        meta: &DF508,
-        check: rules::df508_powershell_trust_bypass::check,
-    },
-    Rule {
-        meta: &DF509,
-        check: rules::df509_nuget_feed_insecure::check,
-    },
-    Rule {
-        meta: &DF510,
-        check: rules::df510_dotnet_tool_unpinned::check,
-    },
-    Rule {
-        meta: &DF511,
-        check: rules::df511_nuget_source_confusion::check,
-    },
-    Rule {
-        meta: &DF512,
-        check: rules::df512_installer_from_remote::check,
-    },
-    Rule {
-        meta: &DF513,
-        check: rules::df513_apt_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF514,
-        check: rules::df514_apk_add_unpinned::check,
-    },
-    Rule {
-        meta: &DF515,
-        check: rules::df515_rpm_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF516,
-        check: rules::df516_pip_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF517,
-        check: rules::df517_npm_install_unpinned::check,
-    },
-    Rule {
-        meta: &DF518,
-        check: rules::df518_language_tool_unpinned::check,
-    },
-    Rule {
-        meta: &DF519,
-        check: rules::df519_package_signature_disabled::check,
-    },
-    Rule {
-        meta: &DF520,
-        check: rules::df520_package_update_alone::check,
-    },
-    Rule {
-        meta: &DF521,
-        check: rules::df521_package_cache_left::check,
-    },
-    Rule {
-        meta: &DF522,
-        check: rules::df522_git_clone_moving_ref::check,
-    },
+    Rule { meta: &DF100, check: rules::df100_parse_error::check },
+    Rule { meta: &DF101, check: rules::df101_malformed_directive::check },
+    Rule { meta: &DF102, check: rules::df102_empty_continuation_line::check },
+    Rule { meta: &DF103, check: rules::df103_inconsistent_instruction_casing::check },
+    Rule { meta: &DF104, check: rules::df104_relative_workdir::check },
+    Rule { meta: &DF105, check: rules::df105_cd_in_run::check },
+    Rule { meta: &DF106, check: rules::df106_shell_form_cmd::check },
+    Rule { meta: &DF107, check: rules::df107_multiple_cmd_entrypoint_healthcheck::check },
+    Rule { meta: &DF108, check: rules::df108_copy_from_undefined_stage::check },
+    Rule { meta: &DF109, check: rules::df109_duplicate_or_reserved_stage_name::check },
+    Rule { meta: &DF110, check: rules::df110_add_for_local_files::check },
+    Rule { meta: &DF111, check: rules::df111_maintainer_deprecated::check },
+    Rule { meta: &DF112, check: rules::df112_invalid_expose_port::check },
+    Rule { meta: &DF113, check: rules::df113_remote_admin_port_exposed::check },
+    Rule { meta: &DF114, check: rules::df114_no_healthcheck::check },
+    Rule { meta: &DF115, check: rules::df115_final_stage_runs_as_root::check },
+    Rule { meta: &DF116, check: rules::df116_sudo_in_run::check },
+    Rule { meta: &DF117, check: rules::df117_invalid_arg_in_from::check },
+    Rule { meta: &DF118, check: rules::df118_copy_whole_filesystem_from_stage::check },
+    Rule { meta: &DF119, check: rules::df119_world_writable_permissions::check },
+    Rule { meta: &DF120, check: rules::df120_setuid_setgid_bit::check },
+    Rule { meta: &DF121, check: rules::df121_invalid_exec_form_json::check },
+    Rule { meta: &DF122, check: rules::df122_env_self_reference::check },
+    Rule { meta: &DF123, check: rules::df123_legacy_key_value_format::check },
+    Rule { meta: &DF124, check: rules::df124_tls_verification_disabled::check },
+    Rule { meta: &DF125, check: rules::df125_remote_script_piped_to_shell::check },
+    Rule { meta: &DF126, check: rules::df126_pipe_without_pipefail::check },
+    Rule { meta: &DF127, check: rules::df127_copy_whole_context_without_dockerignore::check },
+    Rule { meta: &DF128, check: rules::df128_unused_suppression::check },
+    Rule { meta: &DF200, check: rules::df200_powershell_erroraction_not_stop::check },
+    Rule { meta: &DF201, check: rules::df201_powershell_progress_bar_download::check },
+    Rule { meta: &DF202, check: rules::df202_windows_backslash_line_continuation::check },
+    Rule { meta: &DF203, check: rules::df203_windows_runs_as_container_administrator::check },
+    Rule { meta: &DF204, check: rules::df204_windows_local_admin_account::check },
+    Rule { meta: &DF205, check: rules::df205_execution_policy_persisted_bypass::check },
+    Rule { meta: &DF206, check: rules::df206_tls_downgrade::check },
+    Rule { meta: &DF207, check: rules::df207_powershell_cert_validation_disabled::check },
+    Rule { meta: &DF208, check: rules::df208_smb1_enabled::check },
+    Rule { meta: &DF209, check: rules::df209_defender_disabled::check },
+    Rule { meta: &DF210, check: rules::df210_windows_firewall_disabled::check },
+    Rule { meta: &DF211, check: rules::df211_uac_disabled::check },
+    Rule { meta: &DF212, check: rules::df212_winrm_insecure::check },
+    Rule { meta: &DF213, check: rules::df213_registry_weak_authentication::check },
+    Rule { meta: &DF214, check: rules::df214_powershell_iex_download::check },
+    Rule { meta: &DF215, check: rules::df215_powershell_on_nanoserver::check },
+    Rule { meta: &DF216, check: rules::df216_powershell51_and_or_operators::check },
+    Rule { meta: &DF217, check: rules::df217_windows_json_single_backslash::check },
+    Rule { meta: &DF218, check: rules::df218_legacy_windows_feature::check },
+    Rule { meta: &DF219, check: rules::df219_broad_acl_grant::check },
+    Rule { meta: &DF220, check: rules::df220_mixed_shell_syntax::check },
+    Rule { meta: &DF221, check: rules::df221_windows_build_mismatch::check },
+    Rule { meta: &DF222, check: rules::df222_full_windows_base_image::check },
+    Rule { meta: &DF300, check: rules::df300_hardcoded_secret_env_arg::check },
+    Rule { meta: &DF301, check: rules::df301_secret_build_arg::check },
+    Rule { meta: &DF302, check: rules::df302_secret_in_label::check },
+    Rule { meta: &DF303, check: rules::df303_known_credential_format::check },
+    Rule { meta: &DF304, check: rules::df304_credentials_in_url::check },
+    Rule { meta: &DF305, check: rules::df305_hardcoded_password_command::check },
+    Rule { meta: &DF306, check: rules::df306_credential_file_copied::check },
+    Rule { meta: &DF307, check: rules::df307_nuget_cleartext_password::check },
+    Rule { meta: &DF308, check: rules::df308_secret_deleted_later_layer::check },
+    Rule { meta: &DF309, check: rules::df309_login_with_literal_secret::check },
+    Rule { meta: &DF400, check: rules::df400_base_image_untagged::check },
+    Rule { meta: &DF401, check: rules::df401_base_image_latest::check },
+    Rule { meta: &DF402, check: rules::df402_base_image_not_digest_pinned::check },
+    Rule { meta: &DF403, check: rules::df403_base_image_not_allowed::check },
+    Rule { meta: &DF404, check: rules::df404_deprecated_microsoft_repository::check },
+    Rule { meta: &DF405, check: rules::df405_windows_base_end_of_life::check },
+    Rule { meta: &DF406, check: rules::df406_windows_insider_image::check },
+    Rule { meta: &DF407, check: rules::df407_from_platform_constant::check },
+    Rule { meta: &DF408, check: rules::df408_base_image_arg_without_default::check },
+    Rule { meta: &DF409, check: rules::df409_external_image_in_copy_or_mount::check },
+    Rule { meta: &DF410, check: rules::df410_insecure_registry::check },
+    Rule { meta: &DF411, check: rules::df411_windows_host_compatibility::check },
+    Rule { meta: &DF412, check: rules::df412_dotnet_image_end_of_support::check },
+    Rule { meta: &DF413, check: rules::df413_image_signature_missing::check },
+    Rule { meta: &DF500, check: rules::df500_linux_download_unverified::check },
+    Rule { meta: &DF501, check: rules::df501_windows_download_unverified::check },
+    Rule { meta: &DF502, check: rules::df502_plain_http_download::check },
+    Rule { meta: &DF503, check: rules::df503_add_remote_without_checksum::check },
+    Rule { meta: &DF504, check: rules::df504_choco_install_unpinned::check },
+    Rule { meta: &DF505, check: rules::df505_choco_checksum_bypass::check },
+    Rule { meta: &DF506, check: rules::df506_package_source_insecure::check },
+    Rule { meta: &DF507, check: rules::df507_powershell_module_unpinned::check },
+    Rule { meta: &DF508, check: rules::df508_powershell_trust_bypass::check },
+    Rule { meta: &DF509, check: rules::df509_nuget_feed_insecure::check },
+    Rule { meta: &DF510, check: rules::df510_dotnet_tool_unpinned::check },
+    Rule { meta: &DF511, check: rules::df511_nuget_source_confusion::check },
+    Rule { meta: &DF512, check: rules::df512_installer_from_remote::check },
+    Rule { meta: &DF513, check: rules::df513_apt_install_unpinned::check },
+    Rule { meta: &DF514, check: rules::df514_apk_add_unpinned::check },
+    Rule { meta: &DF515, check: rules::df515_rpm_install_unpinned::check },
+    Rule { meta: &DF516, check: rules::df516_pip_install_unpinned::check },
+    Rule { meta: &DF517, check: rules::df517_npm_install_unpinned::check },
+    Rule { meta: &DF518, check: rules::df518_language_tool_unpinned::check },
+    Rule { meta: &DF519, check: rules::df519_package_signature_disabled::check },
+    Rule { meta: &DF520, check: rules::df520_package_update_alone::check },
+    Rule { meta: &DF521, check: rules::df521_package_cache_left::check },
+    Rule { meta: &DF522, check: rules::df522_git_clone_moving_ref::check },
 ];
 
 /// Every registered rule, in id order.

@@ -196,4 +196,7 @@ pub struct Extracted {
     pub components: Vec<Component>,
     pub edges: Vec<Edge>,
     pub diagnostics: Vec<ExtractDiagnostic>,
+    /// Facts about the artifact as a whole rather than a component: for a Dockerfile, the final
+    /// image's OCI labels (`org.opencontainers.image.*`) and extractor notes (`portcullis:*`).
+    pub metadata: BTreeMap<String, String>,
 }

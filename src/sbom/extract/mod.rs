@@ -1,6 +1,7 @@
 //! Manifest extractors: one file per format. Each has a cheap `wants(path)` routing check and a
 //! pure `extract(file, cx)`.
 
+pub mod dockerfile;
 pub mod nuget;
 
 use std::collections::BTreeMap;
@@ -57,6 +58,11 @@ pub struct Extractor {
 /// Every extractor, in a fixed order.
 pub fn all() -> &'static [Extractor] {
     &[
+        Extractor {
+            name: "dockerfile",
+            wants: dockerfile::wants,
+            extract: dockerfile::extract,
+        },
         // NuGet / .NET
         Extractor {
             name: "msbuild",

@@ -168,6 +168,7 @@ impl Builder {
                 })
                 .collect(),
             diagnostics: self.diagnostics,
+            metadata: BTreeMap::new(),
         }
     }
 }
