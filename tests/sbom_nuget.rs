@@ -24,6 +24,18 @@ const NUGET_EXTRACTORS: &[&str] = &[
     "global-json",
 ];
 
+/// Fixture folders (`tests/fixtures/sbom/<format>/`) of the NuGet formats.
+const NUGET_FORMATS: &[&str] = &[
+    "deps_json",
+    "dotnet_tools",
+    "global_json",
+    "msbuild",
+    "packages_config",
+    "packages_lock",
+    "paket",
+    "project_assets",
+];
+
 fn nuget_extractors() -> Vec<&'static Extractor> {
     all()
         .iter()
@@ -166,13 +178,7 @@ fn run_case(dir: &Path) -> String {
 fn fixtures() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sbom");
     let mut cases = Vec::new();
-    let mut formats: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("fixtures")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.is_dir())
-        .collect();
-    formats.sort();
-    for fmt in formats {
+    for fmt in NUGET_FORMATS.iter().map(|f| root.join(f)) {
         let mut c: Vec<PathBuf> = std::fs::read_dir(&fmt)
             .expect("format dir")
             .map(|e| e.expect("entry").path())
@@ -240,7 +246,9 @@ fn extract_all(path: &str, text: &str) {
 fn seeds(suffix: &str) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sbom");
     let mut files = Vec::new();
-    read_tree(&root, &root, &mut files);
+    for fmt in NUGET_FORMATS {
+        read_tree(&root, &root.join(fmt), &mut files);
+    }
     let mut out: Vec<String> = files
         .into_iter()
         .filter(|f| f.path.to_ascii_lowercase().ends_with(suffix))
