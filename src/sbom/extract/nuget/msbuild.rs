@@ -321,13 +321,12 @@ fn tokenize(s: &str) -> Option<Vec<Tok>> {
     Some(out)
 }
 
-struct CondEval<'e, 'c> {
+struct CondEval<'e> {
     toks: Vec<Tok>,
     pos: usize,
     props: &'e Props,
     this_dir: &'e str,
     exists: &'e dyn Fn(&str) -> bool,
-    _cx: std::marker::PhantomData<&'c ()>,
     depth: usize,
 }
 
@@ -340,7 +339,7 @@ enum Operand {
     Unknown,
 }
 
-impl CondEval<'_, '_> {
+impl CondEval<'_> {
     fn peek(&self) -> Option<&Tok> {
         self.toks.get(self.pos)
     }
@@ -521,7 +520,6 @@ fn eval_condition(cond: &str, props: &Props, this_dir: &str, exists: &dyn Fn(&st
         props,
         this_dir,
         exists,
-        _cx: std::marker::PhantomData,
         depth: 0,
     };
     match ev.expr() {
@@ -871,6 +869,9 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         // Uncertain branch: its properties become unknown; items are still listed.
         for child in &branch.children {
             if child.is("PropertyGroup") {
+                if self.condition(child, file).1 == Tri::False {
+                    continue;
+                }
                 for p in &child.children {
                     self.property(file, p, Tri::Unknown, conds);
                 }
