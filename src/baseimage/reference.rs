@@ -540,3 +540,31 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn any_string_parses_or_errors(s in "\\PC{0,80}") {
+            let _ = ImageRef::parse(&s);
+        }
+
+        #[test]
+        fn valid_references_round_trip(
+            host in prop::option::of("[a-z][a-z0-9]{0,8}(\\.[a-z]{2,5}){1,2}(:[0-9]{2,5})?"),
+            path in "[a-z0-9]{1,6}([_-][a-z0-9]{1,4}){0,2}(/[a-z0-9]{1,6}([._-][a-z0-9]{1,3})?){0,2}",
+            tag in prop::option::of("[A-Za-z0-9_][A-Za-z0-9_.-]{0,20}"),
+        ) {
+            let mut s = String::new();
+            if let Some(h) = &host { s.push_str(h); s.push('/'); }
+            s.push_str(&path);
+            if let Some(t) = &tag { s.push(':'); s.push_str(t); }
+            let r = ImageRef::parse(&s).map_err(|e| TestCaseError::fail(format!("{s}: {e}")))?;
+            let again = ImageRef::parse(&r.normalized()).map_err(|e| TestCaseError::fail(format!("{}: {e}", r.normalized())))?;
+            prop_assert_eq!(again.normalized(), r.normalized());
+        }
+    }
+}

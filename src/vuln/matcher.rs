@@ -130,10 +130,54 @@ struct PreparedRange {
     intervals: Vec<Interval>,
 }
 
-#[derive(Debug, Clone)]
+/// An entry's `versions[]`: the ones that parse in the ecosystem's ordering sorted by it (for
+/// binary search), the rest kept as text.
+#[derive(Debug, Clone, Default)]
 struct Listed {
-    raw: String,
-    parsed: Option<AnyVersion>,
+    sorted: Vec<(AnyVersion, String)>,
+    unparsed: Vec<String>,
+}
+
+impl Listed {
+    fn new(raw: &[String], scheme: Option<Scheme>) -> Listed {
+        let mut out = Listed::default();
+        for r in raw {
+            let r = r.trim().to_string();
+            match scheme.and_then(|s| version::parse(s, &r).ok()) {
+                Some(v) => out.sorted.push((v, r)),
+                None => out.unparsed.push(r),
+            }
+        }
+        // One scheme throughout: a total order.
+        out.sorted
+            .sort_by(|a, b| a.0.compare(&b.0).unwrap_or(Ordering::Equal));
+        out
+    }
+
+    fn is_empty(&self) -> bool {
+        self.sorted.is_empty() && self.unparsed.is_empty()
+    }
+
+    /// Listed versions equal to `v` (same ordering).
+    fn equal_to(&self, v: &AnyVersion) -> &[(AnyVersion, String)] {
+        let lo = self
+            .sorted
+            .partition_point(|(p, _)| p.compare(v) == Some(Ordering::Less));
+        let hi = self.sorted.partition_point(|(p, _)| {
+            matches!(p.compare(v), Some(Ordering::Less | Ordering::Equal))
+        });
+        self.sorted.get(lo..hi).unwrap_or(&[])
+    }
+
+    /// Listed spellings equal to `raw` as text.
+    fn text_equal<'a>(&'a self, raw: &'a str) -> impl Iterator<Item = &'a String> + 'a {
+        let raw = raw.trim();
+        self.sorted
+            .iter()
+            .map(|(_, r)| r)
+            .chain(self.unparsed.iter())
+            .filter(move |r| *r == raw)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -142,7 +186,7 @@ struct Entry {
     /// Full OSV ecosystem string (`Debian:12`).
     ecosystem: String,
     ranges: Vec<PreparedRange>,
-    versions: Vec<Listed>,
+    versions: Listed,
     list_scheme: Option<Scheme>,
     /// `ECOSYSTEM` ranges whose ecosystem has no implemented ordering.
     unordered_ranges: usize,
@@ -561,14 +605,7 @@ impl AdvisoryIndex {
                 };
                 ranges.push(prepare_range(range, scheme, &record.id, &mut self.warnings));
             }
-            let versions = affected
-                .versions
-                .iter()
-                .map(|raw| Listed {
-                    raw: raw.trim().to_string(),
-                    parsed: eco_scheme.and_then(|s| version::parse(s, raw).ok()),
-                })
-                .collect();
+            let versions = Listed::new(&affected.versions, eco_scheme);
             let entry = Entry {
                 advisory: idx,
                 ecosystem: eco.to_string(),
@@ -774,27 +811,55 @@ impl AdvisoryIndex {
         conservative: bool,
         own_scheme: Option<Scheme>,
     ) -> Vec<Match> {
-        // Union the hits whose id sets intersect.
-        let mut groups: Vec<(BTreeSet<String>, Vec<(usize, Hit)>)> = Vec::new();
-        for (idx, hit) in hits {
+        // Union the hits whose id sets intersect (union-find over ids).
+        let hits: Vec<(usize, Hit)> = hits.into_iter().collect();
+        let mut parent: Vec<usize> = (0..hits.len()).collect();
+        fn root(parent: &mut [usize], mut i: usize) -> usize {
+            while let Some(&p) = parent.get(i) {
+                if p == i {
+                    break;
+                }
+                let grand = parent.get(p).copied().unwrap_or(p);
+                if let Some(slot) = parent.get_mut(i) {
+                    *slot = grand;
+                }
+                i = p;
+            }
+            i
+        }
+        let mut owner: BTreeMap<&str, usize> = BTreeMap::new();
+        for (k, (idx, _)) in hits.iter().enumerate() {
+            let Some(a) = self.advisories.get(*idx) else {
+                continue;
+            };
+            for id in std::iter::once(&a.id).chain(a.aliases.iter()) {
+                match owner.get(id.as_str()) {
+                    Some(&o) => {
+                        let (ra, rb) = (root(&mut parent, k), root(&mut parent, o));
+                        if ra != rb
+                            && let Some(slot) = parent.get_mut(ra.max(rb))
+                        {
+                            *slot = ra.min(rb);
+                        }
+                    }
+                    None => {
+                        owner.insert(id, k);
+                    }
+                }
+            }
+        }
+        let mut grouped: BTreeMap<usize, Group> = BTreeMap::new();
+        let roots: Vec<usize> = (0..hits.len()).map(|k| root(&mut parent, k)).collect();
+        for ((idx, hit), r) in hits.into_iter().zip(roots) {
             let Some(a) = self.advisories.get(idx) else {
                 continue;
             };
-            let mut ids: BTreeSet<String> = a.aliases.iter().cloned().collect();
-            ids.insert(a.id.clone());
-            let mut members = vec![(idx, hit)];
-            let mut i = 0;
-            while i < groups.len() {
-                if groups.get(i).is_some_and(|(g, _)| !g.is_disjoint(&ids)) {
-                    let (g, m) = groups.swap_remove(i);
-                    ids.extend(g);
-                    members.extend(m);
-                } else {
-                    i += 1;
-                }
-            }
-            groups.push((ids, members));
+            let g = grouped.entry(r).or_default();
+            g.0.insert(a.id.clone());
+            g.0.extend(a.aliases.iter().cloned());
+            g.1.push((idx, hit));
         }
+        let groups: Vec<Group> = grouped.into_values().collect();
         let mut out: Vec<Match> = groups
             .into_iter()
             .filter_map(|(ids, members)| self.merge(osv, ids, members, conservative, own_scheme))
@@ -959,7 +1024,10 @@ fn target_for_range(range: SpecRange, policy: RangePolicy) -> Target {
     }
 }
 
-type ParsedSpec = Vec<(Bound<AnyVersion>, Bound<AnyVersion>)>;
+type AnyInterval = (Bound<AnyVersion>, Bound<AnyVersion>);
+type ParsedSpec = Vec<AnyInterval>;
+/// Ids of a group of aliased advisories and the hits of its members.
+type Group = (BTreeSet<String>, Vec<(usize, Hit)>);
 
 #[derive(Default)]
 struct ParseCache {
@@ -1066,13 +1134,6 @@ fn reaches(a: &Bound<AnyVersion>, b: &Bound<AnyVersion>) -> bool {
     }
 }
 
-fn listed_equals(l: &Listed, v: &AnyVersion, raw: &str) -> bool {
-    match &l.parsed {
-        Some(p) => v.compare_to_bound(p) == Some(Ordering::Equal),
-        None => l.raw == raw.trim(),
-    }
-}
-
 fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> EntryOutcome {
     let mut hit = Hit {
         informational: entry.informational.clone(),
@@ -1102,7 +1163,7 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
                     unevaluable += 1;
                     continue;
                 };
-                let tested: &[(Bound<AnyVersion>, Bound<AnyVersion>)] = match mode {
+                let tested: &[AnyInterval] = match mode {
                     SpecMode::Overlap => admitted,
                     SpecMode::Top => admitted.last().map(std::slice::from_ref).unwrap_or(&[]),
                 };
@@ -1127,51 +1188,64 @@ fn evaluate_entry(entry: &Entry, target: &Target, cache: &mut ParseCache) -> Ent
     }
     // versions[]
     if !entry.versions.is_empty() {
+        let mut listed: Vec<String> = Vec::new();
         match (target, entry.list_scheme) {
-            (Target::Point { version, .. }, Some(scheme)) => {
-                match cache.point(scheme, version).cloned() {
-                    Some(v) => {
-                        for l in &entry.versions {
-                            if listed_equals(l, &v, version) {
-                                matched = true;
-                                hit.ranges.push(format!("listed version {}", l.raw));
-                            }
-                        }
+            (Target::Point { version, .. }, Some(scheme)) => match cache.point(scheme, version) {
+                Some(v) => {
+                    listed.extend(entry.versions.equal_to(v).iter().map(|(_, r)| r.clone()));
+                    // PEP 440: `1.0+local` is the listed public version `1.0`.
+                    if let AnyVersion::Pep440(p) = v
+                        && p.has_local()
+                    {
+                        let public = AnyVersion::Pep440(p.without_local());
+                        listed.extend(
+                            entry
+                                .versions
+                                .equal_to(&public)
+                                .iter()
+                                .map(|(_, r)| r.clone()),
+                        );
                     }
-                    None => {
-                        for l in entry.versions.iter().filter(|l| l.raw == version.trim()) {
-                            matched = true;
-                            hit.ranges.push(format!("listed version {}", l.raw));
-                        }
-                    }
+                    listed.extend(
+                        entry
+                            .versions
+                            .unparsed
+                            .iter()
+                            .filter(|r| **r == version.trim())
+                            .cloned(),
+                    );
                 }
-            }
+                None => listed.extend(entry.versions.text_equal(version).cloned()),
+            },
             (Target::Point { version, .. }, None) => {
-                for l in entry.versions.iter().filter(|l| l.raw == version.trim()) {
-                    matched = true;
-                    hit.ranges.push(format!("listed version {}", l.raw));
-                }
+                listed.extend(entry.versions.text_equal(version).cloned())
             }
             (Target::Spec { range: spec, mode }, Some(scheme)) => {
                 if let Some(admitted) = cache.spec(scheme, spec) {
-                    for l in &entry.versions {
-                        let Some(p) = &l.parsed else { continue };
-                        let inside = match mode {
-                            SpecMode::Overlap => {
-                                admitted.iter().any(|(lo, hi)| point_in(p, lo, hi))
+                    match mode {
+                        SpecMode::Overlap => {
+                            for (p, r) in &entry.versions.sorted {
+                                if admitted.iter().any(|(lo, hi)| point_in(p, lo, hi)) {
+                                    listed.push(r.clone());
+                                }
                             }
-                            SpecMode::Top => {
-                                matches!(admitted.last(), Some((_, Bound::Included(top))) if p.compare(top) == Some(Ordering::Equal))
+                        }
+                        SpecMode::Top => {
+                            if let Some((_, Bound::Included(top))) = admitted.last() {
+                                listed.extend(
+                                    entry.versions.equal_to(top).iter().map(|(_, r)| r.clone()),
+                                );
                             }
-                        };
-                        if inside {
-                            matched = true;
-                            hit.ranges.push(format!("listed version {}", l.raw));
                         }
                     }
                 }
             }
             (Target::Spec { .. }, None) => {}
+        }
+        if !listed.is_empty() {
+            matched = true;
+            hit.ranges
+                .extend(listed.into_iter().map(|r| format!("listed version {r}")));
         }
     }
     EntryOutcome {

@@ -2,7 +2,19 @@
 //! pure `extract(file, cx)`.
 
 pub mod dockerfile;
+// Cargo, npm, PyPI and Go extractors.
+pub mod cargo_lock;
+mod eco_common;
+pub mod go_mod;
+pub mod npm_lock;
+// NuGet / .NET extractors.
 pub mod nuget;
+pub mod pipfile_lock;
+pub mod pnpm_lock;
+pub mod poetry_lock;
+pub mod requirements;
+pub mod uv_lock;
+pub mod yarn_lock;
 
 use std::collections::BTreeMap;
 
@@ -62,6 +74,52 @@ pub fn all() -> &'static [Extractor] {
             name: "dockerfile",
             wants: dockerfile::wants,
             extract: dockerfile::extract,
+        },
+        // Cargo, npm, PyPI, Go
+        Extractor {
+            name: "cargo-lock",
+            wants: cargo_lock::wants,
+            extract: cargo_lock::extract,
+        },
+        Extractor {
+            name: "npm-lock",
+            wants: npm_lock::wants,
+            extract: npm_lock::extract,
+        },
+        Extractor {
+            name: "yarn-lock",
+            wants: yarn_lock::wants,
+            extract: yarn_lock::extract,
+        },
+        Extractor {
+            name: "pnpm-lock",
+            wants: pnpm_lock::wants,
+            extract: pnpm_lock::extract,
+        },
+        Extractor {
+            name: "requirements-txt",
+            wants: requirements::wants,
+            extract: requirements::extract,
+        },
+        Extractor {
+            name: "poetry-lock",
+            wants: poetry_lock::wants,
+            extract: poetry_lock::extract,
+        },
+        Extractor {
+            name: "pipfile-lock",
+            wants: pipfile_lock::wants,
+            extract: pipfile_lock::extract,
+        },
+        Extractor {
+            name: "uv-lock",
+            wants: uv_lock::wants,
+            extract: uv_lock::extract,
+        },
+        Extractor {
+            name: "go-mod",
+            wants: go_mod::wants,
+            extract: go_mod::extract,
         },
         // NuGet / .NET
         Extractor {

@@ -10,7 +10,7 @@ const OPTIONAL: [&str; 14] = [
 /// integers so binary floating point cannot push an exact x.x0 up. Returns tenths.
 fn roundup_tenths(x: f64) -> u32 {
     let int_input = (x * 100_000.0).round().max(0.0) as u64;
-    let tenths = if int_input % 10_000 == 0 {
+    let tenths = if int_input.is_multiple_of(10_000) {
         int_input / 10_000
     } else {
         int_input / 10_000 + 1
@@ -26,13 +26,11 @@ pub fn base_score(vector: &str) -> Result<Score, CvssError> {
         .strip_prefix("CVSS:3.1/")
         .or_else(|| v.strip_prefix("CVSS:3.0/"))
         .ok_or(CvssError::WrongVersion { expected: "3.x" })?;
-    let (mut av, mut ac, mut pr, mut ui, mut s): (
-        Option<f64>,
-        Option<f64>,
-        Option<&str>,
-        Option<f64>,
-        Option<bool>,
-    ) = (None, None, None, None, None);
+    let mut av: Option<f64> = None;
+    let mut ac: Option<f64> = None;
+    let mut pr: Option<&str> = None;
+    let mut ui: Option<f64> = None;
+    let mut s: Option<bool> = None;
     let (mut c, mut i, mut a): (Option<f64>, Option<f64>, Option<f64>) = (None, None, None);
     for (k, val) in split_metrics(body)? {
         let bad = || CvssError::InvalidValue {

@@ -201,33 +201,44 @@ pub fn compare(ecosystem: Ecosystem, a: &str, b: &str) -> Option<Ordering> {
 // ---------------------------------------------------------------------------------------------
 // Shared helpers.
 
-/// An arbitrarily large non-negative integer kept as its decimal digits without leading zeros
-/// (`"0"` for zero). Ordered by value.
+/// An arbitrarily large non-negative integer: a `u64` when it fits, otherwise its decimal
+/// digits without leading zeros. The representation is canonical, so derived equality is value
+/// equality; ordering is by value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub(crate) struct Num(Box<str>);
+pub(crate) enum Num {
+    Small(u64),
+    /// Always above `u64::MAX`.
+    Big(Box<str>),
+}
 
 impl Num {
     /// `digits` must be non-empty ASCII digits (checked by the callers' parsers).
     pub(crate) fn new(digits: &str) -> Num {
         let trimmed = digits.trim_start_matches('0');
         if trimmed.is_empty() {
-            Num("0".into())
-        } else {
-            Num(trimmed.into())
+            return Num::Small(0);
+        }
+        match trimmed.parse::<u64>() {
+            Ok(n) if trimmed.len() <= 20 => Num::Small(n),
+            _ => Num::Big(trimmed.into()),
         }
     }
     pub(crate) fn zero() -> Num {
-        Num("0".into())
+        Num::Small(0)
     }
     pub(crate) fn is_zero(&self) -> bool {
-        &*self.0 == "0"
-    }
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
+        matches!(self, Num::Small(0))
     }
     /// The value plus one (used to build exclusive upper bounds of wildcard ranges).
     pub(crate) fn plus_one(&self) -> Num {
-        let mut digits: Vec<u8> = self.0.bytes().collect();
+        let digits: Vec<u8> = match self {
+            Num::Small(n) => match n.checked_add(1) {
+                Some(m) => return Num::Small(m),
+                None => n.to_string().into_bytes(),
+            },
+            Num::Big(s) => s.bytes().collect(),
+        };
+        let mut digits = digits;
         let mut i = digits.len();
         loop {
             if i == 0 {
@@ -244,18 +255,18 @@ impl Num {
                 None => break,
             }
         }
-        Num(String::from_utf8_lossy(&digits)
-            .into_owned()
-            .into_boxed_str())
+        Num::new(&String::from_utf8_lossy(&digits))
     }
 }
 
 impl Ord for Num {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.0
-            .len()
-            .cmp(&other.0.len())
-            .then_with(|| self.0.cmp(&other.0))
+        match (self, other) {
+            (Num::Small(a), Num::Small(b)) => a.cmp(b),
+            (Num::Small(_), Num::Big(_)) => Ordering::Less,
+            (Num::Big(_), Num::Small(_)) => Ordering::Greater,
+            (Num::Big(a), Num::Big(b)) => a.len().cmp(&b.len()).then_with(|| a.cmp(b)),
+        }
     }
 }
 
@@ -267,7 +278,10 @@ impl PartialOrd for Num {
 
 impl fmt::Display for Num {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        match self {
+            Num::Small(n) => write!(f, "{n}"),
+            Num::Big(s) => f.write_str(s),
+        }
     }
 }
 
@@ -353,10 +367,21 @@ mod tests {
         assert_eq!(Num::new("007"), Num::new("7"));
         assert!(Num::new("10") > Num::new("9"));
         assert!(Num::new("99999999999999999999999") > Num::new("99999999999999999999998"));
-        assert_eq!(Num::new("000").as_str(), "0");
-        assert_eq!(Num::new("199").plus_one().as_str(), "200");
-        assert_eq!(Num::new("999").plus_one().as_str(), "1000");
-        assert_eq!(Num::new("0").plus_one().as_str(), "1");
+        assert_eq!(Num::new("000").to_string(), "0");
+        assert_eq!(Num::new("199").plus_one().to_string(), "200");
+        assert_eq!(Num::new("999").plus_one().to_string(), "1000");
+        assert_eq!(Num::new("0").plus_one().to_string(), "1");
+        assert_eq!(
+            Num::new("18446744073709551615").plus_one(),
+            Num::new("18446744073709551616")
+        );
+        assert!(matches!(Num::new("18446744073709551616"), Num::Big(_)));
+        assert!(Num::new("18446744073709551616") > Num::new("18446744073709551615"));
+        assert_eq!(Num::new("0018446744073709551615"), Num::Small(u64::MAX));
+        assert_eq!(
+            Num::new("99999999999999999999").plus_one().to_string(),
+            "100000000000000000000"
+        );
     }
 
     #[test]

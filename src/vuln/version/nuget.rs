@@ -65,7 +65,7 @@ impl Version {
         let mut out = format!("{a}.{b}.{c}");
         if !d.is_zero() {
             out.push('.');
-            out.push_str(d.as_str());
+            out.push_str(&d.to_string());
         }
         if !self.pre_label.is_empty() {
             out.push('-');

@@ -184,11 +184,11 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     release.push(Num::new(first));
     loop {
         let save = p.pos;
-        if p.eat(b'.') {
-            if let Some(d) = p.digits() {
-                release.push(Num::new(d));
-                continue;
-            }
+        if p.eat(b'.')
+            && let Some(d) = p.digits()
+        {
+            release.push(Num::new(d));
+            continue;
         }
         p.pos = save;
         break;
@@ -244,7 +244,7 @@ pub fn parse(input: &str) -> Result<Version, VersionError> {
     let mut local = Vec::new();
     if p.eat(b'+') {
         let rest = p.rest();
-        for seg in rest.split(|c| c == '.' || c == '-' || c == '_') {
+        for seg in rest.split(['.', '-', '_']) {
             if seg.is_empty() || !seg.bytes().all(|b| b.is_ascii_alphanumeric()) {
                 return Err(bad("bad local version label"));
             }

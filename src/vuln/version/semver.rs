@@ -31,14 +31,15 @@ impl Version {
     pub fn is_prerelease(&self) -> bool {
         !self.pre.is_empty()
     }
-    pub fn major(&self) -> &str {
-        self.parts[0].as_str()
+    /// The numeric parts as decimal strings (they may exceed `u64`).
+    pub fn major(&self) -> String {
+        self.parts[0].to_string()
     }
-    pub fn minor(&self) -> &str {
-        self.parts[1].as_str()
+    pub fn minor(&self) -> String {
+        self.parts[1].to_string()
     }
-    pub fn patch(&self) -> &str {
-        self.parts[2].as_str()
+    pub fn patch(&self) -> String {
+        self.parts[2].to_string()
     }
     /// The prerelease label (`alpha.1`), empty when there is none.
     pub fn prerelease(&self) -> String {

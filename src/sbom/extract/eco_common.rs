@@ -1,0 +1,1245 @@
+//! Helpers shared by the lock-file and manifest extractors of the non-.NET ecosystems (Cargo,
+//! npm, PyPI, Go): an output builder that resolves evidence lines and merges duplicate
+//! components, a JSON reader that keeps byte spans, a YAML value tree with byte spans (on top of
+//! serde-saphyr), a TOML helper (on top of `toml`'s spanned document tree), SRI integrity
+//! decoding, PEP 503 name normalization and dependency-graph scope propagation.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use crate::finding::Severity;
+use crate::sbom::model::{
+    Component, ComponentType, Ecosystem, Edge, Evidence, ExtractDiagnostic, Extracted, Scope,
+    VersionSpec,
+};
+use crate::source::{LineIndex, SourceFile, Span};
+
+/// Identity of a component (what [`Component::key`] returns).
+pub(crate) type Key = (Ecosystem, String, VersionSpec);
+
+/// Length of a leading UTF-8 byte order mark, if any.
+pub(crate) fn bom_len(text: &str) -> usize {
+    if text.starts_with('\u{feff}') { 3 } else { 0 }
+}
+
+/// Evidence for `span` in `file`.
+pub(crate) fn evidence_in(file: &SourceFile, index: &LineIndex, span: Span) -> Evidence {
+    Evidence {
+        path: file.path.clone(),
+        span,
+        line: index.line_of(span.start) + 1,
+    }
+}
+
+/// A diagnostic for `span` in `file`.
+pub(crate) fn diagnostic_in(
+    file: &SourceFile,
+    index: &LineIndex,
+    severity: Severity,
+    span: Span,
+    message: impl Into<String>,
+) -> ExtractDiagnostic {
+    ExtractDiagnostic {
+        severity,
+        path: file.path.clone(),
+        span,
+        line: index.line_of(span.start) + 1,
+        message: message.into(),
+    }
+}
+
+/// Byte offset of a 1-based line and 1-based column counted in characters (clamped).
+pub(crate) fn offset_of(text: &str, index: &LineIndex, line: usize, column: usize) -> usize {
+    let start = index.line_start(line.max(1));
+    let rest = text.get(start..).unwrap_or("");
+    let mut off = start;
+    for (n, (i, c)) in rest.char_indices().enumerate() {
+        if n + 1 >= column.max(1) || c == '\n' {
+            return start + i;
+        }
+        off = start + i + c.len_utf8();
+    }
+    off
+}
+
+/// Span of the whole line containing `offset`, without its terminator.
+pub(crate) fn line_span_at(text: &str, index: &LineIndex, offset: usize) -> Span {
+    index.line_span(text, index.line_of(offset) + 1)
+}
+
+/// Collects one extractor's output for one file.
+pub(crate) struct Out<'a> {
+    pub file: &'a SourceFile,
+    pub index: LineIndex,
+    pub components: Vec<Component>,
+    pub edges: Vec<Edge>,
+    pub diagnostics: Vec<ExtractDiagnostic>,
+}
+
+impl<'a> Out<'a> {
+    pub fn new(file: &'a SourceFile) -> Self {
+        Self {
+            file,
+            index: LineIndex::new(&file.text),
+            components: Vec::new(),
+            edges: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        &self.file.text
+    }
+
+    pub fn evidence(&self, span: Span) -> Evidence {
+        evidence_in(self.file, &self.index, span)
+    }
+
+    pub fn diag(&mut self, severity: Severity, span: Span, message: impl Into<String>) {
+        let d = diagnostic_in(self.file, &self.index, severity, span, message);
+        self.diagnostics.push(d);
+    }
+
+    /// A diagnostic at a 1-based line/column (character) position; the span covers the rest of
+    /// that line.
+    pub fn diag_at(&mut self, severity: Severity, line: usize, column: usize, message: String) {
+        let text = self.text();
+        let start = offset_of(text, &self.index, line, column);
+        let line_span = line_span_at(text, &self.index, start);
+        let end = line_span.end.max(start);
+        self.diag(severity, Span::new(start, end), message);
+    }
+
+    pub fn edge(&mut self, from: Option<Key>, to: Key) {
+        self.edges.push(Edge { from, to });
+    }
+
+    /// Merges duplicates and sorts everything.
+    pub fn finish(self) -> Extracted {
+        finish(self.components, self.edges, self.diagnostics)
+    }
+}
+
+/// A library component with everything optional left empty.
+pub(crate) fn component(
+    ecosystem: Ecosystem,
+    namespace: Option<String>,
+    name: String,
+    version: VersionSpec,
+) -> Component {
+    Component {
+        ecosystem,
+        component_type: ComponentType::Library,
+        name,
+        namespace,
+        version,
+        scope: Scope::Required,
+        direct: false,
+        hashes: Vec::new(),
+        url: None,
+        evidence: Vec::new(),
+        properties: BTreeMap::new(),
+    }
+}
+
+/// Merges components with the same key (evidence, hashes and properties are united; a component
+/// is required when any occurrence is, direct when any occurrence is), then orders components by
+/// their first evidence, edges and diagnostics by value.
+pub(crate) fn finish(
+    components: Vec<Component>,
+    mut edges: Vec<Edge>,
+    mut diagnostics: Vec<ExtractDiagnostic>,
+) -> Extracted {
+    let mut merged: Vec<Component> = Vec::new();
+    let mut by_key: BTreeMap<Key, usize> = BTreeMap::new();
+    for c in components {
+        let key = c.key();
+        match by_key.get(&key).and_then(|&i| merged.get_mut(i)) {
+            Some(m) => {
+                m.scope = m.scope.min(c.scope);
+                m.direct |= c.direct;
+                for e in c.evidence {
+                    if !m.evidence.contains(&e) {
+                        m.evidence.push(e);
+                    }
+                }
+                for h in c.hashes {
+                    if !m.hashes.contains(&h) {
+                        m.hashes.push(h);
+                    }
+                }
+                for (k, v) in c.properties {
+                    m.properties.entry(k).or_insert(v);
+                }
+                if m.url.is_none() {
+                    m.url = c.url;
+                }
+            }
+            None => {
+                by_key.insert(key, merged.len());
+                merged.push(c);
+            }
+        }
+    }
+    for c in &mut merged {
+        c.evidence.sort();
+    }
+    merged.sort_by(|a, b| {
+        a.evidence
+            .first()
+            .cmp(&b.evidence.first())
+            .then_with(|| a.key().cmp(&b.key()))
+    });
+    edges.retain(|e| e.from.as_ref() != Some(&e.to));
+    edges.sort();
+    edges.dedup();
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.span, &a.message, a.severity).cmp(&(&b.path, b.span, &b.message, b.severity))
+    });
+    diagnostics.dedup();
+    Extracted {
+        components: merged,
+        edges,
+        diagnostics,
+        ..Extracted::default()
+    }
+}
+
+/// Splits an npm package name into its scope (`@scope`) and bare name.
+pub(crate) fn split_npm_name(full: &str) -> (Option<String>, String) {
+    if full.starts_with('@')
+        && let Some((scope, name)) = full.split_once('/')
+    {
+        return (Some(scope.to_string()), name.to_string());
+    }
+    (None, full.to_string())
+}
+
+/// A valid npm package name (what can appear as a `node_modules/` folder).
+pub(crate) fn is_npm_name(name: &str) -> bool {
+    let ok = |s: &str| {
+        !s.is_empty()
+            && s != "."
+            && s != ".."
+            && !s.contains(['/', '\\', ' ', ':', '@'])
+            && !s.chars().any(char::is_control)
+    };
+    match name.strip_prefix('@') {
+        Some(rest) => rest.split_once('/').is_some_and(|(s, n)| ok(s) && ok(n)),
+        None => ok(name),
+    }
+}
+
+/// PEP 503 normalized Python project name: runs of `-`, `_`, `.` become `-`, lowercased.
+pub(crate) fn pep503(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut sep = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            sep = true;
+            continue;
+        }
+        if sep && !out.is_empty() {
+            out.push('-');
+        }
+        sep = false;
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// A valid PEP 508 project name (`[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?`).
+pub(crate) fn is_pep508_name(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+        && b.first().is_some_and(u8::is_ascii_alphanumeric)
+        && b.last().is_some_and(u8::is_ascii_alphanumeric)
+}
+
+/// Sets the PyPI name of `c` from a declared name: PEP 503 normalized, with the declared
+/// spelling kept as the `declaredName` property when it differs.
+pub(crate) fn pypi_component(declared: &str, version: VersionSpec) -> Component {
+    let name = pep503(declared);
+    let mut c = component(Ecosystem::PyPI, None, name.clone(), version);
+    if declared != name {
+        c.properties
+            .insert("declaredName".to_string(), declared.to_string());
+    }
+    c
+}
+
+/// Decodes standard or URL-safe base64 (padding optional). `None` on invalid input.
+pub(crate) fn base64_decode(s: &str) -> Option<Vec<u8>> {
+    let s = s.trim().trim_end_matches('=');
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for c in s.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xff) as u8);
+        }
+    }
+    if bits >= 6 {
+        return None;
+    }
+    Some(out)
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const H: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(H[usize::from(b >> 4)]));
+        s.push(char::from(H[usize::from(b & 0xf)]));
+    }
+    s
+}
+
+/// CycloneDX algorithm name and expected digest length for a hash algorithm as lock files spell
+/// it (`sha512`, `sha256`, `sha1`, `md5`...).
+pub(crate) fn hash_algorithm(name: &str) -> Option<(&'static str, usize)> {
+    match name.to_ascii_lowercase().as_str() {
+        "sha1" | "sha-1" => Some(("SHA-1", 20)),
+        "sha256" | "sha-256" => Some(("SHA-256", 32)),
+        "sha384" | "sha-384" => Some(("SHA-384", 48)),
+        "sha512" | "sha-512" => Some(("SHA-512", 64)),
+        "md5" => Some(("MD5", 16)),
+        _ => None,
+    }
+}
+
+/// Hashes from a Subresource Integrity string (`sha512-<base64> sha1-<base64>`), as
+/// `(algorithm, lowercase hex)`. Unknown algorithms and undecodable digests are left out; the
+/// second value lists what was left out.
+pub(crate) fn sri_hashes(sri: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut hashes = Vec::new();
+    let mut bad = Vec::new();
+    for part in sri.split_ascii_whitespace() {
+        let Some((alg, b64)) = part.split_once('-') else {
+            bad.push(part.to_string());
+            continue;
+        };
+        // Options (`?foo`) may follow the digest.
+        let b64 = b64.split('?').next().unwrap_or("");
+        match (hash_algorithm(alg), base64_decode(b64)) {
+            (Some((name, len)), Some(bytes)) if bytes.len() == len => {
+                hashes.push((name.to_string(), hex(&bytes)));
+            }
+            _ => bad.push(part.to_string()),
+        }
+    }
+    (hashes, bad)
+}
+
+/// `alg:hexdigest` (pip, poetry, uv) as `(algorithm, lowercase hex)` when the digest has the
+/// right length for the algorithm.
+pub(crate) fn prefixed_hex_hash(s: &str) -> Option<(String, String)> {
+    let (alg, digest) = s.trim().split_once([':', '='])?;
+    let (name, len) = hash_algorithm(alg)?;
+    let digest = digest.trim();
+    if digest.len() == len * 2 && digest.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Some((name.to_string(), digest.to_ascii_lowercase()))
+    } else {
+        None
+    }
+}
+
+/// How a component was reached from the project in a dependency graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Reach {
+    /// Reachable from a required (production) root.
+    Required,
+    /// Reachable only from dev / optional roots.
+    Optional,
+}
+
+/// Propagates reachability through `adjacency` (node → successors) from `roots`. Nodes not
+/// reachable at all are absent. Iterative, so deep graphs cannot overflow the stack.
+pub(crate) fn propagate_reach(
+    node_count: usize,
+    adjacency: &BTreeMap<usize, BTreeSet<usize>>,
+    roots: &[(usize, Reach)],
+) -> BTreeMap<usize, Reach> {
+    let mut reach: BTreeMap<usize, Reach> = BTreeMap::new();
+    for wanted in [Reach::Required, Reach::Optional] {
+        let mut queue: VecDeque<usize> = roots
+            .iter()
+            .filter(|(n, r)| *r == wanted && *n < node_count)
+            .map(|(n, _)| *n)
+            .collect();
+        while let Some(n) = queue.pop_front() {
+            if reach.contains_key(&n) {
+                continue;
+            }
+            reach.insert(n, wanted);
+            if let Some(next) = adjacency.get(&n) {
+                queue.extend(next.iter().copied().filter(|m| !reach.contains_key(m)));
+            }
+        }
+    }
+    reach
+}
+
+/// Dependency kinds declared in a `package.json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum NpmDepKind {
+    Prod,
+    Dev,
+    Optional,
+    Peer,
+}
+
+impl NpmDepKind {
+    pub fn reach(self) -> Reach {
+        match self {
+            NpmDepKind::Prod | NpmDepKind::Peer => Reach::Required,
+            NpmDepKind::Dev | NpmDepKind::Optional => Reach::Optional,
+        }
+    }
+}
+
+/// Declared dependencies of a parsed `package.json` object: `(name, range, kind)`.
+pub(crate) fn package_json_deps(root: &json::Value) -> Vec<(String, String, NpmDepKind)> {
+    let mut out = Vec::new();
+    for (field, kind) in [
+        ("dependencies", NpmDepKind::Prod),
+        ("devDependencies", NpmDepKind::Dev),
+        ("optionalDependencies", NpmDepKind::Optional),
+        ("peerDependencies", NpmDepKind::Peer),
+    ] {
+        let Some(members) = root.get(field).and_then(json::Value::as_object) else {
+            continue;
+        };
+        for m in members {
+            let range = m.value.as_str().unwrap_or("").to_string();
+            out.push((m.key.clone(), range, kind));
+        }
+    }
+    out
+}
+
+/// The `package.json` next to a lock file, parsed, when it is among the scanned files.
+pub(crate) fn sibling_package_json(
+    cx: &super::ExtractContext<'_>,
+    lock_path: &str,
+) -> Option<json::Value> {
+    let dir = super::dir_of(lock_path);
+    let path = if dir.is_empty() {
+        "package.json".to_string()
+    } else {
+        format!("{dir}/package.json")
+    };
+    let f = cx.get(&path)?;
+    json::parse(&f.text).ok()
+}
+
+/// A JSON reader that keeps the byte span of every value and key (serde_json does not), with
+/// a bounded nesting depth.
+pub(crate) mod json {
+    use crate::source::Span;
+
+    /// Deepest nesting accepted; real lock files stay far below it.
+    pub const MAX_DEPTH: usize = 128;
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Value {
+        pub span: Span,
+        pub kind: Kind,
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Kind {
+        Null,
+        Bool(bool),
+        /// The number as written.
+        Number(String),
+        String(String),
+        Array(Vec<Value>),
+        Object(Vec<Member>),
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Member {
+        pub key: String,
+        pub key_span: Span,
+        pub value: Value,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Error {
+        pub offset: usize,
+        pub message: String,
+    }
+
+    impl Value {
+        /// The member `key` of an object (the last one when the key is repeated).
+        pub fn get(&self, key: &str) -> Option<&Value> {
+            self.member(key).map(|m| &m.value)
+        }
+        pub fn member(&self, key: &str) -> Option<&Member> {
+            match &self.kind {
+                Kind::Object(m) => m.iter().rev().find(|m| m.key == key),
+                _ => None,
+            }
+        }
+        pub fn as_str(&self) -> Option<&str> {
+            match &self.kind {
+                Kind::String(s) => Some(s),
+                _ => None,
+            }
+        }
+        pub fn as_bool(&self) -> Option<bool> {
+            match &self.kind {
+                Kind::Bool(b) => Some(*b),
+                _ => None,
+            }
+        }
+        pub fn as_object(&self) -> Option<&[Member]> {
+            match &self.kind {
+                Kind::Object(m) => Some(m),
+                _ => None,
+            }
+        }
+        pub fn as_array(&self) -> Option<&[Value]> {
+            match &self.kind {
+                Kind::Array(a) => Some(a),
+                _ => None,
+            }
+        }
+        /// Number or string as text (`lockfileVersion: 3` or `"3"`).
+        pub fn as_scalar_text(&self) -> Option<&str> {
+            match &self.kind {
+                Kind::Number(s) | Kind::String(s) => Some(s),
+                _ => None,
+            }
+        }
+        /// `true` only for the JSON literal `true`.
+        pub fn is_true(&self) -> bool {
+            self.as_bool() == Some(true)
+        }
+        pub fn kind_name(&self) -> &'static str {
+            match self.kind {
+                Kind::Null => "null",
+                Kind::Bool(_) => "a boolean",
+                Kind::Number(_) => "a number",
+                Kind::String(_) => "a string",
+                Kind::Array(_) => "an array",
+                Kind::Object(_) => "an object",
+            }
+        }
+    }
+
+    /// Parses one JSON document (a leading byte order mark is skipped; spans stay offsets into
+    /// `text`).
+    pub fn parse(text: &str) -> Result<Value, Error> {
+        let mut p = Parser {
+            s: text.as_bytes(),
+            text,
+            pos: super::bom_len(text),
+        };
+        p.ws();
+        let v = p.value(0)?;
+        p.ws();
+        if p.pos < p.s.len() {
+            return Err(p.err("unexpected content after the JSON value"));
+        }
+        Ok(v)
+    }
+
+    struct Parser<'a> {
+        s: &'a [u8],
+        text: &'a str,
+        pos: usize,
+    }
+
+    impl Parser<'_> {
+        fn err(&self, message: impl Into<String>) -> Error {
+            Error {
+                offset: self.pos.min(self.s.len()),
+                message: message.into(),
+            }
+        }
+
+        fn eof(&self, what: &str) -> Error {
+            self.err(format!("file ends inside {what} (truncated?)"))
+        }
+
+        fn peek(&self) -> Option<u8> {
+            self.s.get(self.pos).copied()
+        }
+
+        fn ws(&mut self) {
+            while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                self.pos += 1;
+            }
+        }
+
+        fn value(&mut self, depth: usize) -> Result<Value, Error> {
+            if depth > MAX_DEPTH {
+                return Err(self.err(format!("nesting deeper than {MAX_DEPTH} levels")));
+            }
+            let start = self.pos;
+            let kind = match self.peek() {
+                None => return Err(self.eof("a value")),
+                Some(b'{') => self.object(depth)?,
+                Some(b'[') => self.array(depth)?,
+                Some(b'"') => Kind::String(self.string()?),
+                Some(b't') => self.literal("true", Kind::Bool(true))?,
+                Some(b'f') => self.literal("false", Kind::Bool(false))?,
+                Some(b'n') => self.literal("null", Kind::Null)?,
+                Some(b'-' | b'0'..=b'9') => self.number()?,
+                Some(_) => {
+                    return Err(self.err("expected a JSON value (object, array, string, number, true, false or null)"));
+                }
+            };
+            Ok(Value {
+                span: Span::new(start, self.pos),
+                kind,
+            })
+        }
+
+        fn literal(&mut self, word: &str, kind: Kind) -> Result<Kind, Error> {
+            let end = self.pos + word.len();
+            if self.s.get(self.pos..end) == Some(word.as_bytes()) {
+                self.pos = end;
+                Ok(kind)
+            } else {
+                Err(self.err(format!("expected `{word}`")))
+            }
+        }
+
+        fn number(&mut self) -> Result<Kind, Error> {
+            let start = self.pos;
+            if self.peek() == Some(b'-') {
+                self.pos += 1;
+            }
+            let digits = |p: &mut Self| {
+                let s = p.pos;
+                while matches!(p.peek(), Some(b'0'..=b'9')) {
+                    p.pos += 1;
+                }
+                p.pos > s
+            };
+            if !digits(self) {
+                return Err(self.err("expected digits in number"));
+            }
+            if self.peek() == Some(b'.') {
+                self.pos += 1;
+                if !digits(self) {
+                    return Err(self.err("expected digits after `.` in number"));
+                }
+            }
+            if matches!(self.peek(), Some(b'e' | b'E')) {
+                self.pos += 1;
+                if matches!(self.peek(), Some(b'+' | b'-')) {
+                    self.pos += 1;
+                }
+                if !digits(self) {
+                    return Err(self.err("expected digits in number exponent"));
+                }
+            }
+            Ok(Kind::Number(
+                self.text.get(start..self.pos).unwrap_or("").to_string(),
+            ))
+        }
+
+        fn hex4(&mut self) -> Result<u32, Error> {
+            let mut v = 0u32;
+            for _ in 0..4 {
+                let d = match self.peek() {
+                    Some(c @ b'0'..=b'9') => c - b'0',
+                    Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                    Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                    None => return Err(self.eof("a string")),
+                    Some(_) => return Err(self.err("invalid `\\u` escape")),
+                };
+                v = v * 16 + u32::from(d);
+                self.pos += 1;
+            }
+            Ok(v)
+        }
+
+        fn string(&mut self) -> Result<String, Error> {
+            let open = self.pos;
+            self.pos += 1; // opening quote
+            let mut out = String::new();
+            loop {
+                let run_start = self.pos;
+                while let Some(c) = self.peek() {
+                    if c == b'"' || c == b'\\' || c < 0x20 {
+                        break;
+                    }
+                    self.pos += 1;
+                }
+                out.push_str(self.text.get(run_start..self.pos).unwrap_or(""));
+                match self.peek() {
+                    None => {
+                        self.pos = open;
+                        return Err(self.eof("a string that starts here"));
+                    }
+                    Some(b'"') => {
+                        self.pos += 1;
+                        return Ok(out);
+                    }
+                    Some(b'\\') => {
+                        self.pos += 1;
+                        let Some(e) = self.peek() else {
+                            return Err(self.eof("a string"));
+                        };
+                        self.pos += 1;
+                        match e {
+                            b'"' => out.push('"'),
+                            b'\\' => out.push('\\'),
+                            b'/' => out.push('/'),
+                            b'b' => out.push('\u{8}'),
+                            b'f' => out.push('\u{c}'),
+                            b'n' => out.push('\n'),
+                            b'r' => out.push('\r'),
+                            b't' => out.push('\t'),
+                            b'u' => {
+                                let hi = self.hex4()?;
+                                let c = if (0xD800..0xDC00).contains(&hi)
+                                    && self.s.get(self.pos..self.pos + 2) == Some(b"\\u")
+                                {
+                                    self.pos += 2;
+                                    let lo = self.hex4()?;
+                                    if (0xDC00..0xE000).contains(&lo) {
+                                        char::from_u32(
+                                            0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00),
+                                        )
+                                    } else {
+                                        None
+                                    }
+                                } else {
+                                    char::from_u32(hi)
+                                };
+                                out.push(c.unwrap_or('\u{fffd}'));
+                            }
+                            _ => {
+                                self.pos -= 1;
+                                return Err(self.err("invalid escape in string"));
+                            }
+                        }
+                    }
+                    Some(_) => {
+                        return Err(
+                            self.err("control character (such as a line break) inside a string")
+                        );
+                    }
+                }
+            }
+        }
+
+        fn array(&mut self, depth: usize) -> Result<Kind, Error> {
+            self.pos += 1;
+            let mut items = Vec::new();
+            self.ws();
+            if self.peek() == Some(b']') {
+                self.pos += 1;
+                return Ok(Kind::Array(items));
+            }
+            loop {
+                self.ws();
+                items.push(self.value(depth + 1)?);
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b']') => {
+                        self.pos += 1;
+                        return Ok(Kind::Array(items));
+                    }
+                    None => return Err(self.eof("an array")),
+                    Some(_) => return Err(self.err("expected `,` or `]` in array")),
+                }
+            }
+        }
+
+        fn object(&mut self, depth: usize) -> Result<Kind, Error> {
+            self.pos += 1;
+            let mut members = Vec::new();
+            self.ws();
+            if self.peek() == Some(b'}') {
+                self.pos += 1;
+                return Ok(Kind::Object(members));
+            }
+            loop {
+                self.ws();
+                let key_start = self.pos;
+                match self.peek() {
+                    Some(b'"') => {}
+                    None => return Err(self.eof("an object")),
+                    Some(_) => return Err(self.err("expected a quoted key in object")),
+                }
+                let key = self.string()?;
+                let key_span = Span::new(key_start, self.pos);
+                self.ws();
+                match self.peek() {
+                    Some(b':') => self.pos += 1,
+                    None => return Err(self.eof("an object")),
+                    Some(_) => return Err(self.err("expected `:` after object key")),
+                }
+                self.ws();
+                let value = self.value(depth + 1)?;
+                members.push(Member {
+                    key,
+                    key_span,
+                    value,
+                });
+                self.ws();
+                match self.peek() {
+                    Some(b',') => self.pos += 1,
+                    Some(b'}') => {
+                        self.pos += 1;
+                        return Ok(Kind::Object(members));
+                    }
+                    None => return Err(self.eof("an object")),
+                    Some(_) => return Err(self.err("expected `,` or `}` in object")),
+                }
+            }
+        }
+    }
+}
+
+/// A YAML value tree with byte spans, read with serde-saphyr. Scalars keep the text as written
+/// (`1.10` stays `1.10`, not the float 1.1).
+pub(crate) mod yaml {
+    use std::fmt;
+
+    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde_saphyr::Spanned;
+
+    use crate::source::{LineIndex, Span};
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Node {
+        /// Byte span of the node (for mappings and sequences only the start is meaningful).
+        pub span: Span,
+        pub kind: Kind,
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Kind {
+        Null,
+        /// A scalar: the decoded string for strings, the text as written for numbers/booleans.
+        Scalar(String),
+        Seq(Vec<Node>),
+        Map(Vec<(Key, Node)>),
+    }
+
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct Key {
+        pub text: String,
+        /// Byte span of the key as written (quotes included).
+        pub span: Span,
+    }
+
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub struct Error {
+        pub line: usize,
+        pub column: usize,
+        pub message: String,
+    }
+
+    impl Node {
+        pub fn get(&self, key: &str) -> Option<&Node> {
+            self.entries()
+                .iter()
+                .rev()
+                .find(|(k, _)| k.text == key)
+                .map(|(_, v)| v)
+        }
+        pub fn entries(&self) -> &[(Key, Node)] {
+            match &self.kind {
+                Kind::Map(m) => m,
+                _ => &[],
+            }
+        }
+        pub fn is_map(&self) -> bool {
+            matches!(self.kind, Kind::Map(_))
+        }
+        pub fn as_str(&self) -> Option<&str> {
+            match &self.kind {
+                Kind::Scalar(s) => Some(s),
+                _ => None,
+            }
+        }
+        pub fn is_true(&self) -> bool {
+            self.as_str() == Some("true")
+        }
+        #[cfg(test)]
+        pub fn items(&self) -> &[Node] {
+            match &self.kind {
+                Kind::Seq(s) => s,
+                _ => &[],
+            }
+        }
+    }
+
+    /// Parses one YAML document.
+    pub fn parse(text: &str) -> Result<Node, Error> {
+        let raw = match serde_saphyr::from_str_with_options::<Spanned<Raw>>(text, options()) {
+            Ok(r) => r,
+            Err(e) => {
+                let loc = e.location();
+                let message = innermost(&e).to_string();
+                let message = message.lines().next().unwrap_or("").to_string();
+                return Err(Error {
+                    line: loc.map_or(1, |l| usize::try_from(l.line()).unwrap_or(1)),
+                    column: loc.map_or(1, |l| usize::try_from(l.column()).unwrap_or(1)),
+                    message,
+                });
+            }
+        };
+        let index = LineIndex::new(text);
+        // Recursion is bounded by the parser's depth budget.
+        Ok(convert(raw, text, &index))
+    }
+
+    fn innermost(e: &serde_saphyr::Error) -> &serde_saphyr::Error {
+        let mut e = e;
+        for _ in 0..8 {
+            match e {
+                serde_saphyr::Error::WithSnippet { error, .. }
+                | serde_saphyr::Error::AliasError { error, .. } => e = error,
+                _ => break,
+            }
+        }
+        e
+    }
+
+    fn options() -> serde_saphyr::Options {
+        serde_saphyr::options! {
+            budget: serde_saphyr::budget! {
+                max_events: 50_000_000,
+                max_aliases: 1_000,
+                max_anchors: 1_000,
+                max_recorded_anchor_events: 50_000,
+                max_recorded_anchor_bytes: 1024 * 1024,
+                // Lock files nest about eight levels; each level costs several deserializer
+                // frames, so the bound stays small enough for a 1 MiB wasm stack.
+                max_depth: 24,
+                max_documents: 2,
+                max_nodes: 20_000_000,
+                max_total_scalar_bytes: 1024 * 1024 * 1024,
+                max_merge_keys: 100,
+                max_inclusion_depth: 0,
+            },
+            alias_limits: serde_saphyr::alias_limits! {
+                max_total_replayed_events: 50_000,
+                max_replay_stack_depth: 16,
+                max_alias_expansions_per_anchor: 1_000,
+            },
+            with_snippet: false,
+            duplicate_keys: serde_saphyr::DuplicateKeyPolicy::LastWins,
+        }
+    }
+
+    fn span_of(loc: &serde_saphyr::Location, text: &str, index: &LineIndex) -> Span {
+        let sp = loc.span();
+        match (sp.byte_offset(), sp.byte_len()) {
+            (Some(o), Some(l)) => {
+                let s = usize::try_from(o).unwrap_or(usize::MAX).min(text.len());
+                let e = usize::try_from(o.saturating_add(l))
+                    .unwrap_or(usize::MAX)
+                    .min(text.len());
+                Span::new(s, e.max(s))
+            }
+            _ => {
+                let line = usize::try_from(loc.line()).unwrap_or(1);
+                let col = usize::try_from(loc.column()).unwrap_or(1);
+                Span::empty(super::offset_of(text, index, line, col))
+            }
+        }
+    }
+
+    fn convert(raw: Spanned<Raw>, text: &str, index: &LineIndex) -> Node {
+        let span = span_of(&raw.referenced, text, index);
+        let kind = match raw.value {
+            Raw::Null => Kind::Null,
+            Raw::Str(s) => Kind::Scalar(s),
+            Raw::Other(fallback) => {
+                let written = span.slice(text).trim();
+                if written.is_empty() || written.contains(['\n', '#']) {
+                    Kind::Scalar(fallback)
+                } else {
+                    Kind::Scalar(written.to_string())
+                }
+            }
+            Raw::Seq(items) => {
+                Kind::Seq(items.into_iter().map(|i| convert(i, text, index)).collect())
+            }
+            Raw::Map(entries) => Kind::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let key = Key {
+                            span: span_of(&k.referenced, text, index),
+                            text: k.value,
+                        };
+                        (key, convert(v, text, index))
+                    })
+                    .collect(),
+            ),
+        };
+        Node { span, kind }
+    }
+
+    /// What serde-saphyr hands over, before spans are turned into byte ranges.
+    enum Raw {
+        Null,
+        Str(String),
+        /// A number or boolean: the text is taken from the source span when possible.
+        Other(String),
+        Seq(Vec<Spanned<Raw>>),
+        Map(Vec<(Spanned<String>, Spanned<Raw>)>),
+    }
+
+    impl<'de> Deserialize<'de> for Raw {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> Visitor<'de> for V {
+                type Value = Raw;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("any YAML value")
+                }
+                fn visit_unit<E>(self) -> Result<Raw, E> {
+                    Ok(Raw::Null)
+                }
+                fn visit_none<E>(self) -> Result<Raw, E> {
+                    Ok(Raw::Null)
+                }
+                fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Raw, D::Error> {
+                    Raw::deserialize(d)
+                }
+                fn visit_bool<E>(self, v: bool) -> Result<Raw, E> {
+                    Ok(Raw::Other(v.to_string()))
+                }
+                fn visit_i64<E>(self, v: i64) -> Result<Raw, E> {
+                    Ok(Raw::Other(v.to_string()))
+                }
+                fn visit_u64<E>(self, v: u64) -> Result<Raw, E> {
+                    Ok(Raw::Other(v.to_string()))
+                }
+                fn visit_i128<E>(self, v: i128) -> Result<Raw, E> {
+                    Ok(Raw::Other(v.to_string()))
+                }
+                fn visit_u128<E>(self, v: u128) -> Result<Raw, E> {
+                    Ok(Raw::Other(v.to_string()))
+                }
+                fn visit_f64<E>(self, v: f64) -> Result<Raw, E> {
+                    Ok(Raw::Other(v.to_string()))
+                }
+                fn visit_str<E>(self, s: &str) -> Result<Raw, E> {
+                    Ok(Raw::Str(s.to_string()))
+                }
+                fn visit_string<E>(self, s: String) -> Result<Raw, E> {
+                    Ok(Raw::Str(s))
+                }
+                fn visit_bytes<E>(self, b: &[u8]) -> Result<Raw, E> {
+                    Ok(Raw::Str(String::from_utf8_lossy(b).into_owned()))
+                }
+                fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                    let mut v = Vec::new();
+                    while let Some(x) = a.next_element()? {
+                        v.push(x);
+                    }
+                    Ok(Raw::Seq(v))
+                }
+                fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Raw, A::Error> {
+                    let mut v = Vec::new();
+                    while let Some(x) = a.next_entry()? {
+                        v.push(x);
+                    }
+                    Ok(Raw::Map(v))
+                }
+            }
+            d.deserialize_any(V)
+        }
+    }
+}
+
+/// Helpers over `toml`'s spanned document tree.
+pub(crate) mod tomlx {
+    use toml::de::{DeTable, DeValue};
+
+    use crate::source::Span;
+
+    pub type Table<'i> = DeTable<'i>;
+    pub type Value<'i> = DeValue<'i>;
+    pub type Spanned<T> = toml::Spanned<T>;
+
+    /// Parses a TOML document. Errors carry a byte span when toml knows one.
+    pub fn parse(text: &str) -> Result<Spanned<Table<'_>>, (Option<Span>, String)> {
+        let base = super::bom_len(text);
+        let body = text.get(base..).unwrap_or("");
+        DeTable::parse(body).map_err(|e| {
+            let span = e
+                .span()
+                .map(|r| Span::new(r.start + base, r.end.max(r.start) + base));
+            (span, e.message().trim().to_string())
+        })
+    }
+
+    pub fn span<T>(s: &Spanned<T>, base: usize) -> Span {
+        let r = s.span();
+        Span::new(r.start + base, r.end.max(r.start) + base)
+    }
+
+    pub fn get<'a, 'i>(t: &'a Table<'i>, key: &str) -> Option<&'a Spanned<Value<'i>>> {
+        t.iter().find(|(k, _)| k.get_ref() == key).map(|(_, v)| v)
+    }
+
+    pub fn key_span(t: &Table<'_>, key: &str, base: usize) -> Option<Span> {
+        t.iter()
+            .find(|(k, _)| k.get_ref() == key)
+            .map(|(k, _)| span(k, base))
+    }
+
+    pub fn str_of<'a>(v: &'a Value<'_>) -> Option<&'a str> {
+        match v {
+            DeValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn get_str<'a>(t: &'a Table<'_>, key: &str) -> Option<&'a str> {
+        get(t, key).and_then(|v| str_of(v.get_ref()))
+    }
+
+    pub fn get_table<'a, 'i>(t: &'a Table<'i>, key: &str) -> Option<&'a Table<'i>> {
+        match get(t, key).map(Spanned::get_ref) {
+            Some(DeValue::Table(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    pub fn get_array<'a, 'i>(t: &'a Table<'i>, key: &str) -> &'a [Spanned<Value<'i>>] {
+        match get(t, key).map(Spanned::get_ref) {
+            Some(DeValue::Array(a)) => &a[..],
+            _ => &[],
+        }
+    }
+
+    pub fn get_bool(t: &Table<'_>, key: &str) -> Option<bool> {
+        match get(t, key).map(Spanned::get_ref) {
+            Some(DeValue::Boolean(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_table<'a, 'i>(v: &'a Spanned<Value<'i>>) -> Option<&'a Table<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The byte span covered by a table's keys and values (for `[[package]]` entries, whose own
+    /// span is only their header).
+    pub fn extent(t: &Table<'_>, base: usize) -> Option<Span> {
+        let mut out: Option<Span> = None;
+        for (k, v) in t.iter() {
+            let s = span(k, base).cover(span(v, base));
+            out = Some(out.map_or(s, |o| o.cover(s)));
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pep503_normalizes() {
+        assert_eq!(pep503("Django"), "django");
+        assert_eq!(pep503("zope.interface"), "zope-interface");
+        assert_eq!(pep503("Foo__Bar-.baz"), "foo-bar-baz");
+        assert!(is_pep508_name("a.b_c-1"));
+        assert!(!is_pep508_name("-a"));
+        assert!(!is_pep508_name(""));
+    }
+
+    #[test]
+    fn sri_decodes() {
+        let (h, bad) = sri_hashes(
+            "sha512-z4PhNX7vuL3xVChQ1m2AB9Yg5AULVxXcg/SpIdNs6c5H0NE8XYXysP+DGNKHfuwvY7kxvUdBeoGlODJ6+SfaPg== sha1-xxxx",
+        );
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].0, "SHA-512");
+        assert_eq!(h[0].1.len(), 128);
+        assert!(h[0].1.starts_with("cf83e1357eefb8bdf1542850d66d8007"));
+        assert_eq!(bad, vec!["sha1-xxxx".to_string()]);
+        assert_eq!(base64_decode("aGk"), Some(b"hi".to_vec()));
+        assert_eq!(base64_decode("a"), None);
+    }
+
+    #[test]
+    fn json_spans_and_errors() {
+        let t = "\u{feff}{\"a\": [1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\"], \"b\": {\"c\": null}}";
+        let v = json::parse(t).unwrap();
+        let a = v.member("a").unwrap();
+        assert_eq!(a.key_span.slice(t), "\"a\"");
+        assert_eq!(
+            a.value.span.slice(t),
+            "[1, -2.5e3, \"x\\u00e9\\ud83d\\ude00\"]"
+        );
+        assert_eq!(
+            a.value.as_array().unwrap()[2].as_str(),
+            Some("x\u{e9}\u{1F600}")
+        );
+        let e = json::parse("{\"a\": [1, 2").unwrap_err();
+        assert!(e.message.contains("truncated"), "{e:?}");
+        let deep = "[".repeat(10_000);
+        assert!(json::parse(&deep).is_err());
+        assert!(json::parse("{} x").is_err());
+        assert!(json::parse("\"a\nb\"").is_err());
+    }
+
+    #[test]
+    fn yaml_keeps_written_scalars() {
+        let t = "a:\n  b: 1.10\n  'c d': true\n  e: [x, 2]\n";
+        let n = yaml::parse(t).unwrap();
+        let a = n.get("a").unwrap();
+        assert_eq!(a.get("b").unwrap().as_str(), Some("1.10"));
+        assert!(a.get("c d").unwrap().is_true());
+        let (k, _) = &a.entries()[1];
+        assert_eq!(k.span.slice(t), "'c d'");
+        assert_eq!(a.get("e").unwrap().items()[1].as_str(), Some("2"));
+        let e = yaml::parse("a: [1,\n").unwrap_err();
+        assert_eq!(e.line, 1);
+    }
+
+    #[test]
+    fn reach_prefers_required() {
+        let mut adj: BTreeMap<usize, BTreeSet<usize>> = BTreeMap::new();
+        adj.entry(0).or_default().insert(2);
+        adj.entry(1).or_default().insert(2);
+        adj.entry(1).or_default().insert(3);
+        let r = propagate_reach(5, &adj, &[(0, Reach::Required), (1, Reach::Optional)]);
+        assert_eq!(r.get(&2), Some(&Reach::Required));
+        assert_eq!(r.get(&3), Some(&Reach::Optional));
+        assert_eq!(r.get(&4), None);
+    }
+
+    #[test]
+    fn offsets_from_line_and_column() {
+        let t = "ab\n\u{e9}xy\n";
+        let idx = LineIndex::new(t);
+        assert_eq!(offset_of(t, &idx, 2, 2), 5);
+        assert_eq!(offset_of(t, &idx, 2, 99), 7);
+        assert_eq!(offset_of(t, &idx, 9, 1), 8);
+    }
+}
