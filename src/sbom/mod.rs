@@ -4,6 +4,7 @@ pub mod assemble;
 pub mod extract;
 pub mod model;
 pub mod purl;
+pub mod xml;
 
 pub use assemble::{AssembleOptions, Sbom, SbomComponent, assemble};
 pub use model::*;

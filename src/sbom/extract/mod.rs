@@ -7,6 +7,8 @@ pub mod cargo_lock;
 mod eco_common;
 pub mod go_mod;
 pub mod npm_lock;
+// NuGet / .NET extractors.
+pub mod nuget;
 pub mod pipfile_lock;
 pub mod pnpm_lock;
 pub mod poetry_lock;
@@ -118,6 +120,52 @@ pub fn all() -> &'static [Extractor] {
             name: "go-mod",
             wants: go_mod::wants,
             extract: go_mod::extract,
+        },
+        // NuGet / .NET
+        Extractor {
+            name: "msbuild",
+            wants: nuget::msbuild::wants,
+            extract: nuget::msbuild::extract,
+        },
+        Extractor {
+            name: "packages-config",
+            wants: nuget::packages_config::wants,
+            extract: nuget::packages_config::extract,
+        },
+        Extractor {
+            name: "packages-lock-json",
+            wants: nuget::packages_lock::wants,
+            extract: nuget::packages_lock::extract,
+        },
+        Extractor {
+            name: "project-assets-json",
+            wants: nuget::project_assets::wants,
+            extract: nuget::project_assets::extract,
+        },
+        Extractor {
+            name: "deps-json",
+            wants: nuget::deps_json::wants,
+            extract: nuget::deps_json::extract,
+        },
+        Extractor {
+            name: "paket-lock",
+            wants: nuget::paket::wants_lock,
+            extract: nuget::paket::extract_lock,
+        },
+        Extractor {
+            name: "paket-dependencies",
+            wants: nuget::paket::wants_dependencies,
+            extract: nuget::paket::extract_dependencies,
+        },
+        Extractor {
+            name: "dotnet-tools-json",
+            wants: nuget::dotnet_tools::wants,
+            extract: nuget::dotnet_tools::extract,
+        },
+        Extractor {
+            name: "global-json",
+            wants: nuget::global_json::wants,
+            extract: nuget::global_json::extract,
         },
     ]
 }
