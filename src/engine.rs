@@ -197,6 +197,19 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
                 &b.message,
             ))
     });
+    for ig in config.expired_ignores(opts.today) {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            path: config.source.clone(),
+            line: Some(ig.line),
+            message: format!(
+                "ignore of {} expired on {} and no longer applies (\"{}\"): fix the findings or renew it with a new `until`",
+                ig.rules.join(", "),
+                ig.until.map(|d| d.to_string()).unwrap_or_default(),
+                ig.reason
+            ),
+        });
+    }
     report.diagnostics.sort();
     report
 }

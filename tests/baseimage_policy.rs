@@ -262,3 +262,51 @@ fn deprecated_repositories_suggest_the_mcr_replacement() {
     assert_eq!(fix.replacement, "mcr.microsoft.com/windows/servercore:1803");
     assert_eq!(ids_at(&f, "DF405"), vec![(1, Severity::Warning)]);
 }
+
+#[test]
+fn expired_config_ignores_are_reported_and_no_longer_apply() {
+    let c = config::parse(
+        ".portcullis.yaml",
+        "ignore:\n  - rule: DF401\n    reason: migration ticket 42\n    until: 2026-11-21\n",
+        &["DF401"],
+    )
+    .expect("valid config");
+    let files = [SourceFile::new("Dockerfile", "FROM node:latest\n")];
+    let report = scan(&files, &c, &ScanOptions::new(today()));
+    assert!(
+        report
+            .findings
+            .iter()
+            .any(|f| f.rule == "DF401" && !f.is_suppressed())
+    );
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("expired"))
+        .expect("expiry diagnostic");
+    assert_eq!(d.line, Some(2));
+    assert!(
+        d.message.contains("DF401") && d.message.contains("2026-11-21"),
+        "{}",
+        d.message
+    );
+    // On its `until` day it still applies and nothing is reported.
+    let report = scan(
+        &files,
+        &c,
+        &ScanOptions::new(Date::new(2026, 11, 21).expect("date")),
+    );
+    assert!(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "DF401")
+            .all(|f| f.is_suppressed())
+    );
+    assert!(
+        !report
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("expired"))
+    );
+}
