@@ -9,9 +9,7 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{
-    Invocation, OptSpec, Pin, invocations, is_path_or_url, nuget_version_pin, parse_args,
-};
+use crate::lint::helpers::packages::{Invocation, Pin, invocations, is_path_or_url, nuget_version_pin, parse_args, PSGET_OPTS};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -22,34 +20,6 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
 }
 
-const SPEC: OptSpec = OptSpec::powershell(&[
-    "Force",
-    "AllowClobber",
-    "SkipPublisherCheck",
-    "AllowPrerelease",
-    "AcceptLicense",
-    "PassThru",
-    "WhatIf",
-    "Confirm",
-    "Verbose",
-    "Debug",
-    "NoClobber",
-    "SkipDependencies",
-    "IncludeDependencies",
-    "ForceBootstrap",
-    "AllVersions",
-    "AllowPrereleaseVersions",
-    "SkipDependencyCheck",
-    "TrustRepository",
-    "Reinstall",
-    "NoPathUpdate",
-    "Quiet",
-    "AuthenticodeCheck",
-    "Prerelease",
-    "IncludeXml",
-    "AsNupkg",
-    "SkipValidate",
-]);
 
 fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     let mut out = Vec::new();
@@ -64,7 +34,7 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
     if inv.args.iter().any(|w| w.text.starts_with('@')) {
         return out; // splatting: parameters unknown
     }
-    let args = parse_args(inv.args, &SPEC);
+    let args = parse_args(inv.args, &PSGET_OPTS);
     // Names: positional words and -Name values; comma-separated lists.
     let mut names: Vec<(Range<usize>, String)> = Vec::new();
     let name_values = args.values(&["Name"]);

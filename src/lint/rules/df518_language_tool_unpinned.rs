@@ -14,9 +14,7 @@
 
 use std::ops::Range;
 
-use crate::lint::helpers::packages::{
-    Invocation, OptSpec, Values, invocations, is_exact_semver, is_path_or_url, parse_args,
-};
+use crate::lint::helpers::packages::{Invocation, invocations, is_exact_semver, is_path_or_url, parse_args, GO_OPTS, GEM_OPTS, CARGO_OPTS};
 use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -27,80 +25,8 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
 }
 
-const GO_OPTS: OptSpec = OptSpec {
-    values: Values::Listed(&[
-        "ldflags",
-        "gcflags",
-        "asmflags",
-        "gccgoflags",
-        "tags",
-        "mod",
-        "modfile",
-        "p",
-        "buildmode",
-        "compiler",
-        "installsuffix",
-        "overlay",
-        "pkgdir",
-        "toolexec",
-        "pgo",
-        "C",
-        "o",
-        "buildvcs",
-        "covermode",
-        "coverpkg",
-    ]),
-    short_clusters: false,
-    case_insensitive: false,
-};
 
-const GEM_OPTS: OptSpec = OptSpec::posix(&[
-    "v",
-    "version",
-    "i",
-    "install-dir",
-    "n",
-    "bindir",
-    "document",
-    "s",
-    "source",
-    "p",
-    "http-proxy",
-    "platform",
-    "P",
-    "trust-policy",
-    "g",
-    "file",
-    "build-root",
-    "config-file",
-    "without",
-    "target-rbconfig",
-]);
 
-const CARGO_OPTS: OptSpec = OptSpec::posix(&[
-    "version",
-    "vers",
-    "git",
-    "branch",
-    "tag",
-    "rev",
-    "path",
-    "root",
-    "index",
-    "registry",
-    "features",
-    "F",
-    "j",
-    "jobs",
-    "target",
-    "target-dir",
-    "profile",
-    "bin",
-    "example",
-    "Z",
-    "config",
-    "color",
-]);
 
 const MOVING: &[&str] = &[
     "latest", "master", "main", "head", "upgrade", "patch", "develop", "trunk", "",
