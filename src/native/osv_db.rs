@@ -336,7 +336,14 @@ pub fn update(
             continue;
         }
         done.push(eco.clone());
+        let dir = ecosystem_dir(&opts.root, &eco);
+        let existed = dir.exists();
         let result = update_one(http, opts, &eco, &mut |n, total| progress(&eco, n, total));
+        if result.is_err() && !existed {
+            // Do not leave an empty directory that looks like a database; only removed when
+            // empty, so nothing else is touched.
+            let _ = std::fs::remove_dir(&dir);
+        }
         out.push(EcosystemUpdate {
             ecosystem: eco,
             result,
@@ -546,7 +553,7 @@ pub fn verify_archive(path: &Path, limits: &ZipLimits) -> Result<ArchiveCheck, S
             .name()
             .map(|s| s.into_owned())
             .unwrap_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned());
-        if entry.enclosed_name().is_none() || name.contains('\\') {
+        if !safe_entry_name(&name) || entry.enclosed_name().is_none() {
             return Err(format!(
                 "entry `{}` has an unsafe path",
                 name.escape_debug()
@@ -602,6 +609,14 @@ pub fn verify_archive(path: &Path, limits: &ZipLimits) -> Result<ArchiveCheck, S
         });
     }
     Ok(check)
+}
+
+/// A relative `/`-separated name without `..`, drive letters, backslashes or NULs.
+fn safe_entry_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains(['\\', ':', '\0'])
+        && name.split('/').all(|c| c != "..")
 }
 
 /// One cached ecosystem, for `db status`.
@@ -720,6 +735,24 @@ mod tests {
             archive_url("http://127.0.0.1:9/m", "Red Hat"),
             "http://127.0.0.1:9/m/Red%20Hat/all.zip"
         );
+    }
+
+    #[test]
+    fn entry_names() {
+        for ok in ["GHSA-x.json", "a/b.json", "dir/", "a..b.json"] {
+            assert!(safe_entry_name(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "/etc/x.json",
+            "../x.json",
+            "a/../../x",
+            "a\\b.json",
+            "C:x.json",
+            "a\0b",
+        ] {
+            assert!(!safe_entry_name(bad), "{bad}");
+        }
     }
 
     #[test]
