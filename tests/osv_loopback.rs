@@ -353,10 +353,13 @@ fn answer(req: &Req, handler: &Handler, log: &Mutex<Vec<Req>>) -> Action {
 // ---------------------------------------------------------------------------------------------
 // A fake OSV API: a package → advisory table, with knobs for pagination.
 
+/// (ecosystem, name).
+type PackageKey = (String, String);
+
 #[derive(Clone)]
 struct FakeOsv {
     /// (ecosystem, name) → advisories (id, modified).
-    packages: Vec<((String, String), Vec<(String, String)>)>,
+    packages: Vec<(PackageKey, Vec<(String, String)>)>,
     /// id → record JSON.
     records: Vec<(String, String)>,
     /// Advisories per page of one query's answer (0 = no pagination).
