@@ -193,6 +193,15 @@ impl Server {
     /// Serves at most 400 connections for at most 60 s, each on its own thread,
     /// `Connection: close`.
     fn start(handler: impl Fn(&Req, usize) -> Action + Send + Sync + 'static) -> Server {
+        Self::start_limited(400, handler)
+    }
+
+    /// Like [`Server::start`], but stops listening (the port is closed) after `limit`
+    /// connections.
+    fn start_limited(
+        limit: usize,
+        handler: impl Fn(&Req, usize) -> Action + Send + Sync + 'static,
+    ) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
@@ -203,7 +212,7 @@ impl Server {
         let thread = std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(60);
             let mut served = 0;
-            while served < 400 && Instant::now() < deadline && !stop2.load(Ordering::SeqCst) {
+            while served < limit && Instant::now() < deadline && !stop2.load(Ordering::SeqCst) {
                 match listener.accept() {
                     Ok((stream, _)) => {
                         served += 1;
@@ -1139,6 +1148,80 @@ fn server_going_down_mid_run_keeps_what_was_obtained() {
         "{msgs:?}"
     );
     assert!(result.queries.iter().all(|o| o.complete));
+}
+
+#[test]
+fn api_gone_after_the_query_stops_fetching_and_uses_the_cache() {
+    let cache_dir = TempDir::new("osv-api-gone");
+    let cache = cache_dir.path().join("osv-api");
+    let f = standard_fake();
+    let server = Server::start(move |req, _| f.serve(req));
+    let first = api(&server, 1000, Some(&cache)).fetch(&five_queries());
+    assert!(first.problems.is_empty(), "{:?}", first.problem_messages());
+    drop(server);
+    // Two advisories are newer upstream, and the cache of a third is lost.
+    std::fs::remove_file(cache.join("PYSEC-2019-217.json")).expect("remove");
+    let f = standard_fake()
+        .advisory(
+            "npm",
+            "lodash",
+            "GHSA-jf85-cpcp-j695",
+            "2025-01-01T00:00:00Z",
+        )
+        .advisory(
+            "crates.io",
+            "time",
+            "RUSTSEC-2020-0071",
+            "2025-01-01T00:00:00Z",
+        );
+    // The server answers the one querybatch, then its port closes.
+    let server = Server::start_limited(1, move |req, _| f.serve(req));
+    let http = http::client(&HttpOptions {
+        max_retries: 1,
+        ..fast_http()
+    })
+    .expect("client");
+    let api = OsvApi::new(
+        &http,
+        OsvApiOptions {
+            base_url: server.base(),
+            cache_dir: Some(cache.clone()),
+            concurrency: 1,
+            ..OsvApiOptions::default()
+        },
+    );
+    let started = Instant::now();
+    let result = api.fetch(&five_queries());
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert_eq!(server.count("POST", "/v1/querybatch"), 1);
+    // Two current from the cache, two stale from the cache, one missing.
+    assert_eq!(
+        ids(&result.records),
+        vec![
+            "GHSA-5crp-9r3c-p9vr",
+            "GHSA-ghhp-997w-qr28",
+            "GHSA-jf85-cpcp-j695",
+            "RUSTSEC-2020-0071"
+        ]
+    );
+    let msgs = result.problem_messages();
+    // In id order: lodash fails to connect (stale copy used, and the API is now known to be
+    // unreachable), the other two are not even tried.
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert!(
+        msgs[0].starts_with(
+            "advisory GHSA-jf85-cpcp-j695: could not fetch a newer version (cannot reach 127.0.0.1:"
+        ),
+        "{msgs:?}"
+    );
+    assert_eq!(
+        msgs[1],
+        format!(
+            "2 advisory record(s) not fetched after an earlier failure to reach 127.0.0.1:{} \
+             (older cached copies used where available)",
+            server.port
+        )
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

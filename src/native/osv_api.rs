@@ -177,7 +177,9 @@ pub enum OsvApiError {
     },
     #[error("advisory cache {path}: {detail}")]
     Cache { path: String, detail: String },
-    #[error("{count} advisory record(s) not fetched after an earlier failure to reach {host}")]
+    #[error(
+        "{count} advisory record(s) not fetched after an earlier failure to reach {host} (older cached copies used where available)"
+    )]
     Skipped { host: String, count: usize },
 }
 
