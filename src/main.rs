@@ -83,6 +83,9 @@ enum Command {
         /// content and the timestamp is SOURCE_DATE_EPOCH (or 1970-01-01T00:00:00Z).
         #[arg(long)]
         reproducible: bool,
+        /// Name of the root component (default: the repository root's directory name).
+        #[arg(long, value_name = "NAME")]
+        project_name: Option<String>,
         /// Config file (default: .portcullis.yaml found upward from the scan root); its
         /// `exclude` patterns apply.
         #[arg(long, conflicts_with = "no_config")]
@@ -287,6 +290,7 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             format,
             reproducible,
+            project_name,
             config,
             no_config,
             max_file_size,
@@ -299,6 +303,7 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             format,
             reproducible,
+            project_name,
             config,
             no_config,
             max_file_size,
@@ -312,6 +317,7 @@ struct SbomArgs {
     output: Option<PathBuf>,
     format: SbomFormat,
     reproducible: bool,
+    project_name: Option<String>,
     config: Option<PathBuf>,
     no_config: bool,
     max_file_size: u64,
@@ -375,18 +381,13 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             }
         }
     }
-    let root_name = start
-        .canonicalize()
-        .ok()
-        .map(|p| {
-            if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or(p)
-            } else {
-                p
-            }
-        })
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".to_string());
+    // The root component is the project: the repository root's directory name (not the first
+    // path argument's, so argument order never changes the BOM), unless named explicitly.
+    let root_name = args.project_name.clone().unwrap_or_else(|| {
+        base.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".to_string())
+    });
     let sbom = assemble(
         &walked.files,
         &AssembleOptions {

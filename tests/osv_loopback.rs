@@ -1249,7 +1249,7 @@ fn openssl(dir: &Path, args: &[&str]) {
         .unwrap_or_else(|e| {
             panic!(
                 "cannot run `{bin}` ({e}): the proxy test makes its certificates with the openssl \
-                 command; install it with `scripts/registry-test-setup.sh` (Debian package `openssl`)"
+                 command; install it with `scripts/test-tools-setup.sh` (Debian package `openssl`)"
             )
         });
     assert!(
