@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Makes sure the outside programs the tests drive are installed: a container registry binary
 # (Debian's `docker-registry`, the distribution 2.x server) and the `openssl` command (makes the
-# throw-away test CA and server certificates) for tests/registry_loopback.rs, and `strace` for
-# the offline guarantee (tests/offline.rs). Idempotent. The tests start their own registry on a
-# free loopback port; no system service is used.
+# throw-away test CA and server certificates) for tests/registry_loopback.rs and
+# tests/osv_loopback.rs, and `strace` for the offline guarantee (tests/offline.rs). Idempotent.
+# The tests start their own servers on free loopback ports; no system service is used.
 set -euo pipefail
 
 BIN="${PORTCULLIS_REGISTRY_BIN:-/usr/bin/docker-registry}"

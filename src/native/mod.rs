@@ -1,7 +1,10 @@
 //! Native I/O: walking the tree, reading files, finding the config, the clock. Everything the
 //! pure core must not do lives here.
 
+pub mod cache;
 pub mod http;
+pub mod osv_api;
+pub mod osv_db;
 pub mod registry;
 
 use std::io::Read;
