@@ -1,5 +1,6 @@
 //! Replays the fuzz targets' inputs in the normal test command: every input kept in
-//! `fuzz/regressions/<target>/` (crashes the fuzzer found, kept after the fix) and every test
+//! `fuzz/regressions/<target>/` (crashes the fuzzer found, kept after the fix, and hand-written
+//! hostile inputs) and every test
 //! fixture, through the same entry points the fuzz targets call (`portcullis::fuzzing`). Those
 //! entry points also check laws that must hold for any input (version ordering is antisymmetric,
 //! image references print and parse back, shell command ranges are valid slices).
