@@ -13,6 +13,7 @@ pub mod finding;
 pub mod lint;
 pub mod report;
 pub mod sbom;
+pub mod sca;
 pub mod source;
 pub mod suppress;
 pub mod vuln;
