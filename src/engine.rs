@@ -266,6 +266,25 @@ fn is_manifest(path: &str) -> bool {
     classify(path) == FileKind::Other && crate::sbom::extract::all().iter().any(|e| (e.wants)(path))
 }
 
+/// The SBOM a dependency scan of `files` builds (what [`scan`] assembles; callers use it to
+/// know which advisories to load).
+pub fn dependency_sbom(files: &[SourceFile], config: &Config, root_name: &str) -> Sbom {
+    let opts = AssembleOptions {
+        root_name: root_name.to_string(),
+        ..AssembleOptions::default()
+    };
+    if files.iter().any(|f| config.is_excluded(&f.path)) {
+        let kept: Vec<SourceFile> = files
+            .iter()
+            .filter(|f| !config.is_excluded(&f.path))
+            .cloned()
+            .collect();
+        assemble(&kept, &opts)
+    } else {
+        assemble(files, &opts)
+    }
+}
+
 /// SBOM extraction and advisory matching (see [`ScanOptions::dependencies`]).
 fn scan_dependencies(
     files: &[SourceFile],
@@ -274,18 +293,11 @@ fn scan_dependencies(
     deps: &DependencyOptions,
     report: &mut Report,
 ) {
-    let kept: Vec<SourceFile> = files
+    let kept: Vec<&SourceFile> = files
         .iter()
         .filter(|f| !config.is_excluded(&f.path))
-        .cloned()
         .collect();
-    let sbom = assemble(
-        &kept,
-        &AssembleOptions {
-            root_name: deps.root_name.clone(),
-            ..AssembleOptions::default()
-        },
-    );
+    let sbom = dependency_sbom(files, config, &deps.root_name);
     // Extraction problems: malformed files and unresolvable properties are warnings (the rest
     // of the scan stands); informational notes stay in the SBOM.
     for d in &sbom.diagnostics {
