@@ -720,15 +720,11 @@ fn source_specs(
     config: &Config,
     config_dir: Option<&Path>,
 ) -> Result<Vec<SourceSpec>> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
     if !values.is_empty() {
-        return Ok(values
-            .iter()
-            .map(|v| SourceSpec::parse(v, &cwd))
-            .collect());
+        return Ok(values.iter().map(|v| SourceSpec::parse(v, None)).collect());
     }
     Ok(match &config.advisories.source {
-        Some(v) => vec![SourceSpec::parse(v, config_dir.unwrap_or(&cwd))],
+        Some(v) => vec![SourceSpec::parse(v, config_dir)],
         None => vec![SourceSpec::Offline],
     })
 }

@@ -97,9 +97,10 @@ pub enum SourceSpec {
 }
 
 impl SourceSpec {
-    /// Parses a value; paths are taken relative to `base` (the working directory for the
-    /// command line, the config file's directory for `advisories.source`).
-    pub fn parse(value: &str, base: &Path) -> SourceSpec {
+    /// Parses a value; relative paths are taken relative to `base` (the config file's
+    /// directory for `advisories.source`), or kept as written (relative to the working
+    /// directory) when `base` is `None`.
+    pub fn parse(value: &str, base: Option<&Path>) -> SourceSpec {
         match value.trim() {
             "offline" => SourceSpec::Offline,
             "auto" => SourceSpec::Auto,
@@ -107,7 +108,10 @@ impl SourceSpec {
             "none" => SourceSpec::None,
             p => {
                 let p = PathBuf::from(p);
-                SourceSpec::Path(if p.is_absolute() { p } else { base.join(p) })
+                SourceSpec::Path(match base {
+                    Some(b) if !p.is_absolute() => b.join(p),
+                    _ => p,
+                })
             }
         }
     }
