@@ -369,15 +369,17 @@ build-only-downgrade: true
 #   windows-hosts: [ltsc2022] # Windows Server versions your container hosts run
 
 # Known-vulnerable and malicious packages in manifests, lock files and Dockerfiles.
+# `source`: offline (default; the database `portcullis db update` downloads), auto
+# (that, else the OSV API), online, none, or a path: an OSV JSON directory, an
+# osv.dev all.zip or a RustSec advisory-db checkout (relative to this file).
+# Accepted advisories need a reason and may expire like rule ignores.
 # advisories:
-#   source: offline           # offline (default: the database `portcullis db update`
-#                             # downloaded) | auto (that, else the OSV API) | online |
-#                             # none | a path: OSV JSON directory, all.zip, RustSec checkout
-#   max-db-age-days: 7        # warn when the offline database is older
+#   source: offline
+#   max-db-age-days: 7              # warn when the offline database is older
 #   ignore:
-#     - id: GHSA-5crp-9r3c-p9vr   # an advisory id or alias (CVE-…), or a list of them
-#       package: Newtonsoft.Json  # optional; default: every package
-#       reason: "input is never attacker-controlled; upgrade planned with the .NET 8 move"
+#     - id: GHSA-5crp-9r3c-p9vr     # an advisory id or alias (CVE-...), or a list
+#       package: Newtonsoft.Json    # optional; default: every package
+#       reason: "input is never attacker-controlled; upgrade planned"
 #       until: 2027-01-31
 "#;
 
