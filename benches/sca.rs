@@ -10,9 +10,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use portcullis::Span;
+use portcullis::native::advisories::{local, rustsec};
 use portcullis::sbom::{Component, ComponentType, Ecosystem, Evidence, Scope, VersionSpec};
 use portcullis::vuln::matcher::{AdvisoryIndex, MatchOptions};
-use portcullis::native::advisories::{local, rustsec};
 use portcullis::vuln::osv::{Event, Record};
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/advisories");
@@ -168,7 +168,10 @@ fn main() {
         "records        {count} ({:.1} MiB of JSON)",
         bytes as f64 / (1024.0 * 1024.0)
     );
-    println!("load + parse   {:>9.1} ms  (OSV directories, crates.io + PyPI)", ms(load_time));
+    println!(
+        "load + parse   {:>9.1} ms  (OSV directories, crates.io + PyPI)",
+        ms(load_time)
+    );
     println!(
         "load RustSec   {:>9.1} ms  ({} advisories from the advisory-db checkout)",
         ms(rustsec_time),

@@ -18,11 +18,11 @@ use portcullis::lint::registry;
 use portcullis::native;
 use portcullis::native::advisories::{self, LoadOptions, Needs, SourceSpec};
 use portcullis::native::http::HttpOptions;
-use portcullis::sca::DependencyOptions;
 use portcullis::native::registry::{
     RegistryClient, RegistryOptions, SignatureKind, SignatureStatus,
 };
 use portcullis::report;
+use portcullis::sca::DependencyOptions;
 use portcullis::source::{Date, SourceFile};
 
 #[derive(Parser)]
@@ -399,14 +399,8 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
     if !args.advisories.is_empty() {
         let today = args.today.unwrap_or_else(native::today);
         let specs = source_specs(&args.advisories, &config, config_dir.as_deref())?;
-        let deps = load_dependency_options(
-            &specs,
-            &args.vex,
-            &sbom,
-            &config,
-            today,
-            &mut diagnostics,
-        );
+        let deps =
+            load_dependency_options(&specs, &args.vex, &sbom, &config, today, &mut diagnostics);
         match &deps.advisories {
             portcullis::sca::AdvisoryData::Loaded(adv) => {
                 let result = portcullis::sca::assess(
@@ -837,7 +831,9 @@ fn scan(
         }
         None => {
             if out.format.contains(&Format::CyclonedxJson) {
-                bail!("--format cyclonedx-json needs a dependency scan: use `portcullis scan` without --no-dependencies");
+                bail!(
+                    "--format cyclonedx-json needs a dependency scan: use `portcullis scan` without --no-dependencies"
+                );
             }
             None
         }
@@ -1019,7 +1015,9 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
 fn cyclonedx_of(report: &Report) -> Result<String> {
     use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
     let Some(sbom) = &report.sbom else {
-        bail!("--format cyclonedx-json needs a dependency scan (it is not available for `lint`, `images` or with --no-dependencies)");
+        bail!(
+            "--format cyclonedx-json needs a dependency scan (it is not available for `lint`, `images` or with --no-dependencies)"
+        );
     };
     let epoch = std::env::var("SOURCE_DATE_EPOCH")
         .ok()

@@ -614,7 +614,7 @@ fn dependency_scan_results_are_valid() {
     use portcullis::config::Config;
     use portcullis::engine::{ScanOptions, scan};
     use portcullis::native::advisories::local;
-    use portcullis::sca::{AdvisoryData, Advisories, DependencyOptions, vex};
+    use portcullis::sca::{Advisories, AdvisoryData, DependencyOptions, vex};
     use portcullis::{Date, SourceFile};
     use std::sync::Arc;
 
@@ -665,14 +665,21 @@ fn dependency_scan_results_are_valid() {
         "Improper Handling of Exceptional Conditions in Newtonsoft.Json"
     );
     assert_eq!(nj["properties"]["security-severity"], "7.5");
-    assert_eq!(nj["helpUri"], "https://github.com/advisories/GHSA-5crp-9r3c-p9vr");
+    assert_eq!(
+        nj["helpUri"],
+        "https://github.com/advisories/GHSA-5crp-9r3c-p9vr"
+    );
     let tags = nj["properties"]["tags"].as_array().expect("tags");
     for t in ["security", "supply-chain", "external/cwe/cwe-755"] {
         assert!(tags.iter().any(|x| x == t), "{t}");
     }
     let results = doc["runs"][0]["results"].as_array().expect("results");
-    assert!(results.iter().any(|r| r["ruleId"] == "GHSA-2cwj-8chv-9pp9"
-        && r["suppressions"][0]["kind"] == "external"));
-    assert!(results.iter().any(|r| r["ruleId"] == "MAL-0000-fixture-nuget-typosquat"
-        && r["level"] == "error"));
+    assert!(results.iter().any(
+        |r| r["ruleId"] == "GHSA-2cwj-8chv-9pp9" && r["suppressions"][0]["kind"] == "external"
+    ));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "MAL-0000-fixture-nuget-typosquat" && r["level"] == "error")
+    );
 }

@@ -71,10 +71,23 @@ fn stdout_json(out: &Output) -> Value {
 fn sarif_has_one_result_per_component_and_advisory_and_a_rule_per_advisory() {
     let cache = TempDir::new("cache");
     let out = run(
-        &["scan", PROJECT, "--no-config", "--advisories", OSV, "--format", "sarif"],
+        &[
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            OSV,
+            "--format",
+            "sarif",
+        ],
         cache.path(),
     );
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let doc = stdout_json(&out);
     let run0 = &doc["runs"][0];
     let rules = run0["tool"]["driver"]["rules"].as_array().expect("rules");
@@ -132,14 +145,30 @@ fn cyclonedx_output_of_a_scan_is_valid_and_lists_vulnerabilities() {
     let bom_arg = bom_path.to_string_lossy().to_string();
     let out = run(
         &[
-            "scan", PROJECT, "--no-config", "--advisories", OSV, "--format", "text", "--format",
-            "cyclonedx-json", "--output", &dir.path().join("report.txt").to_string_lossy(),
-            "--output", &bom_arg,
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            OSV,
+            "--format",
+            "text",
+            "--format",
+            "cyclonedx-json",
+            "--output",
+            &dir.path().join("report.txt").to_string_lossy(),
+            "--output",
+            &bom_arg,
         ],
         cache.path(),
     );
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
-    let bom: Value = serde_json::from_str(&std::fs::read_to_string(&bom_path).expect("bom")).expect("json");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bom: Value =
+        serde_json::from_str(&std::fs::read_to_string(&bom_path).expect("bom")).expect("json");
     let errors = schema_errors(&bom);
     assert!(errors.is_empty(), "{errors:#?}");
     let refs: Vec<&str> = bom["components"]
@@ -167,17 +196,26 @@ fn cyclonedx_output_of_a_scan_is_valid_and_lists_vulnerabilities() {
             assert!(refs.contains(&r), "dangling affects ref {r}");
         }
     }
-    let nj = vulns.iter().find(|v| v["id"] == "GHSA-5crp-9r3c-p9vr").expect("nj");
+    let nj = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-5crp-9r3c-p9vr")
+        .expect("nj");
     assert_eq!(nj["ratings"][0]["score"], 7.5);
     assert_eq!(nj["ratings"][0]["method"], "CVSSv31");
     assert_eq!(nj["ratings"][0]["severity"], "high");
     assert_eq!(nj["cwes"], json!([755]));
     assert_eq!(nj["references"][0]["id"], "CVE-2024-21907");
-    assert_eq!(nj["recommendation"], "Newtonsoft.Json: upgrade to 13.0.1 or later");
+    assert_eq!(
+        nj["recommendation"],
+        "Newtonsoft.Json: upgrade to 13.0.1 or later"
+    );
     assert_eq!(nj["affects"][0]["ref"], "pkg:nuget/Newtonsoft.Json@12.0.1");
     assert_eq!(nj["source"]["name"], "GitHub Advisory Database");
     // The SqlClient advisory affects the locked 5.0.0 and the range in Worker.csproj.
-    let sql = vulns.iter().find(|v| v["id"] == "GHSA-98g6-xh36-x2p7").expect("sql");
+    let sql = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-98g6-xh36-x2p7")
+        .expect("sql");
     assert_eq!(sql["affects"].as_array().map(Vec::len), Some(2));
     let mal = vulns
         .iter()
@@ -194,24 +232,50 @@ fn sbom_with_advisories_and_vex_carries_the_analysis() {
     let cache = TempDir::new("cache");
     let out = run(
         &[
-            "sbom", PROJECT, "--no-config", "--reproducible", "--advisories", OSV, "--vex",
+            "sbom",
+            PROJECT,
+            "--no-config",
+            "--reproducible",
+            "--advisories",
+            OSV,
+            "--vex",
             "tests/fixtures/advisories/vex.json",
         ],
         cache.path(),
     );
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bom = stdout_json(&out);
     assert!(schema_errors(&bom).is_empty(), "{:#?}", schema_errors(&bom));
     let vulns = bom["vulnerabilities"].as_array().expect("vulnerabilities");
-    let log4net = vulns.iter().find(|v| v["id"] == "GHSA-2cwj-8chv-9pp9").expect("log4net");
+    let log4net = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-2cwj-8chv-9pp9")
+        .expect("log4net");
     assert_eq!(log4net["analysis"]["state"], "not_affected");
-    assert_eq!(log4net["analysis"]["justification"], "requires_configuration");
-    let nj = vulns.iter().find(|v| v["id"] == "GHSA-5crp-9r3c-p9vr").expect("nj");
+    assert_eq!(
+        log4net["analysis"]["justification"],
+        "requires_configuration"
+    );
+    let nj = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-5crp-9r3c-p9vr")
+        .expect("nj");
     assert_eq!(nj["analysis"]["state"], "in_triage");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("dependencies: 8 component(s) checked"), "{stderr}");
+    assert!(
+        stderr.contains("dependencies: 8 component(s) checked"),
+        "{stderr}"
+    );
     // Without --advisories the SBOM has no vulnerabilities section (and no warning).
-    let plain = run(&["sbom", PROJECT, "--no-config", "--reproducible"], cache.path());
+    let plain = run(
+        &["sbom", PROJECT, "--no-config", "--reproducible"],
+        cache.path(),
+    );
     assert_eq!(plain.status.code(), Some(0));
     assert!(stdout_json(&plain).get("vulnerabilities").is_none());
     assert!(!String::from_utf8_lossy(&plain.stderr).contains("advisory"));
@@ -222,8 +286,15 @@ fn vex_suppresses_in_sarif() {
     let cache = TempDir::new("cache");
     let out = run(
         &[
-            "scan", PROJECT, "--no-config", "--advisories", OSV, "--vex",
-            "tests/fixtures/advisories/vex.json", "--format", "sarif",
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            OSV,
+            "--vex",
+            "tests/fixtures/advisories/vex.json",
+            "--format",
+            "sarif",
         ],
         cache.path(),
     );
@@ -244,8 +315,15 @@ fn vex_suppresses_in_sarif() {
     // A VEX file that is not CycloneDX is an error (exit 2 unless findings fail the run).
     let bad = run(
         &[
-            "scan", PROJECT, "--no-config", "--advisories", OSV, "--vex", "Cargo.toml",
-            "--fail-on", "none",
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            OSV,
+            "--vex",
+            "Cargo.toml",
+            "--fail-on",
+            "none",
         ],
         cache.path(),
     );
@@ -256,7 +334,10 @@ fn vex_suppresses_in_sarif() {
 #[test]
 fn no_advisory_data_is_a_warning_not_a_clean_result() {
     let cache = TempDir::new("cache");
-    let out = run(&["scan", PROJECT, "--no-config", "--fail-on", "error"], cache.path());
+    let out = run(
+        &["scan", PROJECT, "--no-config", "--fail-on", "error"],
+        cache.path(),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
         text.contains("warning: no advisory data: run `portcullis db update` or pass --advisories online|PATH; dependencies were NOT checked for known vulnerabilities"),
@@ -265,12 +346,23 @@ fn no_advisory_data_is_a_warning_not_a_clean_result() {
     // Lint warnings only: the exit code stays 0 (the warning does not fail the run).
     assert_eq!(out.status.code(), Some(0), "{text}");
     // `auto` falls back to the online source, which this build does not have.
-    let out = run(&["scan", PROJECT, "--no-config", "--advisories", "auto"], cache.path());
+    let out = run(
+        &["scan", PROJECT, "--no-config", "--advisories", "auto"],
+        cache.path(),
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("OSV API client) are not available"));
     // none: a note, no warning.
-    let out = run(&["scan", PROJECT, "--no-config", "--advisories", "none"], cache.path());
+    let out = run(
+        &["scan", PROJECT, "--no-config", "--advisories", "none"],
+        cache.path(),
+    );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("note: dependencies were not checked for known vulnerabilities (--advisories none)"), "{text}");
+    assert!(
+        text.contains(
+            "note: dependencies were not checked for known vulnerabilities (--advisories none)"
+        ),
+        "{text}"
+    );
     assert!(!text.contains("no advisory data"));
 }
 
@@ -278,27 +370,77 @@ fn no_advisory_data_is_a_warning_not_a_clean_result() {
 fn exit_codes() {
     let cache = TempDir::new("cache");
     let code = |args: &[&str]| run(args, cache.path()).status.code();
-    assert_eq!(code(&["scan", PROJECT, "--no-config", "--advisories", OSV]), Some(1));
     assert_eq!(
-        code(&["scan", PROJECT, "--no-config", "--advisories", OSV, "--fail-on", "none"]),
+        code(&["scan", PROJECT, "--no-config", "--advisories", OSV]),
+        Some(1)
+    );
+    assert_eq!(
+        code(&[
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            OSV,
+            "--fail-on",
+            "none"
+        ]),
         Some(0)
     );
     // A missing advisory path is an error: exit 2.
     assert_eq!(
-        code(&["scan", PROJECT, "--no-config", "--advisories", "no/such/dir", "--fail-on", "none"]),
+        code(&[
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            "no/such/dir",
+            "--fail-on",
+            "none"
+        ]),
         Some(2)
     );
     // Linting only.
-    let out = run(&["scan", PROJECT, "--no-config", "--no-dependencies", "-f", "json"], cache.path());
+    let out = run(
+        &[
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--no-dependencies",
+            "-f",
+            "json",
+        ],
+        cache.path(),
+    );
     assert_eq!(out.status.code(), Some(0));
     let doc = stdout_json(&out);
     assert!(doc["dependencies"].is_null());
-    assert!(doc["findings"].as_array().expect("findings").iter().all(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("DF"))));
+    assert!(
+        doc["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .all(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("DF")))
+    );
     assert_eq!(
-        code(&["scan", PROJECT, "--no-config", "--no-dependencies", "-f", "cyclonedx-json"]),
+        code(&[
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--no-dependencies",
+            "-f",
+            "cyclonedx-json"
+        ]),
         Some(2)
     );
-    assert_eq!(code(&["lint", "tests/fixtures/advisories/project/Dockerfile", "-f", "cyclonedx-json"]), Some(2));
+    assert_eq!(
+        code(&[
+            "lint",
+            "tests/fixtures/advisories/project/Dockerfile",
+            "-f",
+            "cyclonedx-json"
+        ]),
+        Some(2)
+    );
 }
 
 #[test]
@@ -307,22 +449,44 @@ fn config_source_is_relative_to_the_config_file() {
     let dir = TempDir::new("cfg");
     std::fs::create_dir_all(dir.path().join("data")).expect("dir");
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join(OSV).join("GHSA-5crp-9r3c-p9vr.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(OSV)
+            .join("GHSA-5crp-9r3c-p9vr.json"),
         dir.path().join("data/GHSA-5crp-9r3c-p9vr.json"),
     )
     .expect("copy");
     let cfg = dir.path().join(".portcullis.yaml");
     std::fs::write(&cfg, "advisories:\n  source: data\n  max-db-age-days: 3\n").expect("cfg");
     let out = run(
-        &["scan", PROJECT, "--config", &cfg.to_string_lossy(), "-f", "json"],
+        &[
+            "scan",
+            PROJECT,
+            "--config",
+            &cfg.to_string_lossy(),
+            "-f",
+            "json",
+        ],
         cache.path(),
     );
     let doc = stdout_json(&out);
     assert_eq!(doc["dependencies"]["matches"], 1, "{doc:#}");
-    assert!(doc["dependencies"]["advisories"].as_str().is_some_and(|s| s.contains("data")));
+    assert!(
+        doc["dependencies"]["advisories"]
+            .as_str()
+            .is_some_and(|s| s.contains("data"))
+    );
     // --advisories overrides the config.
     let out = run(
-        &["scan", PROJECT, "--config", &cfg.to_string_lossy(), "--advisories", OSV, "-f", "json"],
+        &[
+            "scan",
+            PROJECT,
+            "--config",
+            &cfg.to_string_lossy(),
+            "--advisories",
+            OSV,
+            "-f",
+            "json",
+        ],
         cache.path(),
     );
     assert_eq!(stdout_json(&out)["dependencies"]["matches"], 7);

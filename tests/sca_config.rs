@@ -34,15 +34,35 @@ fn a_full_section_parses() {
     assert_eq!(ig[1].ids.len(), 2);
     // Lookups: by any alias, case-insensitive, scoped, expiring.
     let today = date("2026-11-22");
-    assert!(c.advisory_ignore_for(&["GHSA-5crp-9r3c-p9vr"], "NuGet", "newtonsoft.json", today).is_some());
-    assert!(c.advisory_ignore_for(&["GHSA-5crp-9r3c-p9vr"], "NuGet", "Other", today).is_none());
-    assert!(c.advisory_ignore_for(&["X-1", "cve-2021-26701"], "NuGet", "Any", today).is_some());
-    assert!(c.advisory_ignore_for(&["GHSA-5crp-9r3c-p9vr"], "NuGet", "Newtonsoft.Json", date("2027-02-01")).is_none());
+    assert!(
+        c.advisory_ignore_for(&["GHSA-5crp-9r3c-p9vr"], "NuGet", "newtonsoft.json", today)
+            .is_some()
+    );
+    assert!(
+        c.advisory_ignore_for(&["GHSA-5crp-9r3c-p9vr"], "NuGet", "Other", today)
+            .is_none()
+    );
+    assert!(
+        c.advisory_ignore_for(&["X-1", "cve-2021-26701"], "NuGet", "Any", today)
+            .is_some()
+    );
+    assert!(
+        c.advisory_ignore_for(
+            &["GHSA-5crp-9r3c-p9vr"],
+            "NuGet",
+            "Newtonsoft.Json",
+            date("2027-02-01")
+        )
+        .is_none()
+    );
     assert_eq!(c.expired_advisory_ignores(date("2027-02-01")).len(), 1);
     assert!(c.expired_advisory_ignores(today).is_empty());
     // PyPI names compare after PEP 503 normalization.
     let p = config::parse("p.yaml", "advisories:\n  ignore:\n    - id: PYSEC-1\n      package: Django_Rest.Framework\n      reason: r\n", &[]).expect("valid");
-    assert!(p.advisory_ignore_for(&["PYSEC-1"], "PyPI", "django-rest-framework", today).is_some());
+    assert!(
+        p.advisory_ignore_for(&["PYSEC-1"], "PyPI", "django-rest-framework", today)
+            .is_some()
+    );
 }
 
 #[test]
@@ -57,28 +77,44 @@ fn defaults() {
 fn mistakes_are_reported_with_positions() {
     let e = errors("advisories:\n  ignore:\n    - id: GHSA-1\n");
     assert_eq!(e.len(), 1, "{e:?}");
-    assert!(e[0].starts_with("c.yaml:3:7: advisory ignore has no reason"), "{e:?}");
+    assert!(
+        e[0].starts_with("c.yaml:3:7: advisory ignore has no reason"),
+        "{e:?}"
+    );
     let e = errors("advisories:\n  ignore:\n    - reason: r\n");
     assert!(e[0].contains("advisory ignore names no advisory"), "{e:?}");
     let e = errors("advisories:\n  ignore:\n    - id: \"not an id\"\n      reason: r\n");
     assert!(e[0].contains("is not an advisory id"), "{e:?}");
-    let e = errors("advisories:\n  ignore:\n    - id: GHSA-1\n      reason: r\n      until: tomorrow\n");
+    let e = errors(
+        "advisories:\n  ignore:\n    - id: GHSA-1\n      reason: r\n      until: tomorrow\n",
+    );
     assert!(e[0].contains("`until` is `tomorrow`"), "{e:?}");
     let e = errors("advisories:\n  max-db-age-days: 0\n");
-    assert!(e[0].starts_with("c.yaml:2:20: `advisories.max-db-age-days` is the number `0`"), "{e:?}");
+    assert!(
+        e[0].starts_with("c.yaml:2:20: `advisories.max-db-age-days` is the number `0`"),
+        "{e:?}"
+    );
     let e = errors("advisories:\n  source: [a]\n");
     assert!(e[0].contains("`advisories.source` is a list"), "{e:?}");
     let e = errors("advisories:\n  sorce: offline\n");
     assert!(e[0].contains("did you mean `source`"), "{e:?}");
     let e = errors("advisories:\n  ignore:\n    - id: GHSA-1\n      reason: r\n      packge: x\n");
-    assert!(e[0].contains("in advisories.ignore entry") && e[0].contains("`package`"), "{e:?}");
+    assert!(
+        e[0].contains("in advisories.ignore entry") && e[0].contains("`package`"),
+        "{e:?}"
+    );
 }
 
 #[test]
 fn the_schema_describes_the_section() {
     let schema = json_schema(&["DF114"]);
     let adv = &schema["properties"]["advisories"]["properties"];
-    let mut keys: Vec<&str> = adv.as_object().expect("object").keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = adv
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
     keys.sort();
     assert_eq!(keys, vec!["ignore", "max-db-age-days", "source"]);
     let mut ik: Vec<&str> = schema["definitions"]["advisoryIgnore"]["properties"]

@@ -16,7 +16,7 @@ use portcullis::config::{self, Config};
 use portcullis::engine::{Report, ScanOptions, scan};
 use portcullis::finding::{FailOn, Finding, Severity, SuppressionKind};
 use portcullis::native::advisories::local;
-use portcullis::sca::{AdvisoryData, Advisories, DependencyOptions, vex};
+use portcullis::sca::{Advisories, AdvisoryData, DependencyOptions, vex};
 use portcullis::{Date, SourceFile};
 
 fn root() -> PathBuf {
@@ -120,7 +120,11 @@ fn one_finding_per_component_and_advisory_with_aliases_collapsed() {
         ("GHSA-98g6-xh36-x2p7", "src/Worker/Worker.csproj", 9),
         ("GHSA-ghhp-997w-qr28", "src/App/packages.lock.json", 33),
         ("GHSA-j8r2-6x86-q33q", "Dockerfile", 8),
-        ("MAL-0000-fixture-nuget-typosquat", "src/App/packages.lock.json", 23),
+        (
+            "MAL-0000-fixture-nuget-typosquat",
+            "src/App/packages.lock.json",
+            23,
+        ),
     ]
     .iter()
     .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
@@ -133,9 +137,19 @@ fn one_finding_per_component_and_advisory_with_aliases_collapsed() {
     // Declared in Worker.csproj and locked in App's packages.lock.json: the manifest line is
     // the location, the lock entry a related location.
     assert_eq!(nj.related.len(), 1);
-    assert!(nj.related[0].location.path.ends_with("src/App/packages.lock.json"));
+    assert!(
+        nj.related[0]
+            .location
+            .path
+            .ends_with("src/App/packages.lock.json")
+    );
     // Serilog 3.1.1 has no advisory.
-    assert!(report.findings.iter().all(|f| !f.message.contains("Serilog")));
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| !f.message.contains("Serilog"))
+    );
     // Counts.
     let s = report.sca.summary;
     assert_eq!((s.checked, s.vulnerable, s.matches), (8, 7, 7));
@@ -157,7 +171,11 @@ fn messages_name_version_fix_and_url_and_severity_follows_the_score() {
     );
     // System.Text.Encodings.Web 4.5.0 lies in the first of three ranges: its fix only.
     let stew = find(&report, "GHSA-ghhp-997w-qr28", "packages.lock.json");
-    assert!(stew.message.contains("Upgrade to 4.5.1 or later"), "{}", stew.message);
+    assert!(
+        stew.message.contains("Upgrade to 4.5.1 or later"),
+        "{}",
+        stew.message
+    );
     assert!(stew.message.contains("critical 9.8"), "{}", stew.message);
     // A medium (6.1) advisory is a warning, at the Dockerfile RUN word.
     let req = find(&report, "GHSA-j8r2-6x86-q33q", "Dockerfile");
@@ -165,16 +183,20 @@ fn messages_name_version_fix_and_url_and_severity_follows_the_score() {
     assert!(req.message.starts_with("requests 2.25.1 is affected by"));
     assert_eq!(req.location.region.start.column, 32);
     // Malicious: always an error, no fix, says so.
-    let mal = find(&report, "MAL-0000-fixture-nuget-typosquat", "packages.lock.json");
+    let mal = find(
+        &report,
+        "MAL-0000-fixture-nuget-typosquat",
+        "packages.lock.json",
+    );
     assert_eq!(mal.severity, Severity::Error);
     assert!(mal.message.contains("is a malicious package"));
     assert!(mal.message.contains("there is no fixed version"));
     // A version range is matched conservatively and says so.
     let range = find(&report, "GHSA-98g6-xh36-x2p7", "Worker.csproj");
     assert!(
-        range
-            .message
-            .starts_with("Microsoft.Data.SqlClient (range [5.0.0,)) may resolve to a version affected by"),
+        range.message.starts_with(
+            "Microsoft.Data.SqlClient (range [5.0.0,)) may resolve to a version affected by"
+        ),
         "{}",
         range.message
     );
@@ -191,7 +213,11 @@ fn extractor_errors_are_diagnostics_with_file_and_line() {
     let d = report
         .diagnostics
         .iter()
-        .find(|d| d.path.as_deref().is_some_and(|p| p.ends_with("Broken.csproj")))
+        .find(|d| {
+            d.path
+                .as_deref()
+                .is_some_and(|p| p.ends_with("Broken.csproj"))
+        })
         .expect("diagnostic for the malformed project");
     assert_eq!(d.severity, Severity::Warning);
     assert_eq!(d.line, Some(4));
@@ -212,11 +238,15 @@ fn extractor_errors_are_diagnostics_with_file_and_line() {
 #[test]
 fn fingerprints_survive_line_moves_and_differ_per_component() {
     let report = scan_project(&Config::default());
-    let before = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj").fingerprint.clone();
+    let before = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj")
+        .fingerprint
+        .clone();
     let mut files = project_files();
     for f in &mut files {
         if f.path.ends_with("Worker.csproj") {
-            f.text = f.text.replacen("<ItemGroup>", "<ItemGroup>\n\n\n    <!-- moved -->", 1);
+            f.text = f
+                .text
+                .replacen("<ItemGroup>", "<ItemGroup>\n\n\n    <!-- moved -->", 1);
         }
     }
     let moved = run(
@@ -248,13 +278,20 @@ fn config_ignores_by_alias_scoped_to_a_package_and_expiring() {
     assert!(sup.reason.contains("only encodes constant strings"));
     // The SqlClient ignore expired on 2026-01-31: both findings are back, and the expired
     // entry is reported with its line.
-    for f in report.findings.iter().filter(|f| f.rule == "GHSA-98g6-xh36-x2p7") {
+    for f in report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "GHSA-98g6-xh36-x2p7")
+    {
         assert!(f.suppression.is_none());
     }
     let expired = report
         .diagnostics
         .iter()
-        .find(|d| d.message.starts_with("advisory ignore of GHSA-98G6-XH36-X2P7 expired on 2026-01-31"))
+        .find(|d| {
+            d.message
+                .starts_with("advisory ignore of GHSA-98G6-XH36-X2P7 expired on 2026-01-31")
+        })
         .expect("expired ignore reported");
     assert_eq!(expired.line, Some(8));
     assert_eq!(expired.path.as_deref(), Some("ignore.yaml"));
@@ -279,7 +316,12 @@ fn config_ignores_by_alias_scoped_to_a_package_and_expiring() {
     )
     .expect("valid");
     let r = scan_project(&scoped);
-    assert!(r.findings.iter().filter(|f| f.rule == "GHSA-98g6-xh36-x2p7").all(|f| f.suppression.is_none()));
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.rule == "GHSA-98g6-xh36-x2p7")
+            .all(|f| f.suppression.is_none())
+    );
 }
 
 #[test]
@@ -293,7 +335,11 @@ fn vex_not_affected_suppresses_and_other_states_do_not() {
     let report = run(&project_files(), &Config::default(), deps);
     let log4net = find(&report, "GHSA-2cwj-8chv-9pp9", "packages.lock.json");
     let sup = log4net.suppression.as_ref().expect("VEX suppresses");
-    assert!(sup.reason.contains("not_affected (requires_configuration)"), "{}", sup.reason);
+    assert!(
+        sup.reason.contains("not_affected (requires_configuration)"),
+        "{}",
+        sup.reason
+    );
     assert!(sup.reason.contains("configured in code"));
     // in_triage is carried to CycloneDX but does not suppress.
     let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj");
@@ -306,7 +352,14 @@ fn vex_not_affected_suppresses_and_other_states_do_not() {
     assert!(states.contains(&("GHSA-2cwj-8chv-9pp9", Some("not_affected"))));
     assert!(states.contains(&("GHSA-5crp-9r3c-p9vr", Some("in_triage"))));
     // Suppressed findings never fail the run.
-    assert_eq!(report.failing(), report.findings.iter().filter(|f| !f.is_suppressed() && f.severity == Severity::Error).count());
+    assert_eq!(
+        report.failing(),
+        report
+            .findings
+            .iter()
+            .filter(|f| !f.is_suppressed() && f.severity == Severity::Error)
+            .count()
+    );
 }
 
 #[test]
@@ -329,7 +382,9 @@ fn without_advisory_data_a_warning_says_dependencies_were_not_checked() {
     let report = run(
         &project_files(),
         &Config::default(),
-        DependencyOptions::new(AdvisoryData::Unavailable("the offline database is empty".into())),
+        DependencyOptions::new(AdvisoryData::Unavailable(
+            "the offline database is empty".into(),
+        )),
     );
     assert!(sca_findings(&report).is_empty());
     let w = report
@@ -342,14 +397,35 @@ fn without_advisory_data_a_warning_says_dependencies_were_not_checked() {
         "no advisory data: run `portcullis db update` or pass --advisories online|PATH; dependencies were NOT checked for known vulnerabilities (the offline database is empty)"
     );
     // The SBOM is still there for CycloneDX output.
-    assert!(report.sbom.as_ref().is_some_and(|s| !s.components.is_empty()));
+    assert!(
+        report
+            .sbom
+            .as_ref()
+            .is_some_and(|s| !s.components.is_empty())
+    );
     // Turned off on purpose: a note.
-    let off = run(&project_files(), &Config::default(), DependencyOptions::new(AdvisoryData::Disabled));
-    assert!(off.diagnostics.iter().any(|d| d.severity == Severity::Note && d.message.contains("--advisories none")));
+    let off = run(
+        &project_files(),
+        &Config::default(),
+        DependencyOptions::new(AdvisoryData::Disabled),
+    );
+    assert!(
+        off.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Note && d.message.contains("--advisories none"))
+    );
     // Nothing to check (no manifests): no warning at all.
     let df = vec![SourceFile::new("Dockerfile", "FROM scratch\n")];
-    let none = run(&df, &Config::default(), DependencyOptions::new(AdvisoryData::Unavailable(String::new())));
-    assert!(none.diagnostics.iter().all(|d| !d.message.starts_with("no advisory data")));
+    let none = run(
+        &df,
+        &Config::default(),
+        DependencyOptions::new(AdvisoryData::Unavailable(String::new())),
+    );
+    assert!(
+        none.diagnostics
+            .iter()
+            .all(|d| !d.message.starts_with("no advisory data"))
+    );
 }
 
 #[test]
@@ -359,7 +435,12 @@ fn linting_alone_is_unchanged() {
     assert!(report.findings.iter().all(|f| f.rule.starts_with("DF")));
     assert!(report.sbom.is_none());
     assert!(report.sca.matches.is_empty());
-    assert!(report.files.iter().all(|f| f.kind != portcullis::engine::FileKind::Manifest));
+    assert!(
+        report
+            .files
+            .iter()
+            .all(|f| f.kind != portcullis::engine::FileKind::Manifest)
+    );
 }
 
 #[test]
@@ -369,9 +450,18 @@ fn git_and_private_registry_crates_are_not_matched_against_crates_io() {
     )
     .expect("fixture");
     let files = vec![SourceFile::new("Cargo.lock", lock)];
-    let batch = portcullis::native::advisories::rustsec::load(&root().join("tests/fixtures/advisories/rustsec-db"));
-    let adv = Arc::new(Advisories::new(batch.records, vec!["fixture RustSec".into()]));
-    let report = run(&files, &Config::default(), DependencyOptions::new(AdvisoryData::Loaded(adv)));
+    let batch = portcullis::native::advisories::rustsec::load(
+        &root().join("tests/fixtures/advisories/rustsec-db"),
+    );
+    let adv = Arc::new(Advisories::new(
+        batch.records,
+        vec!["fixture RustSec".into()],
+    ));
+    let report = run(
+        &files,
+        &Config::default(),
+        DependencyOptions::new(AdvisoryData::Loaded(adv)),
+    );
     let ids: Vec<(&str, usize)> = report
         .findings
         .iter()
@@ -390,14 +480,39 @@ fn git_and_private_registry_crates_are_not_matched_against_crates_io() {
         .map(|f| f.rule.as_str())
         .collect();
     assert_eq!(notes, vec!["RUSTSEC-2021-0145", "RUSTSEC-2024-0375"]);
-    assert!(report.findings.iter().all(|f| f.rule != "RUSTSEC-2021-0078"));
-    let unmaintained = report.findings.iter().find(|f| f.rule == "RUSTSEC-2024-0375").expect("note");
-    assert!(unmaintained.message.starts_with("atty 0.2.14: unmaintained advisory RUSTSEC-2024-0375"), "{}", unmaintained.message);
+    assert!(
+        report
+            .findings
+            .iter()
+            .all(|f| f.rule != "RUSTSEC-2021-0078")
+    );
+    let unmaintained = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "RUSTSEC-2024-0375")
+        .expect("note");
+    assert!(
+        unmaintained
+            .message
+            .starts_with("atty 0.2.14: unmaintained advisory RUSTSEC-2024-0375"),
+        "{}",
+        unmaintained.message
+    );
 }
 
 #[test]
 fn fixture_paths_exist() {
-    for p in ["osv", "project", "rustsec-db", "rustsec-project", "vex.json", "ignore.yaml"] {
-        assert!(Path::new(&root().join("tests/fixtures/advisories").join(p)).exists(), "{p}");
+    for p in [
+        "osv",
+        "project",
+        "rustsec-db",
+        "rustsec-project",
+        "vex.json",
+        "ignore.yaml",
+    ] {
+        assert!(
+            Path::new(&root().join("tests/fixtures/advisories").join(p)).exists(),
+            "{p}"
+        );
     }
 }

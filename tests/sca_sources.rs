@@ -106,7 +106,10 @@ fn directories_are_read_recursively_in_every_file_form() {
     t.write("notes.txt", "not json");
     t.write("bad.json", "{\"id\": 5}");
     let b = local::load_dir(t.path(), &|_| true);
-    assert_eq!(ids(&b.records), vec!["GHSA-1", "GHSA-2", "GHSA-3", "PYSEC-4"]);
+    assert_eq!(
+        ids(&b.records),
+        vec!["GHSA-1", "GHSA-2", "GHSA-3", "PYSEC-4"]
+    );
     assert_eq!(b.diagnostics.len(), 1, "{}", messages(&b.diagnostics));
     assert!(b.diagnostics[0].message.contains("bad.json"));
     // The filter keeps only wanted records.
@@ -121,8 +124,14 @@ fn zip_archives_are_read_entry_by_entry() {
     write_zip(
         &zip,
         &[
-            ("GHSA-1.json", record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes()),
-            ("nested/GHSA-2.json", record("GHSA-2", "NuGet", "B", "2.0.0").into_bytes()),
+            (
+                "GHSA-1.json",
+                record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
+            (
+                "nested/GHSA-2.json",
+                record("GHSA-2", "NuGet", "B", "2.0.0").into_bytes(),
+            ),
             ("README.txt", b"ignored".to_vec()),
             ("broken.json", b"{".to_vec()),
         ],
@@ -149,9 +158,15 @@ fn a_zip_bomb_stops_the_archive() {
     write_zip(
         &zip,
         &[
-            ("GHSA-1.json", record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes()),
+            (
+                "GHSA-1.json",
+                record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
             ("BOMB-1.json", bomb),
-            ("GHSA-2.json", record("GHSA-2", "NuGet", "B", "1.0.0").into_bytes()),
+            (
+                "GHSA-2.json",
+                record("GHSA-2", "NuGet", "B", "1.0.0").into_bytes(),
+            ),
         ],
     );
     assert!(std::fs::metadata(&zip).expect("zip").len() < 1024 * 1024);
@@ -172,14 +187,22 @@ fn oversized_entries_are_skipped_and_total_size_is_capped() {
     let zip = t.path().join("all.zip");
     let big = format!(
         "{{\"id\":\"BIG-1\",\"details\":\"{}\"}}",
-        (0..4000).map(|i| (b'a' + (i * 7 % 26) as u8) as char).collect::<String>()
+        (0..4000)
+            .map(|i| (b'a' + (i * 7 % 26) as u8) as char)
+            .collect::<String>()
     );
     write_zip(
         &zip,
         &[
-            ("GHSA-1.json", record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes()),
+            (
+                "GHSA-1.json",
+                record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
             ("BIG-1.json", big.into_bytes()),
-            ("GHSA-2.json", record("GHSA-2", "NuGet", "B", "1.0.0").into_bytes()),
+            (
+                "GHSA-2.json",
+                record("GHSA-2", "NuGet", "B", "1.0.0").into_bytes(),
+            ),
         ],
     );
     let limits = ZipLimits {
@@ -197,9 +220,8 @@ fn oversized_entries_are_skipped_and_total_size_is_capped() {
     let b = local::load_zip(&zip, &limits, &|_| true);
     assert!(b.records.len() < 3);
     assert!(
-        b.diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error && d.message.contains("inflates to more than 500 bytes")),
+        b.diagnostics.iter().any(|d| d.severity == Severity::Error
+            && d.message.contains("inflates to more than 500 bytes")),
         "{}",
         messages(&b.diagnostics)
     );
@@ -217,7 +239,10 @@ fn too_many_entries_are_refused_before_reading() {
             )
         })
         .collect();
-    let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let refs: Vec<(&str, Vec<u8>)> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
     write_zip(&zip, &refs);
     let limits = ZipLimits {
         max_entries: 3,
@@ -226,7 +251,12 @@ fn too_many_entries_are_refused_before_reading() {
     let b = local::load_zip(&zip, &limits, &|_| true);
     assert!(b.records.is_empty());
     assert!(messages(&b.diagnostics).contains("has 5 entries, more than the 3 allowed"));
-    assert_eq!(local::load_zip(&zip, &ZipLimits::default(), &|_| true).records.len(), 5);
+    assert_eq!(
+        local::load_zip(&zip, &ZipLimits::default(), &|_| true)
+            .records
+            .len(),
+        5
+    );
 }
 
 #[test]
@@ -236,17 +266,35 @@ fn path_traversal_names_are_skipped() {
     write_zip(
         &zip,
         &[
-            ("../evil.json", record("EVIL-1", "NuGet", "A", "1.0.0").into_bytes()),
-            ("/abs/evil.json", record("EVIL-2", "NuGet", "A", "1.0.0").into_bytes()),
-            ("ok/../../evil.json", record("EVIL-3", "NuGet", "A", "1.0.0").into_bytes()),
-            ("GHSA-1.json", record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes()),
+            (
+                "../evil.json",
+                record("EVIL-1", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
+            (
+                "/abs/evil.json",
+                record("EVIL-2", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
+            (
+                "ok/../../evil.json",
+                record("EVIL-3", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
+            (
+                "GHSA-1.json",
+                record("GHSA-1", "NuGet", "A", "1.0.0").into_bytes(),
+            ),
         ],
     );
     let b = local::load_zip(&zip, &ZipLimits::default(), &|_| true);
     assert_eq!(ids(&b.records), vec!["GHSA-1"]);
     assert!(messages(&b.diagnostics).contains("3 archive entries with path-traversal names"));
     // Nothing was written next to the archive.
-    assert!(!t.path().parent().expect("parent").join("evil.json").exists());
+    assert!(
+        !t.path()
+            .parent()
+            .expect("parent")
+            .join("evil.json")
+            .exists()
+    );
 }
 
 fn sbom_of(files: &[(&str, &str)]) -> Sbom {
@@ -279,7 +327,10 @@ fn no_online() -> Result<Box<dyn OnlineSource>, String> {
 #[test]
 fn needs_list_ecosystems_packages_and_queries() {
     let sbom = sbom_of(&[
-        ("App.csproj", &csproj(&[("Newtonsoft.Json", "12.0.1"), ("Serilog", "[3.0,4.0)")])),
+        (
+            "App.csproj",
+            &csproj(&[("Newtonsoft.Json", "12.0.1"), ("Serilog", "[3.0,4.0)")]),
+        ),
         ("requirements.txt", "Django_Rest.Framework==3.15.1\n"),
     ]);
     let n = Needs::of(&sbom);
@@ -287,18 +338,36 @@ fn needs_list_ecosystems_packages_and_queries() {
         n.ecosystems.iter().map(String::as_str).collect::<Vec<_>>(),
         vec!["NuGet", "PyPI"]
     );
-    assert!(n.packages.contains(&("NuGet".into(), "newtonsoft.json".into())));
-    assert!(n.packages.contains(&("PyPI".into(), "django-rest-framework".into())));
+    assert!(
+        n.packages
+            .contains(&("NuGet".into(), "newtonsoft.json".into()))
+    );
+    assert!(
+        n.packages
+            .contains(&("PyPI".into(), "django-rest-framework".into()))
+    );
     assert!(n.queries.contains(&PackageQuery {
         ecosystem: "NuGet".into(),
         name: "Newtonsoft.Json".into(),
         version: Some("12.0.1".into())
     }));
     // A range is looked up without a version (matched locally).
-    assert!(n.queries.iter().any(|q| q.name == "Serilog" && q.version.is_none()));
-    let rec: Record = portcullis::vuln::osv::parse_record(&record("GHSA-1", "NuGet", "NEWTONSOFT.JSON", "13.0.1")).expect("record");
+    assert!(
+        n.queries
+            .iter()
+            .any(|q| q.name == "Serilog" && q.version.is_none())
+    );
+    let rec: Record = portcullis::vuln::osv::parse_record(&record(
+        "GHSA-1",
+        "NuGet",
+        "NEWTONSOFT.JSON",
+        "13.0.1",
+    ))
+    .expect("record");
     assert!(n.wants(&rec));
-    let other: Record = portcullis::vuln::osv::parse_record(&record("GHSA-2", "npm", "newtonsoft.json", "1")).expect("record");
+    let other: Record =
+        portcullis::vuln::osv::parse_record(&record("GHSA-2", "npm", "newtonsoft.json", "1"))
+            .expect("record");
     assert!(!n.wants(&other));
 }
 
@@ -310,7 +379,10 @@ fn write_cache(root: &Path, eco: &str, records: &[String], downloaded_at: Option
         .enumerate()
         .map(|(i, r)| (format!("R-{i}.json"), r.clone().into_bytes()))
         .collect();
-    let refs: Vec<(&str, Vec<u8>)> = entries.iter().map(|(n, b)| (n.as_str(), b.clone())).collect();
+    let refs: Vec<(&str, Vec<u8>)> = entries
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.clone()))
+        .collect();
     write_zip(&dir.join("all.zip"), &refs);
     if let Some(at) = downloaded_at {
         std::fs::write(
@@ -335,22 +407,40 @@ fn the_offline_database_is_read_for_the_needed_ecosystems_and_its_age_checked() 
         ],
         Some("2026-11-20T10:00:00Z"),
     );
-    write_cache(t.path(), "npm", &[record("GHSA-3", "npm", "left-pad", "2.0.0")], Some("2026-11-20T10:00:00Z"));
+    write_cache(
+        t.path(),
+        "npm",
+        &[record("GHSA-3", "npm", "left-pad", "2.0.0")],
+        Some("2026-11-20T10:00:00Z"),
+    );
     let sbom = sbom_of(&[
         ("App.csproj", &csproj(&[("Newtonsoft.Json", "12.0.1")])),
         ("requirements.txt", "requests==2.25.1\n"),
     ]);
     let needs = Needs::of(&sbom);
-    let loaded = advisories::load(&[SourceSpec::Offline], &needs, &opts(Some(t.path())), &no_online);
+    let loaded = advisories::load(
+        &[SourceSpec::Offline],
+        &needs,
+        &opts(Some(t.path())),
+        &no_online,
+    );
     let AdvisoryData::Loaded(adv) = &loaded.data else {
         panic!("{:?}", loaded.data)
     };
     // Only the scanned package's record is kept; npm is not read at all.
     assert_eq!(adv.index().stats().records, 1);
-    assert!(adv.describe().contains("the offline OSV database (NuGet of 2026-11-20)"), "{}", adv.describe());
+    assert!(
+        adv.describe()
+            .contains("the offline OSV database (NuGet of 2026-11-20)"),
+        "{}",
+        adv.describe()
+    );
     // PyPI is not in the cache: a warning names it.
     let text = messages(&loaded.diagnostics);
-    assert!(text.contains("has no PyPI data: PyPI dependencies were NOT checked"), "{text}");
+    assert!(
+        text.contains("has no PyPI data: PyPI dependencies were NOT checked"),
+        "{text}"
+    );
     assert!(!text.contains("days ago"), "{text}");
 
     // Stale: older than max-db-age-days.
@@ -366,8 +456,18 @@ fn the_offline_database_is_read_for_the_needed_ecosystems_and_its_age_checked() 
 
     // meta.json missing: loaded, age unknown.
     let t2 = TempDir::new("cache-nometa");
-    write_cache(t2.path(), "NuGet", &[record("GHSA-1", "NuGet", "Newtonsoft.Json", "13.0.1")], None);
-    let loaded = advisories::load(&[SourceSpec::Offline], &needs, &opts(Some(t2.path())), &no_online);
+    write_cache(
+        t2.path(),
+        "NuGet",
+        &[record("GHSA-1", "NuGet", "Newtonsoft.Json", "13.0.1")],
+        None,
+    );
+    let loaded = advisories::load(
+        &[SourceSpec::Offline],
+        &needs,
+        &opts(Some(t2.path())),
+        &no_online,
+    );
     assert!(messages(&loaded.diagnostics).contains("its age is unknown"));
     assert!(matches!(loaded.data, AdvisoryData::Loaded(_)));
 }
@@ -377,19 +477,34 @@ fn nothing_cached_means_unavailable_never_a_clean_result() {
     let t = TempDir::new("empty");
     let sbom = sbom_of(&[("App.csproj", &csproj(&[("Newtonsoft.Json", "12.0.1")]))]);
     let needs = Needs::of(&sbom);
-    let loaded = advisories::load(&[SourceSpec::Offline], &needs, &opts(Some(t.path())), &no_online);
+    let loaded = advisories::load(
+        &[SourceSpec::Offline],
+        &needs,
+        &opts(Some(t.path())),
+        &no_online,
+    );
     match &loaded.data {
         AdvisoryData::Unavailable(why) => assert!(why.contains("is empty"), "{why}"),
         other => panic!("{other:?}"),
     }
     // auto falls back to the online source; here it is unavailable too.
-    let loaded = advisories::load(&[SourceSpec::Auto], &needs, &opts(Some(t.path())), &no_online);
+    let loaded = advisories::load(
+        &[SourceSpec::Auto],
+        &needs,
+        &opts(Some(t.path())),
+        &no_online,
+    );
     match &loaded.data {
         AdvisoryData::Unavailable(why) => assert!(why.contains("online lookups are off"), "{why}"),
         other => panic!("{other:?}"),
     }
     // none: disabled on purpose.
-    let loaded = advisories::load(&[SourceSpec::None], &needs, &opts(Some(t.path())), &no_online);
+    let loaded = advisories::load(
+        &[SourceSpec::None],
+        &needs,
+        &opts(Some(t.path())),
+        &no_online,
+    );
     assert!(matches!(loaded.data, AdvisoryData::Disabled));
     // A missing path is an error diagnostic.
     let loaded = advisories::load(
@@ -398,7 +513,12 @@ fn nothing_cached_means_unavailable_never_a_clean_result() {
         &opts(None),
         &no_online,
     );
-    assert!(loaded.diagnostics.iter().any(|d| d.severity == Severity::Error));
+    assert!(
+        loaded
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    );
     assert!(matches!(loaded.data, AdvisoryData::Unavailable(_)));
     // Without the seam filled, `online` says lookups are unavailable.
     let real = advisories::online_source(&Default::default());
@@ -416,7 +536,10 @@ impl OnlineSource for Fake {
         "fake OSV API".into()
     }
     fn fetch(&self, queries: &[PackageQuery]) -> Result<Vec<Record>, String> {
-        self.seen.lock().expect("lock").extend(queries.iter().cloned());
+        self.seen
+            .lock()
+            .expect("lock")
+            .extend(queries.iter().cloned());
         if self.fail {
             return Err("connection refused".into());
         }
@@ -447,12 +570,19 @@ fn online_and_auto_use_the_online_seam() {
         }))
     };
     for spec in [SourceSpec::Online, SourceSpec::Auto] {
-        let loaded = advisories::load(std::slice::from_ref(&spec), &needs, &opts(Some(t.path())), &online);
+        let loaded = advisories::load(
+            std::slice::from_ref(&spec),
+            &needs,
+            &opts(Some(t.path())),
+            &online,
+        );
         let AdvisoryData::Loaded(adv) = &loaded.data else {
             panic!("{spec:?}: {:?}", loaded.data)
         };
         assert_eq!(adv.sources(), &["fake OSV API".to_string()]);
-        let m = adv.index().match_package("NuGet", "Newtonsoft.Json", "12.0.1");
+        let m = adv
+            .index()
+            .match_package("NuGet", "Newtonsoft.Json", "12.0.1");
         assert_eq!(m.matches.len(), 1);
     }
     let failing = || -> Result<Box<dyn OnlineSource>, String> {
@@ -477,10 +607,19 @@ fn online_and_auto_use_the_online_seam() {
 #[test]
 fn several_sources_are_merged() {
     let t = TempDir::new("merge");
-    t.write("osv/GHSA-1.json", &record("GHSA-1", "NuGet", "Newtonsoft.Json", "13.0.1"));
+    t.write(
+        "osv/GHSA-1.json",
+        &record("GHSA-1", "NuGet", "Newtonsoft.Json", "13.0.1"),
+    );
     let sbom = sbom_of(&[
         ("App.csproj", &csproj(&[("Newtonsoft.Json", "12.0.1")])),
-        ("Cargo.lock", &std::fs::read_to_string(root().join("tests/fixtures/advisories/rustsec-project/Cargo.lock")).expect("lock")),
+        (
+            "Cargo.lock",
+            &std::fs::read_to_string(
+                root().join("tests/fixtures/advisories/rustsec-project/Cargo.lock"),
+            )
+            .expect("lock"),
+        ),
     ]);
     let needs = Needs::of(&sbom);
     let loaded = advisories::load(
@@ -505,21 +644,38 @@ fn several_sources_are_merged() {
 fn rustsec_checkouts_are_detected_and_converted() {
     let db = root().join("tests/fixtures/advisories/rustsec-db");
     assert!(rustsec::is_advisory_db(&db));
-    assert!(!rustsec::is_advisory_db(&root().join("tests/fixtures/advisories/osv")));
+    assert!(!rustsec::is_advisory_db(
+        &root().join("tests/fixtures/advisories/osv")
+    ));
     let b = rustsec::load(&db);
     assert_eq!(
         ids(&b.records),
-        vec!["RUSTSEC-2021-0003", "RUSTSEC-2021-0078", "RUSTSEC-2021-0145", "RUSTSEC-2024-0375"]
+        vec![
+            "RUSTSEC-2021-0003",
+            "RUSTSEC-2021-0078",
+            "RUSTSEC-2021-0145",
+            "RUSTSEC-2024-0375"
+        ]
     );
     // The malformed advisory is one diagnostic, not a failed load.
     assert_eq!(b.diagnostics.len(), 1, "{}", messages(&b.diagnostics));
     assert!(b.diagnostics[0].message.contains("RUSTSEC-2099-0001"));
 
-    let sv = b.records.iter().find(|r| r.id == "RUSTSEC-2021-0003").expect("smallvec");
-    assert_eq!(sv.summary.as_deref(), Some("Buffer overflow in SmallVec::insert_many"));
+    let sv = b
+        .records
+        .iter()
+        .find(|r| r.id == "RUSTSEC-2021-0003")
+        .expect("smallvec");
+    assert_eq!(
+        sv.summary.as_deref(),
+        Some("Buffer overflow in SmallVec::insert_many")
+    );
     assert_eq!(sv.aliases, vec!["CVE-2021-25900", "GHSA-43w2-9j62-hq99"]);
     assert_eq!(sv.published.as_deref(), Some("2021-01-08T00:00:00Z"));
-    assert_eq!(sv.severity[0].score, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H");
+    assert_eq!(
+        sv.severity[0].score,
+        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"
+    );
     let events = &sv.affected[0].ranges[0].events;
     // unaffected < 0.6.3, patched >= 0.6.14 < 1.0.0 and >= 1.6.1.
     assert_eq!(
@@ -531,9 +687,16 @@ fn rustsec_checkouts_are_detected_and_converted() {
             Event::Fixed("1.6.1".into()),
         ]
     );
-    let atty = b.records.iter().find(|r| r.id == "RUSTSEC-2024-0375").expect("atty");
+    let atty = b
+        .records
+        .iter()
+        .find(|r| r.id == "RUSTSEC-2024-0375")
+        .expect("atty");
     assert_eq!(atty.affected[0].informational(), Some("unmaintained"));
-    assert_eq!(atty.affected[0].ranges[0].events, vec![Event::Introduced("0".into())]);
+    assert_eq!(
+        atty.affected[0].ranges[0].events,
+        vec![Event::Introduced("0".into())]
+    );
 
     // The one matcher does the matching on the converted records.
     let idx = portcullis::vuln::AdvisoryIndex::build(b.records.clone());
@@ -559,9 +722,12 @@ fn rustsec_checkouts_are_detected_and_converted() {
 /// RustSec checkout converts and agrees with the RustSec OSV export on what it flags.
 #[test]
 fn shared_rustsec_checkout_agrees_with_the_osv_export() {
-    let shared = [root().join("../shared/advisories"), root().join("../../shared/advisories")]
-        .into_iter()
-        .find(|p| p.join("rustsec").is_dir() && p.join("crates.io").is_dir());
+    let shared = [
+        root().join("../shared/advisories"),
+        root().join("../../shared/advisories"),
+    ]
+    .into_iter()
+    .find(|p| p.join("rustsec").is_dir() && p.join("crates.io").is_dir());
     let Some(shared) = shared else {
         println!("skipped: ../shared/advisories/{{rustsec,crates.io}} not present");
         return;
@@ -571,7 +737,10 @@ fn shared_rustsec_checkout_agrees_with_the_osv_export() {
     let native = rustsec::load(&db);
     assert!(native.records.len() > 1000, "{}", native.records.len());
     assert!(
-        native.diagnostics.iter().all(|d| d.severity != Severity::Error),
+        native
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != Severity::Error),
         "{}",
         messages(&native.diagnostics)
     );
@@ -584,7 +753,9 @@ fn shared_rustsec_checkout_agrees_with_the_osv_export() {
     let mut checked = 0;
     let mut disagreements = Vec::new();
     for r in export.records.iter().filter(|r| !r.is_withdrawn()) {
-        let Some(a) = r.affected.first() else { continue };
+        let Some(a) = r.affected.first() else {
+            continue;
+        };
         let Some(pkg) = &a.package else { continue };
         for ev in a.ranges.iter().flat_map(|r| &r.events) {
             let v = match ev {

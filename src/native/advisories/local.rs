@@ -92,9 +92,7 @@ pub fn load_dir(dir: &Path, keep: &dyn Fn(&Record) -> bool) -> Batch {
             let path = entry.path();
             let Ok(ft) = entry.file_type() else { continue };
             if ft.is_dir() {
-                if depth < MAX_DEPTH
-                    && path.file_name().is_none_or(|n| n != ".git")
-                {
+                if depth < MAX_DEPTH && path.file_name().is_none_or(|n| n != ".git") {
                     stack.push((path, depth + 1));
                 }
             } else if (ft.is_file() || (ft.is_symlink() && path.is_file()))

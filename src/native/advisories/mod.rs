@@ -29,7 +29,7 @@ use std::sync::Arc;
 use crate::engine::Diagnostic;
 use crate::finding::Severity;
 use crate::sbom::{Sbom, VersionSpec};
-use crate::sca::{AdvisoryData, Advisories};
+use crate::sca::{Advisories, AdvisoryData};
 use crate::source::Date;
 use crate::vuln::matcher::{base_ecosystem, normalize_name};
 use crate::vuln::osv::Record;
@@ -40,7 +40,11 @@ pub use local::ZipLimits;
 /// `~/.cache/portcullis` (Windows: `%LOCALAPPDATA%\portcullis`). `None` when none of these
 /// can be determined.
 pub fn cache_root() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     if let Some(p) = var("PORTCULLIS_CACHE_DIR") {
         return Some(p);
     }
@@ -349,26 +353,25 @@ pub fn load(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut unavailable: Vec<String> = Vec::new();
     let mut disabled = false;
-    let fetch_online = |records: &mut Vec<Record>,
-                            sources: &mut Vec<String>,
-                            unavailable: &mut Vec<String>| {
-        match online() {
-            Err(e) => unavailable.push(e),
-            Ok(src) => {
-                if needs.queries.is_empty() {
-                    sources.push(src.describe());
-                    return;
-                }
-                match src.fetch(&needs.queries) {
-                    Ok(rs) => {
-                        records.extend(rs);
+    let fetch_online =
+        |records: &mut Vec<Record>, sources: &mut Vec<String>, unavailable: &mut Vec<String>| {
+            match online() {
+                Err(e) => unavailable.push(e),
+                Ok(src) => {
+                    if needs.queries.is_empty() {
                         sources.push(src.describe());
+                        return;
                     }
-                    Err(e) => unavailable.push(format!("{}: {e}", src.describe())),
+                    match src.fetch(&needs.queries) {
+                        Ok(rs) => {
+                            records.extend(rs);
+                            sources.push(src.describe());
+                        }
+                        Err(e) => unavailable.push(format!("{}: {e}", src.describe())),
+                    }
                 }
             }
-        }
-    };
+        };
     for spec in specs {
         match spec {
             SourceSpec::None => disabled = true,

@@ -108,7 +108,12 @@ pub fn to_record(a: &rustsec::Advisory) -> Record {
     if !m.categories.is_empty() {
         database_specific.insert(
             "categories".into(),
-            json!(m.categories.iter().map(|c| c.to_string()).collect::<Vec<_>>()),
+            json!(
+                m.categories
+                    .iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+            ),
         );
     }
     let mut references = Vec::new();
@@ -221,7 +226,10 @@ fn read_small(p: &Path) -> Result<String, String> {
         .read_to_string(&mut s)
         .map_err(|e| format!("{}: {e}", p.display()))?;
     if s.len() as u64 > MAX_ADVISORY_BYTES {
-        return Err(format!("{}: larger than {MAX_ADVISORY_BYTES} bytes", p.display()));
+        return Err(format!(
+            "{}: larger than {MAX_ADVISORY_BYTES} bytes",
+            p.display()
+        ));
     }
     Ok(s)
 }
