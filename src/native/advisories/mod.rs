@@ -336,7 +336,7 @@ pub fn load_offline(needs: &Needs, opts: &LoadOptions) -> Option<Batch> {
     out.description = Some(format!(
         "the offline OSV database ({}) in {}",
         found.join(", "),
-        ecosystem_dir(&root, "").display()
+        root.join("osv").display()
     ));
     Some(out)
 }
@@ -416,7 +416,7 @@ fn offline_missing(opts: &LoadOptions) -> String {
     match &opts.cache_root {
         Some(root) => format!(
             "the offline database in {} is empty",
-            ecosystem_dir(root, "").display()
+            root.join("osv").display()
         ),
         None => "no cache directory: set PORTCULLIS_CACHE_DIR".to_string(),
     }
