@@ -143,7 +143,8 @@ impl Advisories {
         &self.sources
     }
 
-    /// `1,234 advisories from <source>; <source>`.
+    /// `1,234 advisories from <source>; <source>` (advisories in the index: after a source's
+    /// filtering to the scanned packages; the source descriptions say how many were read).
     pub fn describe(&self) -> String {
         let n = self.index.stats().records;
         let from = if self.sources.is_empty() {

@@ -117,6 +117,7 @@ pub fn load_dir(dir: &Path, keep: &dyn Fn(&Record) -> bool) -> Batch {
         };
         let (records, errs) = osv::parse_records(&shown, &text);
         errors.extend(errs.into_iter().map(|e| e.to_string()));
+        out.read += records.len();
         out.records.extend(records.into_iter().filter(|r| keep(r)));
     }
     summarize_errors(
@@ -253,6 +254,7 @@ pub fn load_zip(path: &Path, limits: &ZipLimits, keep: &dyn Fn(&Record) -> bool)
         };
         let (records, errs) = osv::parse_records(&format!("{shown}!{name}"), &text);
         errors.extend(errs.into_iter().map(|e| e.to_string()));
+        out.read += records.len();
         out.records.extend(records.into_iter().filter(|r| keep(r)));
     }
     if traversal > 0 {

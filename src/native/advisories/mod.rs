@@ -211,6 +211,24 @@ pub struct Batch {
     pub diagnostics: Vec<Diagnostic>,
     /// What the records are (`OSV directory advisories/`), shown in reports.
     pub description: Option<String>,
+    /// Records read before filtering.
+    pub read: usize,
+}
+
+impl Batch {
+    /// The description with how many records were read and kept (`… (2,661 records read,
+    /// 9 about the scanned packages)`).
+    fn describe_with_counts(&self, what: String) -> String {
+        if self.read == self.records.len() {
+            format!("{what} ({} records)", self.read)
+        } else {
+            format!(
+                "{what} ({} records read, {} about the scanned packages)",
+                self.read,
+                self.records.len()
+            )
+        }
+    }
 }
 
 /// Reads a path source: an OSV JSON directory, an `all.zip`, or a RustSec checkout.
@@ -230,15 +248,16 @@ pub fn load_path(path: &Path, needs: Option<&Needs>, opts: &LoadOptions) -> Batc
     if path.is_dir() && rustsec::is_advisory_db(path) {
         let mut b = rustsec::load(path);
         b.records.retain(|r| keep(r));
+        b.description = Some(b.describe_with_counts(format!("RustSec advisory database {shown}")));
         return b;
     }
     if path.is_file() {
         let mut b = local::load_zip(path, &opts.zip_limits, &keep);
-        b.description = Some(format!("OSV archive {shown}"));
+        b.description = Some(b.describe_with_counts(format!("OSV archive {shown}")));
         return b;
     }
     let mut b = local::load_dir(path, &keep);
-    b.description = Some(format!("OSV directory {shown}"));
+    b.description = Some(b.describe_with_counts(format!("OSV directory {shown}")));
     b
 }
 
@@ -276,6 +295,7 @@ pub fn load_offline(needs: &Needs, opts: &LoadOptions) -> Option<Batch> {
         }
         let keep = |r: &Record| !opts.filter || needs.wants(r);
         let b = local::load_zip(&zip, &opts.zip_limits, &keep);
+        out.read += b.read;
         out.records.extend(b.records);
         out.diagnostics.extend(b.diagnostics);
         let shown = dir.display().to_string();
@@ -333,11 +353,12 @@ pub fn load_offline(needs: &Needs, opts: &LoadOptions) -> Option<Batch> {
             ),
         ));
     }
-    out.description = Some(format!(
+    let what = format!(
         "the offline OSV database ({}) in {}",
         found.join(", "),
         root.join("osv").display()
-    ));
+    );
+    out.description = Some(out.describe_with_counts(what));
     Some(out)
 }
 

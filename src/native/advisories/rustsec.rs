@@ -212,6 +212,7 @@ pub fn load(root: &Path) -> Batch {
         });
     }
     Batch {
+        read: records.len(),
         records,
         diagnostics,
         description: Some(format!("RustSec advisory database {shown}")),
