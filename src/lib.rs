@@ -10,6 +10,8 @@ pub mod config;
 pub mod dockerfile;
 pub mod engine;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lint;
 pub mod report;
 pub mod sbom;

@@ -87,6 +87,9 @@ enum Command {
         /// content and the timestamp is SOURCE_DATE_EPOCH (or 1970-01-01T00:00:00Z).
         #[arg(long)]
         reproducible: bool,
+        /// Name of the root component (default: the repository root's directory name).
+        #[arg(long, value_name = "NAME")]
+        project_name: Option<String>,
         /// Config file (default: .portcullis.yaml found upward from the scan root); its
         /// `exclude` patterns apply.
         #[arg(long, conflicts_with = "no_config")]
@@ -116,6 +119,50 @@ enum Command {
         /// Overwrite an existing file.
         #[arg(long)]
         force: bool,
+    },
+    /// Manage the offline advisory database (OSV per-ecosystem exports) in the cache.
+    Db {
+        #[command(subcommand)]
+        action: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Download the OSV exports (`<base>/<Ecosystem>/all.zip`) into the cache, atomically.
+    Update {
+        /// Ecosystem to download, repeatable (default: NuGet, crates.io, npm, PyPI, Go,
+        /// RubyGems, Debian, Alpine).
+        #[arg(long = "ecosystem", short = 'e')]
+        ecosystems: Vec<String>,
+        /// Base URL of the exports (default: $PORTCULLIS_OSV_DB_URL, else OSV's public bucket).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Cache root (default: $PORTCULLIS_CACHE_DIR, $XDG_CACHE_HOME/portcullis,
+        /// ~/.cache/portcullis; %LOCALAPPDATA%\portcullis on Windows).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Largest archive accepted, in bytes.
+        #[arg(long, default_value_t = 1024 * 1024 * 1024)]
+        max_download_size: u64,
+        /// Download even when the server says the archive has not changed since the last run.
+        #[arg(long)]
+        force: bool,
+        /// Allow plain HTTP to a base URL on a loopback address (local mirrors and tests).
+        #[arg(long)]
+        allow_insecure_loopback: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the cached ecosystems with their download time, age and record counts.
+    Status {
+        /// Cache root (default as for `db update`).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -276,6 +323,7 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             format,
             reproducible,
+            project_name,
             config,
             no_config,
             max_file_size,
@@ -291,6 +339,7 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             format,
             reproducible,
+            project_name,
             config,
             no_config,
             max_file_size,
@@ -298,6 +347,7 @@ fn run(cli: Cli) -> Result<u8> {
             vex,
             today,
         }),
+        Command::Db { action } => db(action),
     }
 }
 
@@ -306,6 +356,7 @@ struct SbomArgs {
     output: Option<PathBuf>,
     format: SbomFormat,
     reproducible: bool,
+    project_name: Option<String>,
     config: Option<PathBuf>,
     no_config: bool,
     max_file_size: u64,
@@ -375,18 +426,13 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             }
         }
     }
-    let root_name = start
-        .canonicalize()
-        .ok()
-        .map(|p| {
-            if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or(p)
-            } else {
-                p
-            }
-        })
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".to_string());
+    // The root component is the project: the repository root's directory name (not the first
+    // path argument's, so argument order never changes the BOM), unless named explicitly.
+    let root_name = args.project_name.clone().unwrap_or_else(|| {
+        base.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".to_string())
+    });
     let sbom = assemble(
         &walked.files,
         &AssembleOptions {
@@ -1090,4 +1136,221 @@ fn init(dir: &Path, force: bool) -> Result<u8> {
         "The embedded base-image policy trusts mcr.microsoft.com and Docker Official Images only; edit the file to change rules, thresholds and ignores."
     );
     Ok(0)
+}
+
+fn db_root(cache_dir: Option<PathBuf>) -> Result<PathBuf> {
+    cache_dir.or_else(native::cache::cache_root).ok_or_else(|| {
+        anyhow::anyhow!(
+            "cannot tell where the cache is: no PORTCULLIS_CACHE_DIR, XDG_CACHE_HOME or HOME; pass --cache-dir"
+        )
+    })
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = UNITS[0];
+    for u in UNITS.iter().skip(1) {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = u;
+    }
+    format!("{v:.1} {unit}")
+}
+
+fn db(action: DbCommand) -> Result<u8> {
+    use portcullis::native::http::{self, DownloadOptions};
+    use portcullis::native::osv_db::{self, DbUpdateOptions, UpdateKind};
+
+    match action {
+        DbCommand::Update {
+            ecosystems,
+            base_url,
+            cache_dir,
+            max_download_size,
+            force,
+            allow_insecure_loopback,
+            json,
+        } => {
+            let root = db_root(cache_dir)?;
+            let mut opts = DbUpdateOptions::new(root);
+            if let Some(b) = base_url {
+                opts.base_url = b;
+            }
+            opts.ecosystems = ecosystems;
+            opts.conditional = !force;
+            opts.download = DownloadOptions {
+                max_bytes: max_download_size,
+                ..DownloadOptions::default()
+            };
+            let client = http::client(&HttpOptions {
+                allow_http_loopback: allow_insecure_loopback,
+                ..HttpOptions::default()
+            })
+            .context("cannot set up the HTTP client")?;
+            let show_progress = std::io::stderr().is_terminal();
+            let mut last_shown: u64 = 0;
+            let mut current = String::new();
+            let mut progress = |eco: &str, done: u64, total: Option<u64>| {
+                if !show_progress {
+                    return;
+                }
+                if eco != current {
+                    current = eco.to_string();
+                    last_shown = 0;
+                }
+                if done < last_shown.saturating_add(256 * 1024) && Some(done) != total {
+                    return;
+                }
+                last_shown = done;
+                let of = total
+                    .map(|t| format!(" / {}", human_bytes(t)))
+                    .unwrap_or_default();
+                eprint!("\r\x1b[2K{eco}: {}{of}", human_bytes(done));
+            };
+            let results = osv_db::update(&client, &opts, &mut progress);
+            if show_progress {
+                eprint!("\r\x1b[2K");
+            }
+            let failed = results.iter().filter(|r| r.result.is_err()).count();
+            if json {
+                let rows: Vec<serde_json::Value> = results
+                    .iter()
+                    .map(|r| match &r.result {
+                        Ok(u) => serde_json::json!({
+                            "ecosystem": r.ecosystem,
+                            "status": match u.kind {
+                                UpdateKind::Updated => "updated",
+                                UpdateKind::NotModified => "not_modified",
+                            },
+                            "records": u.meta.records,
+                            "bytes": u.bytes,
+                            "sha256": u.meta.sha256,
+                            "downloaded_at": u.meta.downloaded_at,
+                            "source_url": u.meta.source_url,
+                            "invalid_entries": u.invalid_entries,
+                            "path": u.dir.join(osv_db::ARCHIVE_FILE).display().to_string(),
+                        }),
+                        Err(e) => serde_json::json!({
+                            "ecosystem": r.ecosystem,
+                            "status": "error",
+                            "error": e.to_string(),
+                        }),
+                    })
+                    .collect();
+                let doc = serde_json::json!({
+                    "cache": opts.root.join(native::cache::OSV_DB_DIR).display().to_string(),
+                    "ecosystems": rows,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            } else {
+                for r in &results {
+                    match &r.result {
+                        Ok(u) => {
+                            let what = match u.kind {
+                                UpdateKind::Updated => "updated",
+                                UpdateKind::NotModified => "not modified since the last download",
+                            };
+                            println!(
+                                "{}: {what}: {} records, {} ({})",
+                                r.ecosystem,
+                                u.meta.records,
+                                human_bytes(u.bytes),
+                                u.dir.join(osv_db::ARCHIVE_FILE).display()
+                            );
+                            if u.invalid_entries > 0 {
+                                eprintln!(
+                                    "warning: {}: {} entries of the archive are not OSV records",
+                                    r.ecosystem, u.invalid_entries
+                                );
+                            }
+                        }
+                        Err(e) => eprintln!("error: {}: {e}", r.ecosystem),
+                    }
+                }
+                if failed > 0 {
+                    eprintln!(
+                        "{failed} of {} ecosystem(s) failed; their previous databases (if any) are unchanged",
+                        results.len()
+                    );
+                }
+            }
+            Ok(if failed > 0 { 2 } else { 0 })
+        }
+        DbCommand::Status { cache_dir, json } => {
+            let root = db_root(cache_dir)?;
+            let rows = osv_db::status(&root, native::cache::now_unix())?;
+            let dir = root.join(native::cache::OSV_DB_DIR);
+            if json {
+                let doc = serde_json::json!({
+                    "cache": dir.display().to_string(),
+                    "ecosystems": rows,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+                return Ok(0);
+            }
+            if rows.is_empty() {
+                println!(
+                    "no offline advisory database in {}; run `portcullis db update`",
+                    dir.display()
+                );
+                return Ok(0);
+            }
+            println!("offline advisory database: {}", dir.display());
+            let mut table = vec![[
+                "ECOSYSTEM".to_string(),
+                "RECORDS".to_string(),
+                "SIZE".to_string(),
+                "DOWNLOADED".to_string(),
+                "AGE".to_string(),
+            ]];
+            let mut problems = Vec::new();
+            for r in &rows {
+                table.push([
+                    r.ecosystem.clone(),
+                    r.meta
+                        .as_ref()
+                        .map(|m| m.records.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    r.bytes.map(human_bytes).unwrap_or_else(|| "-".into()),
+                    r.meta
+                        .as_ref()
+                        .map(|m| m.downloaded_at.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    r.age_secs
+                        .map(osv_db::format_age)
+                        .unwrap_or_else(|| "-".into()),
+                ]);
+                if let Some(p) = &r.problem {
+                    problems.push(format!("{}: {p}", r.ecosystem));
+                }
+            }
+            let widths: Vec<usize> = (0..5)
+                .map(|i| {
+                    table
+                        .iter()
+                        .map(|row| row.get(i).map_or(0, |c| c.chars().count()))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            for row in &table {
+                let line: Vec<String> = row
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect();
+                println!("{}", line.join("  ").trim_end());
+            }
+            for p in problems {
+                eprintln!("warning: {p}");
+            }
+            Ok(0)
+        }
+    }
 }

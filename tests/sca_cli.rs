@@ -51,6 +51,9 @@ fn run(args: &[&str], cache: &Path) -> Output {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env("PORTCULLIS_CACHE_DIR", cache)
         .env("PORTCULLIS_TODAY", "2026-11-22")
+        // Never the public OSV API from tests: plain HTTP to loopback is refused by the client
+        // without a connection attempt.
+        .env("PORTCULLIS_OSV_API_URL", "http://127.0.0.1:9")
         .env("SOURCE_DATE_EPOCH", "1700000000")
         .env_remove("NO_COLOR")
         .output()

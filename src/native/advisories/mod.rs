@@ -80,14 +80,61 @@ pub trait OnlineSource {
     fn describe(&self) -> String;
     /// Full OSV records of every advisory that may concern the queried packages.
     fn fetch(&self, queries: &[PackageQuery]) -> Result<Vec<Record>, String>;
+    /// Problems of the last [`OnlineSource::fetch`] that still returned records (some queries
+    /// unanswered): reported as warnings, since the result may be incomplete.
+    fn problems(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
-/// The online source of this build, or why there is none.
+/// The OSV API client ([`crate::native::osv_api`]) as an [`OnlineSource`].
+struct OsvApiSource {
+    api: crate::native::osv_api::OsvApi,
+    problems: std::sync::Mutex<Vec<String>>,
+}
+
+impl OnlineSource for OsvApiSource {
+    fn describe(&self) -> String {
+        format!("the OSV API {}", self.api.options().base_url)
+    }
+
+    fn fetch(&self, queries: &[PackageQuery]) -> Result<Vec<Record>, String> {
+        let qs: Vec<crate::native::osv_api::PackageQuery> = queries
+            .iter()
+            .map(|q| {
+                crate::native::osv_api::PackageQuery::new(&q.ecosystem, &q.name, q.version.as_deref())
+            })
+            .collect();
+        let result = self.api.fetch(&qs);
+        let problems = result.problem_messages();
+        if result.records.is_empty() && !problems.is_empty() {
+            return Err(problems.join("; "));
+        }
+        if let Ok(mut p) = self.problems.lock() {
+            *p = problems;
+        }
+        Ok(result.records)
+    }
+
+    fn problems(&self) -> Vec<String> {
+        self.problems.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+}
+
+/// The online source: the OSV API client (base URL from `$PORTCULLIS_OSV_API_URL`, records
+/// cached under the cache root), or why it cannot be set up.
 pub fn online_source(
     http: &crate::native::http::HttpOptions,
 ) -> Result<Box<dyn OnlineSource>, String> {
-    let _ = http;
-    Err("online advisory lookups (the OSV API client) are not available in this build".into())
+    let client = crate::native::http::client(http).map_err(|e| e.to_string())?;
+    let api = crate::native::osv_api::OsvApi::new(
+        &client,
+        crate::native::osv_api::OsvApiOptions::from_env(),
+    );
+    Ok(Box::new(OsvApiSource {
+        api,
+        problems: std::sync::Mutex::new(Vec::new()),
+    }))
 }
 
 /// One `--advisories` value.
@@ -374,7 +421,8 @@ pub fn load(
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut unavailable: Vec<String> = Vec::new();
     let mut disabled = false;
-    let fetch_online =
+    let mut online_problems: Vec<Diagnostic> = Vec::new();
+    let mut fetch_online =
         |records: &mut Vec<Record>, sources: &mut Vec<String>, unavailable: &mut Vec<String>| {
             match online() {
                 Err(e) => unavailable.push(e),
@@ -387,6 +435,16 @@ pub fn load(
                         Ok(rs) => {
                             records.extend(rs);
                             sources.push(src.describe());
+                            for p in src.problems() {
+                                online_problems.push(diag(
+                                    Severity::Warning,
+                                    None,
+                                    format!(
+                                        "{}: {p}; some dependencies may not have been checked",
+                                        src.describe()
+                                    ),
+                                ));
+                            }
                         }
                         Err(e) => unavailable.push(format!("{}: {e}", src.describe())),
                     }
@@ -423,6 +481,7 @@ pub fn load(
             },
         }
     }
+    diagnostics.extend(online_problems);
     let data = if !sources.is_empty() {
         AdvisoryData::Loaded(Arc::new(Advisories::new(records, sources)))
     } else if disabled && unavailable.is_empty() {
