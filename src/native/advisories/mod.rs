@@ -102,7 +102,11 @@ impl OnlineSource for OsvApiSource {
         let qs: Vec<crate::native::osv_api::PackageQuery> = queries
             .iter()
             .map(|q| {
-                crate::native::osv_api::PackageQuery::new(&q.ecosystem, &q.name, q.version.as_deref())
+                crate::native::osv_api::PackageQuery::new(
+                    &q.ecosystem,
+                    &q.name,
+                    q.version.as_deref(),
+                )
             })
             .collect();
         let result = self.api.fetch(&qs);
