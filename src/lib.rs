@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod lint;
 pub mod report;
 pub mod sbom;
+pub mod sca;
 pub mod source;
 pub mod suppress;
 pub mod vuln;

@@ -16,11 +16,13 @@ use portcullis::engine::{self, Diagnostic, Report, ScanOptions};
 use portcullis::finding::{FailOn, Severity};
 use portcullis::lint::registry;
 use portcullis::native;
+use portcullis::native::advisories::{self, LoadOptions, Needs, SourceSpec};
 use portcullis::native::http::HttpOptions;
 use portcullis::native::registry::{
     RegistryClient, RegistryOptions, SignatureKind, SignatureStatus,
 };
 use portcullis::report;
+use portcullis::sca::DependencyOptions;
 use portcullis::source::{Date, SourceFile};
 
 #[derive(Parser)]
@@ -42,6 +44,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        deps: DepArgs,
     },
     /// Lint the named Dockerfiles whatever their names (`-` reads standard input).
     Lint {
@@ -96,6 +100,16 @@ enum Command {
         /// Largest file read, in bytes.
         #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
+        /// Advisories for the `vulnerabilities` section: offline, auto, online or a path
+        /// (repeatable; default: none, a plain SBOM).
+        #[arg(long = "advisories", value_name = "SOURCE")]
+        advisories: Vec<String>,
+        /// CycloneDX VEX documents (JSON) whose analyses go into the `vulnerabilities` section.
+        #[arg(long = "vex", value_name = "FILE", requires = "advisories")]
+        vex: Vec<PathBuf>,
+        /// Date used for the offline database's age (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
     },
     /// Write a starter .portcullis.yaml.
     Init {
@@ -159,6 +173,25 @@ enum Format {
     Sarif,
     Github,
     Azure,
+    /// CycloneDX 1.6 SBOM of the scanned dependencies with a `vulnerabilities` section (scan only).
+    CyclonedxJson,
+}
+
+/// Dependency scanning options of `scan`.
+#[derive(Args, Default)]
+struct DepArgs {
+    /// Where advisories come from: offline (default: the database `portcullis db update`
+    /// downloaded), auto (that, else the OSV API), online (the OSV API), none, or the path of
+    /// an OSV JSON directory, an osv.dev all.zip or a RustSec advisory-db checkout. Repeatable.
+    #[arg(long = "advisories", value_name = "SOURCE")]
+    advisories: Vec<String>,
+    /// A CycloneDX VEX document (JSON): vulnerabilities it marks not_affected or
+    /// false_positive are reported as suppressed. Repeatable.
+    #[arg(long = "vex", value_name = "FILE")]
+    vex: Vec<PathBuf>,
+    /// Lint Dockerfiles only: no SBOM, no advisory matching.
+    #[arg(long, conflicts_with_all = ["advisories", "vex"])]
+    no_dependencies: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -256,19 +289,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Scan { paths, out } => {
+        Command::Scan { paths, out, deps } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
             } else {
                 paths
             };
-            scan(&paths, &out, None)
+            scan(&paths, &out, None, Some(&deps))
         }
         Command::Lint {
             files,
             stdin_path,
             out,
-        } => scan(&files, &out, Some(stdin_path)),
+        } => scan(&files, &out, Some(stdin_path), None),
         Command::Images { paths, out } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -294,6 +327,9 @@ fn run(cli: Cli) -> Result<u8> {
             config,
             no_config,
             max_file_size,
+            advisories,
+            vex,
+            today,
         } => sbom(&SbomArgs {
             paths: if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -307,6 +343,9 @@ fn run(cli: Cli) -> Result<u8> {
             config,
             no_config,
             max_file_size,
+            advisories,
+            vex,
+            today,
         }),
         Command::Db { action } => db(action),
     }
@@ -321,6 +360,9 @@ struct SbomArgs {
     config: Option<PathBuf>,
     no_config: bool,
     max_file_size: u64,
+    advisories: Vec<String>,
+    vex: Vec<PathBuf>,
+    today: Option<Date>,
 }
 
 fn sbom(args: &SbomArgs) -> Result<u8> {
@@ -335,14 +377,17 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
         cwd.clone()
     };
     let base = native::repo_root(&start);
+    let mut config_dir = None;
     let config = if args.no_config {
         Config::default()
     } else if let Some(path) = &args.config {
+        config_dir = path.parent().map(Path::to_path_buf);
         native::load_config(path, &path.to_string_lossy())
             .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
     } else {
         match native::discover_config(&start, &base) {
             Some(path) => {
+                config_dir = path.parent().map(Path::to_path_buf);
                 let display = native::relative_path(&path, &base);
                 native::load_config(&path, &display)
                     .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
@@ -396,6 +441,40 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
         },
     );
 
+    let mut vulnerabilities = Vec::new();
+    if !args.advisories.is_empty() {
+        let today = args.today.unwrap_or_else(native::today);
+        let specs = source_specs(&args.advisories, &config, config_dir.as_deref())?;
+        let deps =
+            load_dependency_options(&specs, &args.vex, &sbom, &config, today, &mut diagnostics);
+        match &deps.advisories {
+            portcullis::sca::AdvisoryData::Loaded(adv) => {
+                let result = portcullis::sca::assess(
+                    &sbom,
+                    adv,
+                    &config,
+                    today,
+                    &deps.vex,
+                    &deps.match_options,
+                );
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Note,
+                    path: None,
+                    line: None,
+                    message: portcullis::sca::summary_line(&result),
+                });
+                vulnerabilities = portcullis::sca::cdx::vulnerabilities(&result);
+            }
+            portcullis::sca::AdvisoryData::Unavailable(why) => diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                path: None,
+                line: None,
+                message: portcullis::sca::unavailable_message(why),
+            }),
+            portcullis::sca::AdvisoryData::Disabled => {}
+        }
+    }
+
     let (serial, timestamp) = if args.reproducible {
         (SerialNumber::Reproducible, source_date_epoch.unwrap_or(0))
     } else {
@@ -404,7 +483,8 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             source_date_epoch.unwrap_or_else(unix_now),
         )
     };
-    let opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    let mut opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    opts.vulnerabilities = &vulnerabilities;
     let rendered = match args.format {
         SbomFormat::CyclonedxJson => cyclonedx::render_json(&sbom, &opts),
         SbomFormat::CyclonedxXml => cyclonedx::render_xml(&sbom, &opts),
@@ -487,6 +567,8 @@ fn random_bytes() -> [u8; 16] {
 struct Prepared {
     files: Vec<SourceFile>,
     config: Config,
+    /// Directory of the config file (relative `advisories.source` paths start there).
+    config_dir: Option<PathBuf>,
     diagnostics: Vec<Diagnostic>,
     forced: Vec<String>,
     dockerignore_known: bool,
@@ -503,14 +585,17 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
         .unwrap_or_else(|| cwd.clone());
     let base = native::repo_root(if first.exists() { &first } else { &cwd });
 
+    let mut config_dir = None;
     let mut config = if out.no_config {
         Config::default()
     } else if let Some(path) = &out.config {
+        config_dir = path.parent().map(Path::to_path_buf);
         native::load_config(path, &path.to_string_lossy())
             .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
     } else {
         match native::discover_config(if first.exists() { &first } else { &cwd }, &base) {
             Some(path) => {
+                config_dir = path.parent().map(Path::to_path_buf);
                 let display = native::relative_path(&path, &base);
                 native::load_config(&path, &display)
                     .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
@@ -583,6 +668,7 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
     Ok(Prepared {
         files,
         config,
+        config_dir,
         diagnostics,
         forced,
         dockerignore_known,
@@ -668,10 +754,136 @@ fn resolve(p: &Prepared, out: &OutputArgs, diagnostics: &mut Vec<Diagnostic>) ->
     resolved
 }
 
-fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {
+/// The `--advisories` values (or `advisories.source` from the config, else `offline`).
+fn source_specs(
+    values: &[String],
+    config: &Config,
+    config_dir: Option<&Path>,
+) -> Result<Vec<SourceSpec>> {
+    if !values.is_empty() {
+        return Ok(values.iter().map(|v| SourceSpec::parse(v, None)).collect());
+    }
+    Ok(match &config.advisories.source {
+        Some(v) => vec![SourceSpec::parse(v, config_dir)],
+        None => vec![SourceSpec::Offline],
+    })
+}
+
+/// Loads advisories and VEX documents for a dependency scan of `sbom`.
+fn load_dependency_options(
+    specs: &[SourceSpec],
+    vex_files: &[PathBuf],
+    sbom: &portcullis::sbom::Sbom,
+    config: &Config,
+    today: Date,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> DependencyOptions {
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        eprint!("portcullis: loading advisories…   \r");
+    }
+    let needs = Needs::of(sbom);
+    let opts = LoadOptions {
+        today,
+        max_db_age_days: config.advisories.max_db_age_days,
+        cache_root: advisories::cache_root(),
+        zip_limits: advisories::ZipLimits::default(),
+        filter: true,
+    };
+    let loaded = advisories::load(specs, &needs, &opts, &|| {
+        advisories::online_source(&HttpOptions::default())
+    });
+    if progress {
+        eprint!("{:60}\r", "");
+    }
+    diagnostics.extend(loaded.diagnostics);
+    let mut deps = DependencyOptions::new(loaded.data);
+    deps.root_name = sbom.root_name.clone();
+    for path in vex_files {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: Some(shown),
+                    line: None,
+                    message: format!("--vex: cannot read the VEX document: {e}"),
+                });
+                continue;
+            }
+        };
+        match portcullis::sca::vex::parse(&shown, &text) {
+            Ok((statements, warnings)) => {
+                deps.vex.extend(statements);
+                diagnostics.extend(warnings.into_iter().map(|w| Diagnostic {
+                    severity: Severity::Warning,
+                    path: None,
+                    line: None,
+                    message: format!("--vex: {w}"),
+                }));
+            }
+            Err(e) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: Some(e.path.clone()),
+                line: None,
+                message: format!("--vex: {}", e.message),
+            }),
+        }
+    }
+    deps
+}
+
+fn scan(
+    paths: &[PathBuf],
+    out: &OutputArgs,
+    stdin_path: Option<String>,
+    deps: Option<&DepArgs>,
+) -> Result<u8> {
     let prepared = prepare(paths, out, stdin_path)?;
     let mut diagnostics = prepared.diagnostics.clone();
     let resolved = resolve(&prepared, out, &mut diagnostics);
+    let dependencies = match deps.filter(|d| !d.no_dependencies) {
+        Some(d) => {
+            let specs = source_specs(
+                &d.advisories,
+                &prepared.config,
+                prepared.config_dir.as_deref(),
+            )?;
+            let root_name = paths
+                .iter()
+                .find(|p| p.as_os_str() != "-")
+                .and_then(|p| p.canonicalize().ok())
+                .map(|p| {
+                    if p.is_file() {
+                        p.parent().map(Path::to_path_buf).unwrap_or(p)
+                    } else {
+                        p
+                    }
+                })
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "project".to_string());
+            let sbom = engine::dependency_sbom(&prepared.files, &prepared.config, &root_name);
+            let mut options = load_dependency_options(
+                &specs,
+                &d.vex,
+                &sbom,
+                &prepared.config,
+                prepared.today,
+                &mut diagnostics,
+            );
+            options.root_name = root_name;
+            Some(options)
+        }
+        None => {
+            if out.format.contains(&Format::CyclonedxJson) {
+                bail!(
+                    "--format cyclonedx-json needs a dependency scan: use `portcullis scan` without --no-dependencies"
+                );
+            }
+            None
+        }
+    };
     let Prepared {
         files,
         config,
@@ -689,6 +901,7 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
         dockerignore_known,
         forced_dockerfiles: forced,
         resolved,
+        dependencies,
     };
     let mut report = engine::scan(&files, &config, &opts);
     if progress {
@@ -701,7 +914,7 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
             severity: Severity::Note,
             path: None,
             line: None,
-            message: "no Dockerfiles found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
+            message: "no Dockerfiles, manifests or lock files found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and the manifests `portcullis sbom` reads)".into(),
         });
     }
     write_outputs(&report, out)?;
@@ -756,6 +969,7 @@ fn images(paths: &[PathBuf], format: ImagesFormat, out: &OutputArgs) -> Result<u
                 dockerignore_known: prepared.dockerignore_known,
                 forced_dockerfiles: prepared.forced.clone(),
                 resolved,
+                dependencies: None,
             };
             let mut report = engine::scan(&prepared.files, &config, &opts);
             report.diagnostics.extend(diagnostics.iter().cloned());
@@ -825,6 +1039,7 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
             ),
             Format::Github => report::github::render(report),
             Format::Azure => report::azure::render(report),
+            Format::CyclonedxJson => cyclonedx_of(report)?,
         };
         match target {
             Some(path) => write_file(path, &rendered)?,
@@ -838,6 +1053,30 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The CycloneDX rendering of a dependency scan. With SOURCE_DATE_EPOCH set the serial number
+/// is content-derived and the timestamp is that epoch (byte-identical output for identical
+/// input); otherwise random and now.
+fn cyclonedx_of(report: &Report) -> Result<String> {
+    use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
+    let Some(sbom) = &report.sbom else {
+        bail!(
+            "--format cyclonedx-json needs a dependency scan (it is not available for `lint`, `images` or with --no-dependencies)"
+        );
+    };
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|s| *s >= 0);
+    let (serial, timestamp) = match epoch {
+        Some(e) => (SerialNumber::Reproducible, e),
+        None => (SerialNumber::Random(random_bytes()), unix_now()),
+    };
+    let vulnerabilities = portcullis::sca::cdx::vulnerabilities(&report.sca);
+    let mut opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    opts.vulnerabilities = &vulnerabilities;
+    Ok(cyclonedx::render_json(sbom, &opts))
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<()> {

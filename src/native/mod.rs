@@ -1,6 +1,7 @@
 //! Native I/O: walking the tree, reading files, finding the config, the clock. Everything the
 //! pure core must not do lives here.
 
+pub mod advisories;
 pub mod cache;
 pub mod http;
 pub mod osv_api;
