@@ -103,6 +103,11 @@ struct Run {
 
 fn run(cwd: &Path, args: &[String], out: &Path) -> Run {
     std::fs::create_dir_all(out).expect("out dir");
+    // Advisory data from outside both trees, named by the same absolute path in both runs.
+    let advisories = repo()
+        .join("examples/advisories")
+        .to_string_lossy()
+        .into_owned();
     let go = |extra: &[&str], file: &str| -> Vec<u8> {
         let target = out.join(file);
         let status = Command::new(BIN)
@@ -130,6 +135,8 @@ fn run(cwd: &Path, args: &[String], out: &Path) -> Run {
                 "--no-config",
                 "--fail-on",
                 "none",
+                "--advisories",
+                &advisories,
                 "--format",
                 "sarif",
             ],
@@ -141,12 +148,23 @@ fn run(cwd: &Path, args: &[String], out: &Path) -> Run {
                 "--no-config",
                 "--fail-on",
                 "none",
+                "--advisories",
+                &advisories,
                 "--format",
                 "json",
             ],
             "out.json",
         ),
-        cdx_json: go(&["sbom", "--reproducible", "--no-config"], "bom.json"),
+        cdx_json: go(
+            &[
+                "sbom",
+                "--reproducible",
+                "--no-config",
+                "--advisories",
+                &advisories,
+            ],
+            "bom.json",
+        ),
         cdx_xml: go(
             &[
                 "sbom",
@@ -202,6 +220,11 @@ fn two_runs_over_the_same_tree_are_byte_identical() {
     assert!(
         a.sarif.len() > 1000 && a.json.len() > 1000 && a.cdx_json.len() > 1000,
         "outputs are suspiciously small"
+    );
+    assert!(
+        String::from_utf8_lossy(&a.sarif).contains("GHSA-5crp-9r3c-p9vr")
+            && String::from_utf8_lossy(&a.cdx_json).contains("GHSA-5crp-9r3c-p9vr"),
+        "the dependency findings are missing from the outputs"
     );
     same("SARIF", &a.sarif, &b.sarif);
     same("JSON", &a.json, &b.json);

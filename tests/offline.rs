@@ -1,4 +1,5 @@
-//! The offline guarantee: linting, the base-image policy and the SBOM make no network connection.
+//! The offline guarantee: linting, the base-image policy, the SBOM and dependency scans against
+//! an offline advisory database make no network connection.
 //!
 //! Two independent proofs run over the bundled examples (a Windows .NET app and a Linux Python
 //! API) with every subcommand that must stay offline:
@@ -34,11 +35,17 @@ fn invocations() -> Vec<(&'static str, Vec<&'static str>)> {
                 "scan",
                 "examples",
                 "--no-config",
+                "--advisories",
+                "examples/advisories",
                 "--fail-on",
                 "none",
                 "--format",
                 "sarif",
             ],
+        ),
+        (
+            "scan-default-advisories",
+            vec!["scan", "examples", "--no-config", "--fail-on", "none"],
         ),
         (
             "lint",
@@ -52,6 +59,16 @@ fn invocations() -> Vec<(&'static str, Vec<&'static str>)> {
         ),
         ("images", vec!["images", "examples", "--no-config"]),
         ("sbom", vec!["sbom", "examples", "--reproducible"]),
+        (
+            "sbom-vulnerabilities",
+            vec![
+                "sbom",
+                "examples",
+                "--reproducible",
+                "--advisories",
+                "examples/advisories",
+            ],
+        ),
         ("rules", vec!["rules", "--json"]),
     ]
 }
