@@ -1,0 +1,374 @@
+#!/usr/bin/env python3
+"""Summarises the CycloneDX SBOMs that scripts/compare/sbom-peers.sh wrote and checks what
+Portcullis must do against cdxgen on NuGet.
+
+    sbom_peers.py report OUT_DIR REPO_DIR...   markdown tables on stdout, exit 1 when a check fails
+    sbom_peers.py self-test                     checks of the helpers below on synthetic SBOMs
+
+OUT_DIR holds, per repository name, `<name>.<tool>.cdx.json` for the tools portcullis, cdxgen
+and syft, and `<name>.<tool>.time` (wall seconds of each run, one per line) and
+`<name>.<tool>.rc` (exit code). The checks:
+
+1. Every NuGet package cdxgen reports with a real version (not empty, not `undefined`, not a
+   range or a property reference) is in Portcullis' SBOM, compared by lowercase id and the NuGet
+   normalized version.
+2. Of cdxgen's versionless NuGet entries, those that are `<Reference>` items (GAC or a local
+   assembly) or project references (a `<ProjectReference>` or a `"type": "Project"` entry of a
+   packages.lock.json) are not NuGet components in Portcullis' SBOM under any version.
+"""
+
+import json
+import os
+import re
+import statistics
+import sys
+import tempfile
+from urllib.parse import unquote
+
+TOOLS = ("portcullis", "cdxgen", "syft")
+
+
+# --- NuGet identity -------------------------------------------------------------------------
+
+_NUGET = re.compile(r"^[vV]?(\d+(?:\.\d+){0,3})(-[0-9A-Za-z.-]+)?(\+.*)?$")
+
+
+def nuget_normalize(version):
+    """NuGet's normalized form: numbers without leading zeros, at least three of them, a
+    fourth only when it is not 0, the prerelease label lowercased, metadata dropped. Returns
+    None for text that is not a NuGet version (ranges, floating versions, `$(Prop)`)."""
+    if version is None:
+        return None
+    m = _NUGET.match(version.strip())
+    if not m:
+        return None
+    nums = [int(p) for p in m.group(1).split(".")]
+    while len(nums) < 3:
+        nums.append(0)
+    if len(nums) == 4 and nums[3] == 0:
+        nums = nums[:3]
+    out = ".".join(str(n) for n in nums)
+    if m.group(2):
+        out += m.group(2).lower()
+    return out
+
+
+def purl_name_version(purl):
+    """(type, name, version) of a purl; the namespace is part of the name."""
+    if not purl or not purl.startswith("pkg:"):
+        return None
+    body = purl[4:].split("#", 1)[0].split("?", 1)[0]
+    ty, _, rest = body.partition("/")
+    name, _, version = rest.rpartition("@") if "@" in rest else (rest, "", "")
+    return ty.lower(), unquote(name), unquote(version) if version else None
+
+
+def components(bom):
+    """Every component, nested ones included."""
+    out = []
+    stack = list(bom.get("components") or [])
+    while stack:
+        c = stack.pop()
+        if not isinstance(c, dict):
+            continue
+        out.append(c)
+        stack.extend(c.get("components") or [])
+    return out
+
+
+def nuget_entries(bom):
+    """[(name, version or None, component)] of the NuGet components."""
+    out = []
+    for c in components(bom):
+        p = purl_name_version(c.get("purl"))
+        if p is None or p[0] != "nuget":
+            continue
+        version = c.get("version") or p[2]
+        if version is not None and version.strip() in ("", "undefined", "null"):
+            version = None
+        out.append((p[1], version, c))
+    return out
+
+
+def real_version_set(entries):
+    """{(lowercase id, normalized version)} of the entries with a real version."""
+    out = set()
+    for name, version, _ in entries:
+        v = nuget_normalize(version)
+        if v is not None:
+            out.add((name.lower(), v))
+    return out
+
+
+# --- classification of cdxgen's versionless entries -------------------------------------------
+
+_REFERENCE = re.compile(r"<Reference\s[^>]*?Include\s*=\s*\"([^\",]+)", re.IGNORECASE)
+_PROJECT_REF = re.compile(r"<ProjectReference\s[^>]*?Include\s*=\s*\"([^\"]+)\"", re.IGNORECASE)
+
+
+def _stem(path):
+    base = re.split(r"[\\/]", path.strip())[-1]
+    return base.rsplit(".", 1)[0] if "." in base else base
+
+
+def source_files(component):
+    return [
+        p.get("value", "")
+        for p in component.get("properties") or []
+        if p.get("name") == "SrcFile" and p.get("value")
+    ]
+
+
+def _read(path):
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def classify(name, files, repo):
+    """`reference`, `project` or `other`: what a versionless cdxgen entry is, judged from the
+    files cdxgen says it came from."""
+    want = name.lower()
+    kinds = set()
+    for f in files:
+        path = f if os.path.isabs(f) else os.path.join(repo, f)
+        text = _read(path)
+        if text is None:
+            continue
+        if path.lower().endswith("packages.lock.json"):
+            try:
+                lock = json.loads(text)
+            except ValueError:
+                continue
+            for deps in (lock.get("dependencies") or {}).values():
+                for dep, entry in (deps or {}).items():
+                    if dep.lower() == want and isinstance(entry, dict):
+                        if str(entry.get("type", "")).lower() == "project":
+                            kinds.add("project")
+            continue
+        for m in _REFERENCE.finditer(text):
+            if m.group(1).strip().lower() == want:
+                kinds.add("reference")
+        for m in _PROJECT_REF.finditer(text):
+            if _stem(m.group(1)).lower() == want:
+                kinds.add("project")
+    for k in ("project", "reference"):
+        if k in kinds:
+            return k
+    return "other"
+
+
+# --- report ------------------------------------------------------------------------------------
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def times(path):
+    try:
+        with open(path) as f:
+            return [float(x) for x in f.read().split()]
+    except (OSError, ValueError):
+        return []
+
+
+def check(repo, cdx, port):
+    """The two acceptance checks for one repository."""
+    cdx_entries = nuget_entries(cdx)
+    port_entries = nuget_entries(port)
+    wanted = real_version_set(cdx_entries)
+    have = real_version_set(port_entries)
+    missing = sorted(wanted - have)
+    port_names = {n.lower() for n, _, _ in port_entries}
+    versionless = {"reference": [], "project": [], "other": []}
+    for name, version, c in cdx_entries:
+        if nuget_normalize(version) is None:
+            versionless[classify(name, source_files(c), repo)].append(name)
+    false_hits = sorted(
+        {n for k in ("reference", "project") for n in versionless[k] if n.lower() in port_names}
+    )
+    return {
+        "wanted": len(wanted),
+        "found": len(wanted & have),
+        "missing": missing,
+        "versionless": {k: sorted(set(v)) for k, v in versionless.items()},
+        "false_hits": false_hits,
+        "extra": len(have - wanted),
+    }
+
+
+def fmt_time(ts):
+    if not ts:
+        return "–"
+    med = statistics.median(ts)
+    return f"{med:.2f}" if len(ts) == 1 else f"{med:.2f} ({min(ts):.2f}–{max(ts):.2f})"
+
+
+def report(out_dir, repos):
+    failed = False
+    rows = []
+    checks = []
+    for repo in repos:
+        name = os.path.basename(os.path.normpath(repo))
+        boms = {t: load(os.path.join(out_dir, f"{name}.{t}.cdx.json")) for t in TOOLS}
+        for t in TOOLS:
+            bom = boms[t]
+            rc = (_read(os.path.join(out_dir, f"{name}.{t}.rc")) or "?").strip()
+            ts = times(os.path.join(out_dir, f"{name}.{t}.time"))
+            if bom is None:
+                rows.append((name, t, fmt_time(ts), "no SBOM", "–", "–", rc))
+                continue
+            nuget = nuget_entries(bom)
+            versioned = sum(1 for _, v, _ in nuget if nuget_normalize(v) is not None)
+            rows.append(
+                (
+                    name,
+                    t,
+                    fmt_time(ts),
+                    str(len(components(bom))),
+                    str(versioned),
+                    str(len(nuget) - versioned),
+                    rc,
+                )
+            )
+        if boms["cdxgen"] is None or boms["portcullis"] is None:
+            failed = True
+            checks.append((name, None))
+            continue
+        c = check(repo, boms["cdxgen"], boms["portcullis"])
+        if c["missing"] or c["false_hits"]:
+            failed = True
+        checks.append((name, c))
+
+    print("| repository | tool | wall s, median (min–max) | components | NuGet with version | NuGet without version | exit |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print()
+    print("| repository | cdxgen NuGet id@version | found by Portcullis | missing | cdxgen versionless: Reference / project / other | of those Reference + project, in Portcullis | only in Portcullis |")
+    print("|---|---:|---:|---:|---|---:|---:|")
+    for name, c in checks:
+        if c is None:
+            print(f"| {name} | – | – | – | – | – | – |")
+            continue
+        v = c["versionless"]
+        print(
+            f"| {name} | {c['wanted']} | {c['found']} | {len(c['missing'])} | "
+            f"{len(v['reference'])} / {len(v['project'])} / {len(v['other'])} | "
+            f"{len(c['false_hits'])} | {c['extra']} |"
+        )
+    for name, c in checks:
+        if c is None:
+            print(f"\n{name}: cdxgen or Portcullis wrote no SBOM")
+            continue
+        if c["missing"]:
+            print(f"\n{name}: cdxgen finds, Portcullis does not:")
+            for n, v in c["missing"]:
+                print(f"  - {n}@{v}")
+        if c["false_hits"]:
+            print(f"\n{name}: Portcullis reports Reference / project entries as NuGet packages:")
+            for n in c["false_hits"]:
+                print(f"  - {n}")
+        if c["versionless"]["other"]:
+            print(f"\n{name}: cdxgen entries without a version, neither Reference nor project:")
+            for n in c["versionless"]["other"]:
+                print(f"  - {n}")
+    print()
+    print("checks: " + ("FAILED" if failed else "passed"))
+    return 1 if failed else 0
+
+
+# --- self-test -----------------------------------------------------------------------------------
+
+
+def self_test():
+    n = nuget_normalize
+    assert n("1.0") == "1.0.0"
+    assert n("1.00.01") == "1.0.1"
+    assert n("1.2.3.0") == "1.2.3"
+    assert n("1.2.3.4") == "1.2.3.4"
+    assert n("1.0.0-Beta.1+sha.abc") == "1.0.0-beta.1"
+    assert n("v2.1") == "2.1.0"
+    for bad in ("[1.0,2.0)", "1.*", "$(Ver)", "", None, "undefined", "1.2.3.4.5"):
+        assert n(bad) is None, bad
+    assert purl_name_version("pkg:nuget/Newtonsoft.Json@13.0.3") == ("nuget", "Newtonsoft.Json", "13.0.3")
+    assert purl_name_version("pkg:nuget/System.Data") == ("nuget", "System.Data", None)
+    assert purl_name_version("pkg:npm/%40s/p@1.0.0?x=1") == ("npm", "@s/p", "1.0.0")
+
+    with tempfile.TemporaryDirectory() as repo:
+        os.makedirs(os.path.join(repo, "app"))
+        with open(os.path.join(repo, "app", "App.csproj"), "w") as f:
+            f.write(
+                '<Project><ItemGroup><Reference Include="System.Data" />'
+                '<Reference Include="Vendor.Lib, Version=1.0.0.0, Culture=neutral">'
+                "<HintPath>lib\\Vendor.Lib.dll</HintPath></Reference>"
+                '<ProjectReference Include="..\\Core\\Core.csproj" />'
+                "</ItemGroup></Project>"
+            )
+        with open(os.path.join(repo, "app", "packages.lock.json"), "w") as f:
+            json.dump(
+                {"version": 1, "dependencies": {"net8.0": {"shared": {"type": "Project"}, "A": {"type": "Direct", "resolved": "1.0.0"}}}},
+                f,
+            )
+        assert classify("system.data", ["app/App.csproj"], repo) == "reference"
+        assert classify("Vendor.Lib", ["app/App.csproj"], repo) == "reference"
+        assert classify("core", ["app/App.csproj"], repo) == "project"
+        assert classify("Shared", ["app/packages.lock.json"], repo) == "project"
+        assert classify("A", ["app/packages.lock.json"], repo) == "other"
+        assert classify("Nothing", ["app/missing.csproj"], repo) == "other"
+
+        def bom(*comps):
+            return {"components": list(comps)}
+
+        def comp(purl, version=None, src=None):
+            c = {"purl": purl}
+            if version is not None:
+                c["version"] = version
+            if src:
+                c["properties"] = [{"name": "SrcFile", "value": src}]
+            return c
+
+        cdx = bom(
+            comp("pkg:nuget/Newtonsoft.Json@13.0.1", "13.0.1"),
+            comp("pkg:nuget/Serilog@3.0", "3.0"),
+            comp("pkg:nuget/Bad@undefined", "undefined"),
+            comp("pkg:nuget/System.Data", src="app/App.csproj"),
+            comp("pkg:nuget/core", src="app/App.csproj"),
+            comp("pkg:npm/left-pad@1.0.0", "1.0.0"),
+        )
+        good = bom(
+            comp("pkg:nuget/newtonsoft.json@13.0.1", "13.0.1"),
+            {"components": [comp("pkg:nuget/Serilog@3.0.0", "3.0.0")], "purl": "pkg:generic/x"},
+        )
+        c = check(repo, cdx, good)
+        assert c["wanted"] == 2 and c["found"] == 2 and not c["missing"], c
+        assert c["versionless"]["reference"] == ["System.Data"], c
+        assert c["versionless"]["project"] == ["core"], c
+        assert c["versionless"]["other"] == ["Bad"], c
+        assert not c["false_hits"]
+        bad = bom(comp("pkg:nuget/Newtonsoft.Json@13.0.1", "13.0.1"), comp("pkg:nuget/System.Data@4.0.0", "4.0.0"))
+        c = check(repo, cdx, bad)
+        assert c["missing"] == [("serilog", "3.0.0")], c
+        assert c["false_hits"] == ["System.Data"], c
+    print("sbom_peers.py self-test: 1 passed, 0 failed")
+    return 0
+
+
+def main(argv):
+    if len(argv) >= 2 and argv[1] == "self-test":
+        return self_test()
+    if len(argv) >= 4 and argv[1] == "report":
+        return report(argv[2], argv[3:])
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
