@@ -14,7 +14,11 @@ and syft, and `<name>.<tool>.time` (wall seconds of each run, one per line) and
    normalized version.
 2. Of cdxgen's versionless NuGet entries, those that are `<Reference>` items (GAC or a local
    assembly) or project references (a `<ProjectReference>` or a `"type": "Project"` entry of a
-   packages.lock.json) are not NuGet components in Portcullis' SBOM under any version.
+   packages.lock.json) are not NuGet components in Portcullis' SBOM. Judged by Portcullis'
+   evidence: no NuGet component of Portcullis may rest on a `<ProjectReference>`, a lock file's
+   project entry, or a `<Reference>` without a HintPath into a NuGet `packages` folder. (A
+   name may legitimately be both: `System.Net.Http` is a GAC assembly in one project and a
+   packages.config package in another.)
 """
 
 import json
@@ -35,11 +39,16 @@ _NUGET = re.compile(r"^[vV]?(\d+(?:\.\d+){0,3})(-[0-9A-Za-z.-]+)?(\+.*)?$")
 
 def nuget_normalize(version):
     """NuGet's normalized form: numbers without leading zeros, at least three of them, a
-    fourth only when it is not 0, the prerelease label lowercased, metadata dropped. Returns
-    None for text that is not a NuGet version (ranges, floating versions, `$(Prop)`)."""
+    fourth only when it is not 0, the prerelease label lowercased, metadata dropped; an exact
+    pin `[1.2.3]` is its version. Returns None for text that is not a NuGet version (ranges,
+    floating versions, `$(Prop)`)."""
     if version is None:
         return None
-    m = _NUGET.match(version.strip())
+    version = version.strip()
+    # `[1.2.3]` is NuGet's exact pin: that version.
+    if version.startswith("[") and version.endswith("]") and "," not in version:
+        version = version[1:-1].strip()
+    m = _NUGET.match(version)
     if not m:
         return None
     nums = [int(p) for p in m.group(1).split(".")]
@@ -179,6 +188,54 @@ def times(path):
         return []
 
 
+_HINT_INTO_PACKAGES = re.compile(
+    r"<HintPath>\s*(?:[^<]*[\\/)])?packages[\\/][^<]+</HintPath>", re.IGNORECASE
+)
+
+
+def occurrence_kind(repo, location, line, cache):
+    """What a Portcullis evidence occurrence points at: `reference` (a `<Reference>` without a
+    HintPath into a NuGet packages folder), `project` (a `<ProjectReference>` or a lock file's
+    project entry) or `package`."""
+    if location not in cache:
+        text = _read(os.path.join(repo, location))
+        cache[location] = text.splitlines() if text is not None else []
+    lines = cache[location]
+    if not isinstance(line, int) or line < 1 or line > len(lines):
+        return "package"
+    head = lines[line - 1].strip()
+    window = "\n".join(lines[line - 1 : line + 40]).lstrip()
+    if location.lower().endswith("packages.lock.json"):
+        body = window.split("}", 1)[0]
+        if re.search(r'"type"\s*:\s*"project"', body, re.IGNORECASE):
+            return "project"
+        return "package"
+    if re.match(r"<ProjectReference\b", head, re.IGNORECASE):
+        return "project"
+    if re.match(r"<Reference\b", head, re.IGNORECASE):
+        element = window
+        if not re.match(r"<Reference\b[^>]*/>", window, re.IGNORECASE | re.DOTALL):
+            element = re.split(r"</Reference\s*>", window, maxsplit=1, flags=re.IGNORECASE)[0]
+        else:
+            element = ""
+        return "package" if _HINT_INTO_PACKAGES.search(element) else "reference"
+    return "package"
+
+
+def backed_by_references(repo, bom):
+    """{lowercase name: kinds} of the NuGet components with evidence of kind `reference` or
+    `project` (see occurrence_kind)."""
+    cache = {}
+    out = {}
+    for name, _, c in nuget_entries(bom):
+        occurrences = ((c.get("evidence") or {}).get("occurrences")) or []
+        for o in occurrences:
+            kind = occurrence_kind(repo, o.get("location", ""), o.get("line"), cache)
+            if kind != "package":
+                out.setdefault(name.lower(), set()).add(kind)
+    return out
+
+
 def check(repo, cdx, port):
     """The two acceptance checks for one repository."""
     cdx_entries = nuget_entries(cdx)
@@ -186,13 +243,13 @@ def check(repo, cdx, port):
     wanted = real_version_set(cdx_entries)
     have = real_version_set(port_entries)
     missing = sorted(wanted - have)
-    port_names = {n.lower() for n, _, _ in port_entries}
     versionless = {"reference": [], "project": [], "other": []}
     for name, version, c in cdx_entries:
         if nuget_normalize(version) is None:
             versionless[classify(name, source_files(c), repo)].append(name)
+    backed = backed_by_references(repo, port)
     false_hits = sorted(
-        {n for k in ("reference", "project") for n in versionless[k] if n.lower() in port_names}
+        {n for k in ("reference", "project") for n in versionless[k] if n.lower() in backed}
     )
     return {
         "wanted": len(wanted),
@@ -200,6 +257,7 @@ def check(repo, cdx, port):
         "missing": missing,
         "versionless": {k: sorted(set(v)) for k, v in versionless.items()},
         "false_hits": false_hits,
+        "backed": sorted(backed),
         "extra": len(have - wanted),
     }
 
@@ -243,7 +301,7 @@ def report(out_dir, repos):
             checks.append((name, None))
             continue
         c = check(repo, boms["cdxgen"], boms["portcullis"])
-        if c["missing"] or c["false_hits"]:
+        if c["missing"] or c["false_hits"] or c["backed"]:
             failed = True
         checks.append((name, c))
 
@@ -252,7 +310,7 @@ def report(out_dir, repos):
     for r in rows:
         print("| " + " | ".join(r) + " |")
     print()
-    print("| repository | cdxgen NuGet id@version | found by Portcullis | missing | cdxgen versionless: Reference / project / other | of those Reference + project, in Portcullis | only in Portcullis |")
+    print("| repository | cdxgen NuGet id@version | found by Portcullis | missing | cdxgen versionless: Reference / project / other | of those Reference + project, in Portcullis | Portcullis id@version cdxgen lacks |")
     print("|---|---:|---:|---:|---|---:|---:|")
     for name, c in checks:
         if c is None:
@@ -276,6 +334,10 @@ def report(out_dir, repos):
             print(f"\n{name}: Portcullis reports Reference / project entries as NuGet packages:")
             for n in c["false_hits"]:
                 print(f"  - {n}")
+        if c["backed"]:
+            print(f"\n{name}: Portcullis NuGet components that rest on a Reference / project entry:")
+            for n in c["backed"]:
+                print(f"  - {n}")
         if c["versionless"]["other"]:
             print(f"\n{name}: cdxgen entries without a version, neither Reference nor project:")
             for n in c["versionless"]["other"]:
@@ -296,7 +358,8 @@ def self_test():
     assert n("1.2.3.4") == "1.2.3.4"
     assert n("1.0.0-Beta.1+sha.abc") == "1.0.0-beta.1"
     assert n("v2.1") == "2.1.0"
-    for bad in ("[1.0,2.0)", "1.*", "$(Ver)", "", None, "undefined", "1.2.3.4.5"):
+    assert n(" [2.9.3] ") == "2.9.3"
+    for bad in ("[1.0,2.0)", "[1.0,]", "[]", "1.*", "$(Ver)", "", None, "undefined", "1.2.3.4.5"):
         assert n(bad) is None, bad
     assert purl_name_version("pkg:nuget/Newtonsoft.Json@13.0.3") == ("nuget", "Newtonsoft.Json", "13.0.3")
     assert purl_name_version("pkg:nuget/System.Data") == ("nuget", "System.Data", None)
@@ -353,10 +416,48 @@ def self_test():
         assert c["versionless"]["project"] == ["core"], c
         assert c["versionless"]["other"] == ["Bad"], c
         assert not c["false_hits"]
-        bad = bom(comp("pkg:nuget/Newtonsoft.Json@13.0.1", "13.0.1"), comp("pkg:nuget/System.Data@4.0.0", "4.0.0"))
+        def at(c, location, line):
+            c["evidence"] = {"occurrences": [{"location": location, "line": line}]}
+            return c
+
+        with open(os.path.join(repo, "app", "Multi.csproj"), "w") as f:
+            f.write(
+                "<Project>\n  <ItemGroup>\n"
+                '    <Reference Include="System.Net.Http" />\n'
+                '    <Reference Include="Vendor.Lib">\n'
+                "      <HintPath>..\\packages\\Vendor.Lib.1.2.0\\lib\\Vendor.Lib.dll</HintPath>\n"
+                "    </Reference>\n"
+                '    <Reference Include="Local">\n      <HintPath>lib\\Local.dll</HintPath>\n    </Reference>\n'
+                '    <ProjectReference Include="..\\Core\\Core.csproj" />\n'
+                '    <PackageReference Include="System.Net.Http" Version="4.3.4" />\n'
+                "  </ItemGroup>\n</Project>\n"
+            )
+        cache = {}
+        kind = lambda line: occurrence_kind(repo, "app/Multi.csproj", line, cache)
+        assert [kind(n) for n in (3, 4, 7, 10, 11, 99, None)] == [
+            "reference", "package", "reference", "project", "package", "package", "package",
+        ]
+        with open(os.path.join(repo, "app", "packages.lock.json"), "w") as f:
+            f.write('{\n  "dependencies": {\n    "net8.0": {\n      "Shared": {\n        "type": "Project"\n      },\n'
+                    '      "A": {\n        "type": "Direct",\n        "resolved": "1.0.0"\n      }\n    }\n  }\n}\n')
+        assert occurrence_kind(repo, "app/packages.lock.json", 4, {}) == "project"
+        assert occurrence_kind(repo, "app/packages.lock.json", 7, {}) == "package"
+
+        cdx["components"].append(comp("pkg:nuget/System.Net.Http", src="app/Multi.csproj"))
+        bad = bom(
+            comp("pkg:nuget/Newtonsoft.Json@13.0.1", "13.0.1"),
+            at(comp("pkg:nuget/System.Net.Http@4.0.0", "4.0.0"), "app/Multi.csproj", 3),
+            at(comp("pkg:nuget/Shared@1.0.0", "1.0.0"), "app/packages.lock.json", 4),
+        )
         c = check(repo, cdx, bad)
         assert c["missing"] == [("serilog", "3.0.0")], c
-        assert c["false_hits"] == ["System.Data"], c
+        assert c["versionless"]["reference"] == ["System.Data", "System.Net.Http"], c
+        assert c["false_hits"] == ["System.Net.Http"], c
+        assert c["backed"] == ["shared", "system.net.http"], c
+        # The same name from a package declaration is fine.
+        fine = bom(at(comp("pkg:nuget/System.Net.Http@4.3.4", "4.3.4"), "app/Multi.csproj", 11))
+        c = check(repo, cdx, fine)
+        assert not c["false_hits"] and not c["backed"], c
     print("sbom_peers.py self-test: 1 passed, 0 failed")
     return 0
 
