@@ -233,7 +233,12 @@ fn lock_files_ignored_by_name_are_read_but_ignored_directories_are_not() {
     );
     let out = t.path().join("bom.cdx.json");
     let o = run(&["sbom", s(t.path()), "-o", s(&out), "--reproducible"], &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let purls: Vec<String> = components(&read_json(&out))
         .iter()
         .filter_map(|c| c["purl"].as_str().map(str::to_string))
@@ -243,7 +248,10 @@ fn lock_files_ignored_by_name_are_read_but_ignored_directories_are_not() {
         ("src/App/packages.lock.json", "pkg:nuget/Serilog@3.1.1"),
     ] {
         if extractor_reads(file) {
-            assert!(purls.iter().any(|p| p == purl), "{purl} from {file}: {purls:?}");
+            assert!(
+                purls.iter().any(|p| p == purl),
+                "{purl} from {file}: {purls:?}"
+            );
         }
     }
     assert!(

@@ -1418,7 +1418,9 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                 );
                 continue;
             };
-            let listed_versions = listed.as_ref().and_then(|l| l.get(&id.to_ascii_lowercase()));
+            let listed_versions = listed
+                .as_ref()
+                .and_then(|l| l.get(&id.to_ascii_lowercase()));
             if listed_versions.is_some_and(|vs| vs.contains(&version)) {
                 continue;
             }
@@ -1688,7 +1690,9 @@ mod tests {
     #[test]
     fn package_folders_of_hint_paths() {
         assert_eq!(
-            packages_folder("..\\..\\packages\\Microsoft.Owin.4.0.1\\lib\\net45\\Microsoft.Owin.dll"),
+            packages_folder(
+                "..\\..\\packages\\Microsoft.Owin.4.0.1\\lib\\net45\\Microsoft.Owin.dll"
+            ),
             Some("Microsoft.Owin.4.0.1")
         );
         assert_eq!(
@@ -1705,7 +1709,10 @@ mod tests {
     #[test]
     fn package_folder_names_split_into_id_and_version() {
         let split = |f: &str| split_package_folder(f).map(|(i, v)| format!("{i} {v}"));
-        assert_eq!(split("Microsoft.Owin.4.0.1").as_deref(), Some("Microsoft.Owin 4.0.1"));
+        assert_eq!(
+            split("Microsoft.Owin.4.0.1").as_deref(),
+            Some("Microsoft.Owin 4.0.1")
+        );
         assert_eq!(split("Antlr.3.5.0.2").as_deref(), Some("Antlr 3.5.0.2"));
         assert_eq!(split("Owin.1.0").as_deref(), Some("Owin 1.0.0"));
         assert_eq!(split("log4net.2.0.10").as_deref(), Some("log4net 2.0.10"));
@@ -1718,7 +1725,10 @@ mod tests {
             Some("NETStandard.Library.NETFramework 2.0.0-preview2-25405-01")
         );
         assert_eq!(split("Foo.2D.1.0.0").as_deref(), Some("Foo.2D 1.0.0"));
-        assert_eq!(split("51Degrees.mobi.3.2.1").as_deref(), Some("51Degrees.mobi 3.2.1"));
+        assert_eq!(
+            split("51Degrees.mobi.3.2.1").as_deref(),
+            Some("51Degrees.mobi 3.2.1")
+        );
         assert_eq!(split("BuildTools"), None);
         assert_eq!(split("1.0.0"), None);
         assert_eq!(split("Foo."), None);

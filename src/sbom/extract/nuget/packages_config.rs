@@ -104,7 +104,11 @@ pub fn listed(text: &str) -> Option<BTreeMap<String, BTreeSet<String>>> {
             continue;
         };
         let versions = out.entry(id.to_ascii_lowercase()).or_default();
-        if let Some(v) = el.attr_value("version").map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(v) = el
+            .attr_value("version")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             versions.insert(super::version::normalize(v).unwrap_or_else(|_| v.to_string()));
         }
     }
