@@ -233,10 +233,16 @@ fn os_package_purls_carry_the_distro_the_base_image_names() {
         ("debian", "pkg:deb/debian/curl?distro=debian-12"),
         ("moving", "pkg:deb/debian/wget"),
         ("node", "pkg:apk/alpine/git@2.45.2-r0?distro=alpine-3.20"),
-        ("py", "pkg:deb/debian/libpq5@15.8-0%2Bdeb12u1?distro=debian-12"),
+        (
+            "py",
+            "pkg:deb/debian/libpq5@15.8-0%2Bdeb12u1?distro=debian-12",
+        ),
         ("py-untold", "pkg:deb/debian/libpq5@15.8-0%2Bdeb12u1"),
         ("rpm", "pkg:rpm/fedora/jq?distro=fedora-40"),
-        ("ubuntu", "pkg:deb/ubuntu/ca-certificates?distro=ubuntu-22.04"),
+        (
+            "ubuntu",
+            "pkg:deb/ubuntu/ca-certificates?distro=ubuntu-22.04",
+        ),
         ("ubuntu", "pkg:deb/ubuntu/curl?distro=ubuntu-22.04"),
         ("wrong-tool", "pkg:deb/debian/make"),
     ]

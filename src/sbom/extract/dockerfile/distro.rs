@@ -122,6 +122,9 @@ pub(super) fn of_image(image: &str) -> Option<String> {
     found
 }
 
+/// Reads the version part of a release name.
+type VersionParser = fn(&str) -> Option<String>;
+
 /// A tag part that names a release: a code name, or a family with its version glued on
 /// (`alpine3.20`, `ubuntu22.04`, `debian12`, `mariner2.0`, `azurelinux3.0`, `ubi9`).
 fn release_token(token: &str) -> Option<String> {
@@ -131,7 +134,7 @@ fn release_token(token: &str) -> Option<String> {
     if let Some((_, n)) = UBUNTU.iter().find(|(name, _)| *name == token) {
         return Some(format!("ubuntu-{n}"));
     }
-    let glued: [(&str, fn(&str) -> Option<String>, &str); 6] = [
+    let glued: [(&str, VersionParser, &str); 6] = [
         ("alpine", major_minor, "alpine"),
         ("ubuntu", ubuntu_number, "ubuntu"),
         ("debian", debian_number, "debian"),
