@@ -1404,19 +1404,20 @@ impl<'a, 'c> Evaluation<'a, 'c> {
             let Some(h) = it.el.child("HintPath") else {
                 continue;
             };
-            let Some(folder) = packages_folder(&h.text) else {
-                continue;
-            };
-            let Some((id, version)) = split_package_folder(folder) else {
-                b.diag(
-                    it.file,
-                    Severity::Note,
-                    it.el.span,
-                    format!(
-                        "assembly reference resolves from packages/{folder}, a folder name without a version; the package and its version are unknown"
-                    ),
-                );
-                continue;
+            let (id, version, folder) = match hint_path_package(&h.text) {
+                None => continue,
+                Some(Ok(found)) => found,
+                Some(Err(folder)) => {
+                    b.diag(
+                        it.file,
+                        Severity::Note,
+                        it.el.span,
+                        format!(
+                            "assembly reference resolves from {folder}, a folder name without a version; the package and its version are unknown"
+                        ),
+                    );
+                    continue;
+                }
             };
             let listed_versions = listed
                 .as_ref()
@@ -1428,13 +1429,13 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                 (None, _) => (
                     Severity::Note,
                     format!(
-                        "{id} {version}: assembly reference resolves from packages/{folder} but no packages.config is next to the project; reported from the HintPath"
+                        "{id} {version}: assembly reference resolves from {folder} but no packages.config is next to the project; reported from the HintPath"
                     ),
                 ),
                 (Some(f), Some(vs)) if !vs.is_empty() => (
                     Severity::Warning,
                     format!(
-                        "{id}: the HintPath points at {version} (packages/{folder}) but {} lists {}; restore installs the listed version, and the build compiles against {version} only if its folder exists",
+                        "{id}: the HintPath points at {version} ({folder}) but {} lists {}; restore installs the listed version, and the build compiles against {version} only if its folder exists",
                         file_name(&f.path),
                         vs.iter().cloned().collect::<Vec<_>>().join(", ")
                     ),
@@ -1442,7 +1443,7 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                 (Some(f), _) => (
                     Severity::Warning,
                     format!(
-                        "{id} {version}: assembly reference resolves from packages/{folder} but {} does not list {id}; reported from the HintPath",
+                        "{id} {version}: assembly reference resolves from {folder} but {} does not list {id}; reported from the HintPath",
                         file_name(&f.path)
                     ),
                 ),
@@ -1476,16 +1477,44 @@ fn join_conditions(conditions: &[String]) -> String {
     }
 }
 
-/// The folder right below a `packages` directory in a HintPath (`..\packages\Foo.1.0\lib\x.dll`
-/// or `$(SolutionDir)packages\Foo.1.0\…` → `Foo.1.0`).
-fn packages_folder(hint: &str) -> Option<&str> {
+/// The two segments after a `packages` directory in a HintPath: `..\packages\Foo.1.0\lib\x.dll`
+/// or `$(SolutionDir)packages\Foo.1.0\…` → (`Foo.1.0`, `lib`).
+fn package_segments(hint: &str) -> Option<(&str, Option<&str>)> {
     let mut segments = hint.trim().split(['/', '\\']);
     while let Some(seg) = segments.next() {
         if seg.eq_ignore_ascii_case("packages") || ends_with_ci(seg, ")packages") {
-            return segments.next().map(str::trim).filter(|f| !f.is_empty());
+            let folder = segments.next().map(str::trim).filter(|f| !f.is_empty())?;
+            let next = segments.next().map(str::trim).filter(|f| !f.is_empty());
+            return Some((folder, next));
         }
     }
     None
+}
+
+/// The package a HintPath compiles against, from `packages\<Id>.<Version>\…` (the layout of
+/// `packages.config` restore) or `packages\<id>\<version>\…` (the global packages folder,
+/// `~/.nuget/packages`), with the folder as written for messages.
+fn hint_path_package(hint: &str) -> Option<Result<(String, String, String), String>> {
+    let (folder, next) = package_segments(hint)?;
+    if let Some((id, version)) = split_package_folder(folder) {
+        return Some(Ok((id, version, format!("packages/{folder}"))));
+    }
+    if let Some(n) = next.filter(|n| is_folder_version(n))
+        && is_plausible_id(folder)
+        && let Ok(version) = super::version::normalize(n)
+    {
+        return Some(Ok((
+            folder.to_string(),
+            version,
+            format!("packages/{folder}/{n}"),
+        )));
+    }
+    Some(Err(format!("packages/{folder}")))
+}
+
+/// A NuGet id that a folder name can hold: valid, and not only digits.
+fn is_plausible_id(id: &str) -> bool {
+    id.chars().any(char::is_alphabetic) && super::id_problem(id).is_none()
 }
 
 /// NuGet version syntax as folder names carry it: two to four dot-separated numbers, then
@@ -1510,8 +1539,7 @@ fn split_package_folder(folder: &str) -> Option<(String, String)> {
         let (Some(id), Some(rest)) = (folder.get(..i), folder.get(i + 1..)) else {
             continue;
         };
-        let plausible_id = id.chars().any(char::is_alphabetic) && super::id_problem(id).is_none();
-        if !plausible_id || !is_folder_version(rest) {
+        if !is_plausible_id(id) || !is_folder_version(rest) {
             continue;
         }
         if let Ok(v) = super::version::normalize(rest) {
@@ -1689,21 +1717,38 @@ mod tests {
 
     #[test]
     fn package_folders_of_hint_paths() {
+        fn folder(h: &str) -> Option<&str> {
+            package_segments(h).map(|(f, _)| f)
+        }
         assert_eq!(
-            packages_folder(
-                "..\\..\\packages\\Microsoft.Owin.4.0.1\\lib\\net45\\Microsoft.Owin.dll"
-            ),
+            folder("..\\..\\packages\\Microsoft.Owin.4.0.1\\lib\\net45\\Microsoft.Owin.dll"),
             Some("Microsoft.Owin.4.0.1")
         );
         assert_eq!(
-            packages_folder("$(SolutionDir)packages\\Antlr.3.5.0.2\\lib\\Antlr3.Runtime.dll"),
+            folder("$(SolutionDir)packages\\Antlr.3.5.0.2\\lib\\Antlr3.Runtime.dll"),
             Some("Antlr.3.5.0.2")
         );
-        assert_eq!(packages_folder("../Packages/x.1.0/a.dll"), Some("x.1.0"));
-        assert_eq!(packages_folder("..\\mypackages\\x.1.0\\a.dll"), None);
-        assert_eq!(packages_folder("..\\lib\\a.dll"), None);
-        assert_eq!(packages_folder("packages\\"), None);
-        assert_eq!(packages_folder(""), None);
+        assert_eq!(folder("../Packages/x.1.0/a.dll"), Some("x.1.0"));
+        assert_eq!(folder("..\\mypackages\\x.1.0\\a.dll"), None);
+        assert_eq!(folder("..\\lib\\a.dll"), None);
+        assert_eq!(folder("packages\\"), None);
+        assert_eq!(folder(""), None);
+        let pkg = |h: &str| hint_path_package(h).map(|r| r.map(|(i, v, f)| format!("{i} {v} {f}")));
+        assert_eq!(
+            pkg("..\\packages\\Owin.1.0\\lib\\Owin.dll"),
+            Some(Ok("Owin 1.0.0 packages/Owin.1.0".to_string()))
+        );
+        assert_eq!(
+            pkg("$(UserProfile)\\.nuget\\packages\\serilog.sinks.console\\4.1.0\\lib\\x.dll"),
+            Some(Ok(
+                "serilog.sinks.console 4.1.0 packages/serilog.sinks.console/4.1.0".to_string()
+            ))
+        );
+        assert_eq!(
+            pkg("..\\packages\\BuildTools\\lib\\BuildTools.dll"),
+            Some(Err("packages/BuildTools".to_string()))
+        );
+        assert_eq!(pkg("..\\lib\\x.dll"), None);
     }
 
     #[test]
