@@ -1,7 +1,11 @@
 //! Native I/O: walking the tree, reading files, finding the config, the clock. Everything the
 //! pure core must not do lives here.
 
+pub mod advisories;
+pub mod cache;
 pub mod http;
+pub mod osv_api;
+pub mod osv_db;
 pub mod registry;
 
 use std::io::Read;
@@ -10,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, Config};
 use crate::engine::{self, Diagnostic, FileKind};
 use crate::finding::Severity;
-use crate::source::{Date, SourceFile, normalize_path};
+use crate::source::{Date, Encoding, SourceFile, normalize_path};
 
 /// Files larger than this are not read (a finding-free diagnostic says so).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -129,20 +133,26 @@ pub fn read_source(
             message: format!("file is larger than the {max_size}-byte limit; not scanned"),
         });
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((SourceFile::new(rel, text), None)),
-        Err(e) => {
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic {
-                severity: Severity::Warning,
-                path: Some(rel.to_string()),
-                line: None,
-                message: "file is not valid UTF-8; invalid bytes were replaced before scanning"
-                    .into(),
-            };
-            Ok((SourceFile::new(rel, text), Some(d)))
-        }
-    }
+    let file = SourceFile::from_bytes(rel, &bytes);
+    let note = match file.encoding {
+        Encoding::Utf8 => None,
+        Encoding::Utf8Lossy => Some(Diagnostic {
+            severity: Severity::Warning,
+            path: Some(rel.to_string()),
+            line: None,
+            message: "file is not valid UTF-8; invalid bytes were replaced before scanning".into(),
+        }),
+        enc @ (Encoding::Utf16Le | Encoding::Utf16Be) => Some(Diagnostic {
+            severity: Severity::Note,
+            path: Some(rel.to_string()),
+            line: None,
+            message: format!(
+                "file is {} encoded (byte order mark); decoded before scanning",
+                enc.label()
+            ),
+        }),
+    };
+    Ok((file, note))
 }
 
 /// Result of walking: files to scan and problems met on the way.
@@ -173,6 +183,16 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 path: Some(normalize_path(&root.to_string_lossy())),
                 line: None,
                 message: "no such file or directory".into(),
+            });
+            continue;
+        }
+        if !root.is_file() && !root.is_dir() {
+            // A FIFO, socket or device: reading it could block forever or never end.
+            out.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: Some(relative_path(root, base)),
+                line: None,
+                message: "not a regular file or directory (FIFO, socket or device); skipped".into(),
             });
             continue;
         }
