@@ -171,7 +171,8 @@ pub struct Walked {
 /// Walks `roots` (files or directories), respecting `.gitignore`, and reads every file the
 /// core wants (Dockerfiles, `.dockerignore`, and the manifests and lock files an SBOM
 /// extractor wants). Paths are made relative to `base`. Explicitly named files are always
-/// read, whatever their name.
+/// read, whatever their name. A manifest or lock file ignored by its own name in a directory
+/// that is not ignored is read too (see [`read_file_ignored_sbom_inputs`]).
 pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> Walked {
     let mut out = Walked::default();
     let mut seen = std::collections::BTreeSet::new();
@@ -211,6 +212,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
             .parents(true)
             .require_git(false);
         builder.filter_entry(|e| e.file_name() != ".git");
+        let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
         for entry in builder.build() {
             let entry = match entry {
                 Ok(e) => e,
@@ -224,6 +226,9 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                     continue;
                 }
             };
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                dirs.insert(entry.path().to_path_buf());
+            }
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
@@ -246,9 +251,53 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 }
             }
         }
+        read_file_ignored_sbom_inputs(&mut out, &mut seen, root, &dirs, base, config, max_size);
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Manifests and lock files that a `.gitignore` pattern matches by their own name (`paket.lock`,
+/// `*.lock`) but that sit in a directory the walk visited (`dirs`). Repositories commit such
+/// files anyway (git ignores patterns for tracked files), and when one is on disk it is what
+/// restore uses. Files in ignored directories (`bin/`, `obj/`, `node_modules/`) stay skipped.
+fn read_file_ignored_sbom_inputs(
+    out: &mut Walked,
+    seen: &mut std::collections::BTreeSet<String>,
+    root: &Path,
+    dirs: &std::collections::BTreeSet<PathBuf>,
+    base: &Path,
+    config: &Config,
+    max_size: u64,
+) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.standard_filters(false);
+    let visited = dirs.clone();
+    builder.filter_entry(move |e| {
+        !e.file_type().is_some_and(|t| t.is_dir()) || visited.contains(e.path())
+    });
+    for entry in builder.build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let rel = relative_path(entry.path(), base);
+        if engine::classify(&rel) != FileKind::Other
+            || !is_sbom_input(&rel)
+            || config.is_excluded(&rel)
+            || !seen.insert(rel.clone())
+        {
+            continue;
+        }
+        push_read(out, entry.path(), &rel, max_size, false);
+        if let Some(d) = out
+            .diagnostics
+            .last_mut()
+            .filter(|d| d.severity == Severity::Error && d.path.as_deref() == Some(&rel))
+        {
+            d.severity = Severity::Warning;
+            out.unread_sbom_inputs.push(rel.clone());
+        }
+    }
 }
 
 /// Whether an SBOM extractor wants this file (manifests, lock files, ...).
