@@ -13,6 +13,7 @@ pub mod finding;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lint;
+pub mod lsp;
 pub mod report;
 pub mod sbom;
 pub mod sca;
