@@ -120,6 +120,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run the language server on standard input/output (diagnostics, hover and quick fixes
+    /// for Dockerfiles, NuGet manifests and .portcullis.yaml in an editor).
+    Lsp {
+        /// Accepted for editor clients that pass it; standard input/output is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Manage the offline advisory database (OSV per-ecosystem exports) in the cache.
     Db {
         #[command(subcommand)]
@@ -348,6 +355,13 @@ fn run(cli: Cli) -> Result<u8> {
             today,
         }),
         Command::Db { action } => db(action),
+        Command::Lsp { stdio: _ } => match portcullis::native::lsp::serve() {
+            Ok(()) => Ok(0),
+            Err(e) => {
+                eprintln!("portcullis lsp: {e}");
+                Ok(1)
+            }
+        },
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod advisories;
 pub mod cache;
 pub mod http;
+pub mod lsp;
 pub mod osv_api;
 pub mod osv_db;
 pub mod registry;
