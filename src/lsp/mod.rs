@@ -147,7 +147,12 @@ pub fn diagnostics(report: &Report, path: &str, uri: &str, doc: &Doc<'_>) -> Vec
 }
 
 /// A diagnostic covering the whole 1-based `line` (or the first line when unknown).
-pub fn line_diagnostic(doc: &Doc<'_>, line: Option<usize>, severity: Severity, message: &str) -> Value {
+pub fn line_diagnostic(
+    doc: &Doc<'_>,
+    line: Option<usize>,
+    severity: Severity,
+    message: &str,
+) -> Value {
     let line = line.unwrap_or(1).max(1);
     let span = if line <= doc.lines.line_count() {
         doc.lines.line_span(doc.text, line)
@@ -379,15 +384,17 @@ pub fn ignore_comment_edit(
         .chars()
         .take_while(|c| *c == ' ' || *c == '\t')
         .collect();
-    let eol = if doc.text.get(line_span.end..).is_some_and(|r| r.starts_with("\r\n")) {
+    let eol = if doc
+        .text
+        .get(line_span.end..)
+        .is_some_and(|r| r.starts_with("\r\n"))
+    {
         "\r\n"
     } else {
         "\n"
     };
     Some((
         line_span.start,
-        format!(
-            "{indent}# portcullis ignore={rule} reason=\"{IGNORE_REASON_PLACEHOLDER}\"{eol}"
-        ),
+        format!("{indent}# portcullis ignore={rule} reason=\"{IGNORE_REASON_PLACEHOLDER}\"{eol}"),
     ))
 }

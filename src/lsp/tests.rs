@@ -20,7 +20,10 @@ fn positions_round_trip_in_utf16_with_tabs_crlf_and_non_ascii() {
     assert_eq!(doc.offset(1, 2), text.find('😀').unwrap_or(0));
     // Past the end of a CRLF line clamps before `\r`.
     assert_eq!(doc.offset(0, 99), text.find('\r').unwrap_or(0));
-    assert_eq!(doc.position(text.find('\r').unwrap_or(0)), json!({"line": 0, "character": 8}));
+    assert_eq!(
+        doc.position(text.find('\r').unwrap_or(0)),
+        json!({"line": 0, "character": 8})
+    );
     // Past the last line clamps to the end.
     assert_eq!(doc.offset(99, 0), text.len());
     assert_eq!(doc.offset(u64::MAX, u64::MAX), text.len());
@@ -69,7 +72,10 @@ fn code_actions_offer_the_fix_and_an_ignore_comment() {
         .cloned()
         .unwrap_or_default();
     let edit = &fix["edit"]["changes"]["u"][0];
-    assert_eq!(edit["newText"], "mcr.microsoft.com/dotnet/framework/aspnet:4.7.2");
+    assert_eq!(
+        edit["newText"],
+        "mcr.microsoft.com/dotnet/framework/aspnet:4.7.2"
+    );
     assert_eq!(edit["range"]["start"], json!({"line": 1, "character": 7}));
     let ignore = actions
         .iter()
@@ -107,10 +113,20 @@ fn hover_on_rule_id_in_comment_and_on_finding() {
     let text = "# portcullis ignore=DF404 reason=\"x\"\nFROM microsoft/aspnet:4.7.2\n";
     let rep = report("Dockerfile", text);
     let doc = Doc::new(text);
-    let h = hover(&rep, &[], "Dockerfile", &doc, text.find("DF404").unwrap_or(0) + 2)
-        .unwrap_or_default();
+    let h = hover(
+        &rep,
+        &[],
+        "Dockerfile",
+        &doc,
+        text.find("DF404").unwrap_or(0) + 2,
+    )
+    .unwrap_or_default();
     assert_eq!(h["contents"]["kind"], "markdown");
-    assert!(h["contents"]["value"].as_str().is_some_and(|v| v.contains("DF404")));
+    assert!(
+        h["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("DF404"))
+    );
     assert_eq!(h["range"]["start"], json!({"line": 0, "character": 20}));
     assert!(hover(&rep, &[], "Dockerfile", &doc, 0).is_none());
 }

@@ -225,11 +225,17 @@ impl<'c> Server<'c> {
     }
 
     fn notify(&self, method: &str, params: Value) -> Result<(), BoxError> {
-        self.send(Message::Notification(Notification::new(method.to_string(), params)))
+        self.send(Message::Notification(Notification::new(
+            method.to_string(),
+            params,
+        )))
     }
 
     fn show_message(&self, kind: u8, message: &str) -> Result<(), BoxError> {
-        self.notify("window/showMessage", json!({ "type": kind, "message": message }))
+        self.notify(
+            "window/showMessage",
+            json!({ "type": kind, "message": message }),
+        )
     }
 
     fn on_request(&mut self, req: Request) -> Result<(), BoxError> {
@@ -365,7 +371,10 @@ impl<'c> Server<'c> {
                     doc.text = text.to_string();
                 }
                 self.pending.remove(&uri);
-                let is_config = self.docs.get(&uri).is_some_and(|d| d.kind == DocKind::Config);
+                let is_config = self
+                    .docs
+                    .get(&uri)
+                    .is_some_and(|d| d.kind == DocKind::Config);
                 if is_config {
                     self.load_config_from_disk();
                 } else {
@@ -441,12 +450,8 @@ impl<'c> Server<'c> {
         let Some(doc) = self.docs.get(uri) else {
             return Ok(());
         };
-        let (path, kind, text, version) = (
-            doc.path.clone(),
-            doc.kind,
-            doc.text.clone(),
-            doc.version,
-        );
+        let (path, kind, text, version) =
+            (doc.path.clone(), doc.kind, doc.text.clone(), doc.version);
         let diagnostics = match kind {
             DocKind::Other => Vec::new(),
             DocKind::Config => {
@@ -518,7 +523,12 @@ impl<'c> Server<'c> {
         deps
     }
 
-    fn publish(&self, uri: &str, version: Option<i64>, diagnostics: Vec<Value>) -> Result<(), BoxError> {
+    fn publish(
+        &self,
+        uri: &str,
+        version: Option<i64>,
+        diagnostics: Vec<Value>,
+    ) -> Result<(), BoxError> {
         let mut params = json!({ "uri": uri, "diagnostics": diagnostics });
         if let (Some(v), Some(obj)) = (version, params.as_object_mut()) {
             obj.insert("version".into(), json!(v));
@@ -533,7 +543,10 @@ impl<'c> Server<'c> {
         let Some(root) = self.root.clone() else {
             return;
         };
-        let found = CONFIG_NAMES.iter().map(|n| root.join(n)).find(|p| p.is_file());
+        let found = CONFIG_NAMES
+            .iter()
+            .map(|n| root.join(n))
+            .find(|p| p.is_file());
         let Some(path) = found else {
             if self.config_path.take().is_some() {
                 self.config = Config::default();
