@@ -455,6 +455,64 @@ fn csproj_gets_dependency_findings_from_local_advisories() {
         "{diags:?}"
     );
 
+    // An untitled buffer the editor calls a Dockerfile is linted like one.
+    let untitled = "untitled:Untitled-1";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": untitled, "languageId": "dockerfile", "version": 1, "text": "FROM microsoft/aspnet:4.7.2\n"}}),
+    );
+    let diags = c.diagnostics(untitled);
+    assert_eq!(
+        find(&diags, "DF404").expect("DF404")["range"],
+        range(0, 5, 0, 27)
+    );
+    // Only quick fixes are offered: a request for other kinds gets none.
+    let a = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": untitled}, "range": range(0, 6, 0, 6),
+               "context": {"diagnostics": [], "only": ["source.organizeImports"]}}),
+    );
+    assert_eq!(a["result"], json!([]));
+    let a = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": untitled}, "range": range(0, 6, 0, 6),
+               "context": {"diagnostics": [], "only": ["quickfix"]}}),
+    );
+    assert!(a["result"].as_array().is_some_and(|x| !x.is_empty()), "{a}");
+
+    // Malformed notifications and ranges are tolerated: a change inside the emoji's surrogate
+    // pair and past the end of the text, unknown documents, missing fields.
+    c.notify("textDocument/didOpen", json!({"textDocument": {"uri": 5}}));
+    c.notify("textDocument/didChange", json!({"contentChanges": "x"}));
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": "file:///nowhere/Dockerfile", "version": 1}, "contentChanges": [{"text": "FROM x"}]}),
+    );
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": untitled, "version": 2}, "contentChanges": [
+            {"range": range(0, 0, 0, 0), "text": "# 😀\n"},
+            {"range": range(0, 3, 0, 3), "text": "é"},
+            {"range": range(u64::from(u32::MAX), 9, u64::from(u32::MAX), 9), "text": "RUN true\n"},
+            {"range": "bogus", "text": "ignored"}
+        ]}),
+    );
+    let m = c.wait_for("untitled v2", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == untitled
+            && m["params"]["version"] == 2
+    });
+    let diags = m["params"]["diagnostics"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    // `é` went before the emoji (character 3 is inside its pair → rounded down to its start),
+    // the FROM line is now line 1.
+    assert_eq!(
+        find(&diags, "DF404").expect("DF404")["range"],
+        range(1, 5, 1, 27)
+    );
+
     // Exit without shutdown is an error exit.
     c.notify("exit", Value::Null);
     c.stdin.take();

@@ -290,6 +290,9 @@ impl<'c> Server<'c> {
         let Some(range) = params.get("range") else {
             return Self::invalid(id, "missing range");
         };
+        if !wants_quickfix(params) {
+            return Response::new_ok(id, Value::Array(Vec::new()));
+        }
         if let Err(e) = self.fresh(&uri) {
             return Response::new_err(id, ErrorCode::InternalError as i32, e.to_string());
         }
@@ -321,9 +324,17 @@ impl<'c> Server<'c> {
                 let uri = item.and_then(|i| i.get("uri")).and_then(Value::as_str);
                 let text = item.and_then(|i| i.get("text")).and_then(Value::as_str);
                 let version = item.and_then(|i| i.get("version")).and_then(Value::as_i64);
+                let language = item
+                    .and_then(|i| i.get("languageId"))
+                    .and_then(Value::as_str);
                 if let (Some(uri), Some(text)) = (uri, text) {
                     let path = self.relative(uri);
-                    let kind = doc_kind(&path);
+                    let kind = match doc_kind(&path) {
+                        // An editor that knows the file is a Dockerfile (any name, untitled
+                        // buffers) is believed.
+                        DocKind::Other if language == Some("dockerfile") => DocKind::Dockerfile,
+                        k => k,
+                    };
                     self.docs.insert(
                         uri.to_string(),
                         OpenDoc {
@@ -463,11 +474,12 @@ impl<'c> Server<'c> {
             }
             DocKind::Dockerfile | DocKind::Manifest => {
                 let file = SourceFile::new(path.clone(), text.clone());
+                let scanned_path = file.path.clone();
                 let files = vec![file];
                 let mut opts = ScanOptions::new(self.today);
                 opts.dockerignore_known = false;
                 if kind == DocKind::Dockerfile {
-                    opts.forced_dockerfiles = vec![files[0].path.clone()];
+                    opts.forced_dockerfiles = vec![scanned_path.clone()];
                 } else {
                     opts.dependencies = Some(self.dependency_options(&files));
                 }
@@ -484,7 +496,7 @@ impl<'c> Server<'c> {
                     Vec::new()
                 };
                 let lsp_doc = Doc::new(&text);
-                let diags = core::diagnostics(&report, &files[0].path, uri, &lsp_doc);
+                let diags = core::diagnostics(&report, &scanned_path, uri, &lsp_doc);
                 if let Some(d) = self.docs.get_mut(uri) {
                     d.report = Some(report);
                     d.images = images;
@@ -648,6 +660,22 @@ fn config_diagnostics(text: &str, errors: &[ConfigProblem]) -> Vec<Value> {
         .collect()
 }
 
+/// Whether a code-action request admits `quickfix` actions (`context.only` absent, or holding
+/// `quickfix` or one of its parents).
+fn wants_quickfix(params: &Value) -> bool {
+    match params
+        .get("context")
+        .and_then(|c| c.get("only"))
+        .and_then(Value::as_array)
+    {
+        None => true,
+        Some(kinds) => kinds
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|k| k.is_empty() || k == "quickfix"),
+    }
+}
+
 fn text_document_uri(params: &Value) -> Option<String> {
     params
         .get("textDocument")
@@ -705,6 +733,15 @@ mod tests {
         assert_eq!(t, "new");
         apply_change(&mut t, &json!({"range": 5, "text": "z"}));
         assert_eq!(t, "new");
+    }
+
+    #[test]
+    fn code_action_kind_filter() {
+        assert!(wants_quickfix(&json!({})));
+        assert!(wants_quickfix(&json!({"context": {"only": ["quickfix"]}})));
+        assert!(!wants_quickfix(
+            &json!({"context": {"only": ["source.organizeImports"]}})
+        ));
     }
 
     #[test]
