@@ -82,6 +82,19 @@ impl Client {
         stdin.flush().expect("flush");
     }
 
+    /// Several messages in one write, so they reach the server together.
+    fn send_batch(&mut self, msgs: &[Value]) {
+        let mut bytes = Vec::new();
+        for msg in msgs {
+            let body = serde_json::to_vec(msg).expect("json");
+            bytes.extend(format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes());
+            bytes.extend(body);
+        }
+        let stdin = self.stdin.as_mut().expect("stdin open");
+        stdin.write_all(&bytes).expect("write batch");
+        stdin.flush().expect("flush");
+    }
+
     fn notify(&mut self, method: &str, params: Value) {
         self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
@@ -381,6 +394,23 @@ fn editor_session_over_stdio() {
         .unwrap_or_default();
     assert!(find(&diags, "DF403").is_none(), "{:?}", codes(&diags));
     assert!(find(&diags, "DF504").is_some(), "{:?}", codes(&diags));
+
+    // Changes in quick succession are scanned once, after the last one (debounce).
+    let change = |v: i64, text: &str| {
+        json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": df, "version": v},
+            "contentChanges": [{"text": text}]
+        }})
+    };
+    c.send_batch(&[
+        change(4, "FROM scratch\r\n"),
+        change(5, "FROM microsoft/nanoserver\r\n"),
+        change(6, DOCKERFILE),
+    ]);
+    let m = c.wait_for("diagnostics after the burst", |m| {
+        m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == df
+    });
+    assert_eq!(m["params"]["version"], 6, "{m}");
 
     // Close → empty diagnostics.
     c.notify(
