@@ -449,10 +449,13 @@ fn csproj_gets_dependency_findings_from_local_advisories() {
     let uri = file_uri(&proj_path);
 
     let mut c = Client::start(&ws, &cache);
-    c.request(
+    // This client counts positions in UTF-8 bytes only (LSP 3.17 `positionEncodings`).
+    let init = c.request(
         "initialize",
-        json!({"processId": null, "rootUri": file_uri(&ws), "capabilities": {}}),
+        json!({"processId": null, "rootUri": file_uri(&ws),
+               "capabilities": {"general": {"positionEncodings": ["utf-8"]}}}),
     );
+    assert_eq!(init["result"]["capabilities"]["positionEncoding"], "utf-8");
     c.notify("initialized", json!({}));
     c.notify(
         "textDocument/didOpen",
@@ -496,6 +499,22 @@ fn csproj_gets_dependency_findings_from_local_advisories() {
         find(&diags, "DF404").expect("DF404")["range"],
         range(0, 5, 0, 27)
     );
+    // UTF-8 columns: `RUN Write-Host "😀 ünïcode"; \tchoco install ` is 48 bytes.
+    let untitled2 = "untitled:Untitled-2";
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": untitled2, "languageId": "dockerfile", "version": 1, "text": DOCKERFILE}}),
+    );
+    let diags = c.diagnostics(untitled2);
+    assert_eq!(
+        find(&diags, "DF504").expect("DF504")["range"],
+        range(4, 48, 4, 51)
+    );
+    assert_eq!(
+        find(&diags, "DF404").expect("DF404")["range"],
+        range(2, 5, 2, 27)
+    );
+
     // Only quick fixes are offered: a request for other kinds gets none.
     let a = c.request(
         "textDocument/codeAction",

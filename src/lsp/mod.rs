@@ -32,25 +32,81 @@ pub fn severity_code(s: Severity) -> u8 {
     }
 }
 
-/// One open document: its text and the line index over it.
+/// How LSP `character` offsets are counted (negotiated in `initialize`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PositionEncoding {
+    /// UTF-16 code units: the LSP default every client supports.
+    #[default]
+    Utf16,
+    /// UTF-8 bytes (`positionEncoding: "utf-8"`, LSP 3.17), used only when the client offers
+    /// it and not UTF-16.
+    Utf8,
+}
+
+impl PositionEncoding {
+    /// The LSP name (`utf-16`, `utf-8`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PositionEncoding::Utf16 => "utf-16",
+            PositionEncoding::Utf8 => "utf-8",
+        }
+    }
+
+    /// Picks the encoding from the client's `general.positionEncodings`: UTF-16 when offered or
+    /// when the list is absent (the protocol's default), else UTF-8 when offered, else UTF-16.
+    pub fn negotiate(initialize_params: &Value) -> Self {
+        let offered: Vec<&str> = initialize_params
+            .get("capabilities")
+            .and_then(|c| c.get("general"))
+            .and_then(|g| g.get("positionEncodings"))
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if !offered.contains(&"utf-16") && offered.contains(&"utf-8") {
+            PositionEncoding::Utf8
+        } else {
+            PositionEncoding::Utf16
+        }
+    }
+}
+
+/// One open document: its text, the line index over it and the position encoding.
 #[derive(Debug, Clone)]
 pub struct Doc<'a> {
     pub text: &'a str,
     pub lines: LineIndex,
+    pub encoding: PositionEncoding,
 }
 
 impl<'a> Doc<'a> {
+    /// A document addressed in UTF-16 positions.
     pub fn new(text: &'a str) -> Self {
+        Self::with_encoding(text, PositionEncoding::Utf16)
+    }
+
+    pub fn with_encoding(text: &'a str, encoding: PositionEncoding) -> Self {
         Self {
             text,
             lines: LineIndex::new(text),
+            encoding,
         }
     }
 
-    /// LSP position (`{line, character}`, 0-based, UTF-16) of a byte offset.
+    /// LSP position (`{line, character}`, 0-based) of a byte offset.
     pub fn position(&self, offset: usize) -> Value {
         let p = self.lines.position(self.text, offset);
-        json!({ "line": p.line.saturating_sub(1), "character": p.utf16_column })
+        let character = match self.encoding {
+            PositionEncoding::Utf16 => p.utf16_column,
+            PositionEncoding::Utf8 => {
+                let start = self.lines.line_start(p.line);
+                let mut off = offset.min(self.text.len());
+                while off > start && !self.text.is_char_boundary(off) {
+                    off -= 1;
+                }
+                off.saturating_sub(start)
+            }
+        };
+        json!({ "line": p.line.saturating_sub(1), "character": character })
     }
 
     /// LSP range of a byte span.
@@ -58,9 +114,10 @@ impl<'a> Doc<'a> {
         json!({ "start": self.position(span.start), "end": self.position(span.end.max(span.start)) })
     }
 
-    /// Byte offset of an LSP position (0-based line, UTF-16 character). Positions past the end
-    /// of a line clamp to its end (before `\r\n`); positions inside a surrogate pair round down;
-    /// lines past the end clamp to the end of the text.
+    /// Byte offset of an LSP position (0-based line, character in the document's encoding).
+    /// Positions past the end of a line clamp to its end (before `\r\n`); positions inside a
+    /// character (a surrogate pair, a multi-byte sequence) round down to its start; lines past the
+    /// end clamp to the end of the text.
     pub fn offset(&self, line: u64, character: u64) -> usize {
         let Ok(line) = usize::try_from(line) else {
             return self.text.len();
@@ -72,7 +129,11 @@ impl<'a> Doc<'a> {
         let content = span.slice(self.text);
         let mut units = 0u64;
         for (i, c) in content.char_indices() {
-            let next = units + c.len_utf16() as u64;
+            let width = match self.encoding {
+                PositionEncoding::Utf16 => c.len_utf16(),
+                PositionEncoding::Utf8 => c.len_utf8(),
+            };
+            let next = units + width as u64;
             if next > character {
                 return span.start + i;
             }

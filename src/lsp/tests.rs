@@ -140,3 +140,34 @@ fn line_diagnostic_clamps() {
     assert_eq!(d["range"]["end"], json!({"line": 0, "character": 1}));
     assert_eq!(d["severity"], 1);
 }
+
+#[test]
+fn utf8_positions_when_negotiated() {
+    let only_utf8 = json!({"capabilities": {"general": {"positionEncodings": ["utf-8"]}}});
+    let both = json!({"capabilities": {"general": {"positionEncodings": ["utf-8", "utf-16"]}}});
+    assert_eq!(
+        PositionEncoding::negotiate(&only_utf8),
+        PositionEncoding::Utf8
+    );
+    assert_eq!(PositionEncoding::negotiate(&both), PositionEncoding::Utf16);
+    assert_eq!(
+        PositionEncoding::negotiate(&json!({})),
+        PositionEncoding::Utf16
+    );
+    let text = "# café\r\n\t😀 x\r\n";
+    let doc = Doc::with_encoding(text, PositionEncoding::Utf8);
+    let x = text.find('x').unwrap_or(0);
+    // tab 1 byte, emoji 4, space 1.
+    assert_eq!(doc.position(x), json!({"line": 1, "character": 6}));
+    assert_eq!(doc.offset(1, 6), x);
+    // Inside the emoji's bytes rounds down to its start.
+    assert_eq!(doc.offset(1, 3), text.find('😀').unwrap_or(0));
+    assert_eq!(
+        doc.position(text.find('😀').unwrap_or(0) + 2),
+        json!({"line": 1, "character": 1})
+    );
+    assert_eq!(
+        doc.position(text.find('\r').unwrap_or(0)),
+        json!({"line": 0, "character": 7})
+    );
+}

@@ -17,7 +17,7 @@ use crate::baseimage::resolved::Resolutions;
 use crate::config::{self, Config};
 use crate::engine::{self, FileKind, Report, ScanOptions};
 use crate::finding::Severity;
-use crate::lsp::{self as core, Doc};
+use crate::lsp::{self as core, Doc, PositionEncoding};
 use crate::native::advisories::{self, LoadOptions, Needs, SourceSpec};
 use crate::sca::DependencyOptions;
 use crate::source::{Date, SourceFile, normalize_path};
@@ -36,8 +36,9 @@ pub fn serve() -> Result<(), BoxError> {
     let (connection, io_threads) = Connection::stdio();
     let (id, params) = connection.initialize_start()?;
     let root = workspace_root(&params);
-    connection.initialize_finish(id, initialize_result())?;
-    let mut server = Server::new(&connection, root);
+    let encoding = PositionEncoding::negotiate(&params);
+    connection.initialize_finish(id, initialize_result(encoding))?;
+    let mut server = Server::new(&connection, root, encoding);
     server.load_config_from_disk();
     let outcome = server.run();
     drop(connection);
@@ -45,11 +46,12 @@ pub fn serve() -> Result<(), BoxError> {
     outcome
 }
 
-/// The `InitializeResult`: UTF-16 positions, incremental sync with save, hover, quick fixes.
-fn initialize_result() -> Value {
+/// The `InitializeResult`: the negotiated position encoding, incremental sync with save, hover,
+/// quick fixes.
+fn initialize_result(encoding: PositionEncoding) -> Value {
     json!({
         "capabilities": {
-            "positionEncoding": "utf-16",
+            "positionEncoding": encoding.as_str(),
             "textDocumentSync": {
                 "openClose": true,
                 "change": 2,
@@ -166,10 +168,11 @@ struct Server<'c> {
     /// Documents waiting for their debounced scan, with the time it is due.
     pending: BTreeMap<String, Instant>,
     today: Date,
+    encoding: PositionEncoding,
 }
 
 impl<'c> Server<'c> {
-    fn new(connection: &'c Connection, root: Option<PathBuf>) -> Self {
+    fn new(connection: &'c Connection, root: Option<PathBuf>, encoding: PositionEncoding) -> Self {
         let root = root.map(|r| r.canonicalize().unwrap_or(r));
         Self {
             connection,
@@ -179,6 +182,7 @@ impl<'c> Server<'c> {
             docs: BTreeMap::new(),
             pending: BTreeMap::new(),
             today: super::today(),
+            encoding,
         }
     }
 
@@ -276,7 +280,7 @@ impl<'c> Server<'c> {
         }
         let result = self.docs.get(&uri).and_then(|d| {
             let report = d.report.as_ref()?;
-            let doc = Doc::new(&d.text);
+            let doc = Doc::with_encoding(&d.text, self.encoding);
             let offset = doc.offset_of(position);
             core::hover(report, &d.images, &d.path, &doc, offset)
         });
@@ -301,7 +305,7 @@ impl<'c> Server<'c> {
             .get(&uri)
             .and_then(|d| {
                 let report = d.report.as_ref()?;
-                let doc = Doc::new(&d.text);
+                let doc = Doc::with_encoding(&d.text, self.encoding);
                 let sel = doc.span_of(range);
                 Some(core::code_actions(
                     report,
@@ -358,6 +362,7 @@ impl<'c> Server<'c> {
                     .get("textDocument")
                     .and_then(|t| t.get("version"))
                     .and_then(Value::as_i64);
+                let encoding = self.encoding;
                 let Some(doc) = self.docs.get_mut(&uri) else {
                     return Ok(());
                 };
@@ -367,7 +372,7 @@ impl<'c> Server<'c> {
                     .into_iter()
                     .flatten()
                 {
-                    apply_change(&mut doc.text, change);
+                    apply_change(&mut doc.text, change, encoding);
                 }
                 doc.version = version.or(doc.version);
                 self.pending.insert(uri, Instant::now() + DEBOUNCE);
@@ -469,7 +474,7 @@ impl<'c> Server<'c> {
                 let name = path.clone();
                 match parse_config(&name, &text) {
                     Ok(_) => Vec::new(),
-                    Err(errors) => config_diagnostics(&text, &errors),
+                    Err(errors) => config_diagnostics(&text, &errors, self.encoding),
                 }
             }
             DocKind::Dockerfile | DocKind::Manifest => {
@@ -495,7 +500,7 @@ impl<'c> Server<'c> {
                 } else {
                     Vec::new()
                 };
-                let lsp_doc = Doc::new(&text);
+                let lsp_doc = Doc::with_encoding(&text, self.encoding);
                 let diags = core::diagnostics(&report, &scanned_path, uri, &lsp_doc);
                 if let Some(d) = self.docs.get_mut(uri) {
                     d.report = Some(report);
@@ -597,7 +602,7 @@ impl<'c> Server<'c> {
                     ),
                 );
                 if let Some(uri) = config_uri {
-                    let diags = config_diagnostics(&text, &errors);
+                    let diags = config_diagnostics(&text, &errors, self.encoding);
                     let _ = self.publish(&uri, None, diags);
                 }
             }
@@ -652,8 +657,12 @@ fn parse_config(display: &str, text: &str) -> Result<Config, Vec<ConfigProblem>>
     })
 }
 
-fn config_diagnostics(text: &str, errors: &[ConfigProblem]) -> Vec<Value> {
-    let doc = Doc::new(text);
+fn config_diagnostics(
+    text: &str,
+    errors: &[ConfigProblem],
+    encoding: PositionEncoding,
+) -> Vec<Value> {
+    let doc = Doc::with_encoding(text, encoding);
     errors
         .iter()
         .map(|e| core::line_diagnostic(&doc, Some(e.line), Severity::Error, &e.message))
@@ -686,13 +695,13 @@ fn text_document_uri(params: &Value) -> Option<String> {
 
 /// Applies one `TextDocumentContentChangeEvent`: with a `range`, an incremental edit (UTF-16
 /// positions); without, the whole new text. A malformed range is ignored.
-fn apply_change(text: &mut String, change: &Value) {
+fn apply_change(text: &mut String, change: &Value, encoding: PositionEncoding) {
     let Some(new_text) = change.get("text").and_then(Value::as_str) else {
         return;
     };
     match change.get("range") {
         Some(range) if range.is_object() => {
-            let span = Doc::new(text).span_of(range);
+            let span = Doc::with_encoding(text, encoding).span_of(range);
             if text.is_char_boundary(span.start) && text.is_char_boundary(span.end) {
                 text.replace_range(span.start..span.end, new_text);
             }
@@ -727,11 +736,16 @@ mod tests {
         apply_change(
             &mut t,
             &json!({"range": {"start": {"line": 1, "character": 4}, "end": {"line": 1, "character": 5}}, "text": "y"}),
+            PositionEncoding::Utf16,
         );
         assert_eq!(t, "FROM\tcafé ☕\r\nRUN y\r\n");
-        apply_change(&mut t, &json!({"text": "new"}));
+        apply_change(&mut t, &json!({"text": "new"}), PositionEncoding::Utf16);
         assert_eq!(t, "new");
-        apply_change(&mut t, &json!({"range": 5, "text": "z"}));
+        apply_change(
+            &mut t,
+            &json!({"range": 5, "text": "z"}),
+            PositionEncoding::Utf16,
+        );
         assert_eq!(t, "new");
     }
 
