@@ -462,6 +462,14 @@ fn csproj_gets_dependency_findings_from_local_advisories() {
         json!({"textDocument": {"uri": uri, "languageId": "xml", "version": 1, "text": proj}}),
     );
     let diags = c.diagnostics(&uri);
+    // The advisory summary goes to the log.
+    let log = c.wait_for("logMessage", |m| m["method"] == "window/logMessage");
+    assert!(
+        log["params"]["message"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("portcullis: ")),
+        "{log}"
+    );
     let ghsa = find(&diags, "GHSA-5crp-9r3c-p9vr").unwrap_or_else(|| panic!("{diags:?}"));
     assert_eq!(ghsa["range"]["start"]["line"], 3, "{ghsa}");
     assert_eq!(ghsa["source"], "portcullis");

@@ -5,7 +5,7 @@
 //! re-read when it changes on disk or is saved in the editor; an invalid config is reported on
 //! the config document and in a message, and the previous config stays in force.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -169,6 +169,8 @@ struct Server<'c> {
     pending: BTreeMap<String, Instant>,
     today: Date,
     encoding: PositionEncoding,
+    /// Scan-wide messages already sent to the client's log.
+    logged: BTreeSet<String>,
 }
 
 impl<'c> Server<'c> {
@@ -183,6 +185,7 @@ impl<'c> Server<'c> {
             pending: BTreeMap::new(),
             today: super::today(),
             encoding,
+            logged: BTreeSet::new(),
         }
     }
 
@@ -500,6 +503,21 @@ impl<'c> Server<'c> {
                 } else {
                     Vec::new()
                 };
+                // Scan-wide notes (advisory data missing or stale) go to the client's log, each
+                // message once per session.
+                for d in report.diagnostics.iter().filter(|d| d.path.is_none()) {
+                    if self.logged.insert(d.message.clone()) {
+                        let kind = match d.severity {
+                            Severity::Error => 1,
+                            Severity::Warning => 2,
+                            Severity::Note => 3,
+                        };
+                        self.notify(
+                            "window/logMessage",
+                            json!({ "type": kind, "message": format!("portcullis: {}", d.message) }),
+                        )?;
+                    }
+                }
                 let lsp_doc = Doc::with_encoding(&text, self.encoding);
                 let diags = core::diagnostics(&report, &scanned_path, uri, &lsp_doc);
                 if let Some(d) = self.docs.get_mut(uri) {
