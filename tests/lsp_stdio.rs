@@ -207,13 +207,25 @@ fn editor_session_over_stdio() {
             "processId": null,
             "rootUri": file_uri(&ws),
             "workspaceFolders": [{"uri": file_uri(&ws), "name": "ws"}],
-            "capabilities": {"general": {"positionEncodings": ["utf-16"]}}
+            "capabilities": {
+                "general": {"positionEncodings": ["utf-16"]},
+                "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}
+            }
         }),
     );
     let caps = &init["result"]["capabilities"];
     assert_eq!(caps["positionEncoding"], "utf-16");
     assert_eq!(caps["hoverProvider"], true);
     c.notify("initialized", json!({}));
+    // The server asks to be told about config changes; the client agrees.
+    let reg = c.wait_for("registerCapability", |m| {
+        m["method"] == "client/registerCapability"
+    });
+    assert_eq!(
+        reg["params"]["registrations"][0]["method"],
+        "workspace/didChangeWatchedFiles"
+    );
+    c.send(json!({"jsonrpc": "2.0", "id": reg["id"], "result": null}));
 
     // Open → diagnostics with exact UTF-16 ranges.
     c.notify(

@@ -39,6 +39,9 @@ pub fn serve() -> Result<(), BoxError> {
     let encoding = PositionEncoding::negotiate(&params);
     connection.initialize_finish(id, initialize_result(encoding))?;
     let mut server = Server::new(&connection, root, encoding);
+    if can_watch_files(&params) {
+        server.register_config_watcher()?;
+    }
     server.load_config_from_disk();
     let outcome = server.run();
     drop(connection);
@@ -87,6 +90,17 @@ fn workspace_root(params: &Value) -> Option<PathBuf> {
                 .and_then(Value::as_str)
                 .map(PathBuf::from)
         })
+}
+
+/// Whether the client lets the server register file watchers itself.
+fn can_watch_files(params: &Value) -> bool {
+    params
+        .get("capabilities")
+        .and_then(|c| c.get("workspace"))
+        .and_then(|w| w.get("didChangeWatchedFiles"))
+        .and_then(|d| d.get("dynamicRegistration"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 /// A local path from a `file:` URI (percent-decoded; `file:///C:/x` → `C:/x`).
@@ -225,6 +239,24 @@ impl<'c> Server<'c> {
                 Message::Response(_) => {}
             }
         }
+    }
+
+    /// Asks the client to report changes of the config file (`client/registerCapability`); the
+    /// answer needs no handling.
+    fn register_config_watcher(&self) -> Result<(), BoxError> {
+        let params = json!({ "registrations": [{
+            "id": "portcullis-config",
+            "method": "workspace/didChangeWatchedFiles",
+            "registerOptions": { "watchers": [
+                { "globPattern": "**/.portcullis.yaml" },
+                { "globPattern": "**/.portcullis.yml" }
+            ] }
+        }] });
+        self.send(Message::Request(Request::new(
+            RequestId::from("portcullis/register-config-watcher".to_string()),
+            "client/registerCapability".to_string(),
+            params,
+        )))
     }
 
     fn send(&self, msg: Message) -> Result<(), BoxError> {
