@@ -11,6 +11,7 @@
 //! | `version()` | [`version`] | the core's version |
 //! | `rulesJson()` | [`rules_json`] | JSON array of rule metadata |
 //! | `wantsFile(path)` | [`wants_file`] | whether the core reads a file of that name |
+//! | `fileKind(path)` | [`file_kind`] | dockerfile, dockerignore, manifest or other |
 //! | `selectFiles(options, paths)` | [`select_files`] | the paths worth reading under a config |
 //! | `scanJson(files, options)` | [`scan_json`] | the scan result (see [`ScanResult`]) |
 //!
@@ -68,11 +69,27 @@ pub fn rules_json() -> String {
 /// selection the native walker makes).
 #[wasm_bindgen(js_name = wantsFile)]
 pub fn wants_file(path: &str) -> bool {
+    file_kind(path) != "other"
+}
+
+/// What the core makes of a file by its name: `dockerfile`, `dockerignore`, `manifest` (read
+/// by an SBOM extractor) or `other`.
+#[wasm_bindgen(js_name = fileKind)]
+pub fn file_kind(path: &str) -> String {
     let path = normalize_path(path);
-    engine::classify(&path) != FileKind::Other
-        || portcullis::sbom::extract::all()
-            .iter()
-            .any(|e| (e.wants)(&path))
+    match engine::classify(&path) {
+        FileKind::Dockerfile => "dockerfile",
+        FileKind::DockerIgnore => "dockerignore",
+        FileKind::Other
+            if portcullis::sbom::extract::all()
+                .iter()
+                .any(|e| (e.wants)(&path)) =>
+        {
+            "manifest"
+        }
+        FileKind::Other => "other",
+    }
+    .to_string()
 }
 
 /// Filters candidate paths (a JSON array of repository-relative paths) down to the ones the

@@ -199,6 +199,10 @@ fn wants_file_matches_the_walker() {
     assert!(wants_file("src/App/App.csproj"));
     assert!(wants_file("Cargo.lock"));
     assert!(!wants_file("README.md"));
+    assert_eq!(file_kind("a\\b.Dockerfile"), "dockerfile");
+    assert_eq!(file_kind(".dockerignore"), "dockerignore");
+    assert_eq!(file_kind("requirements.txt"), "manifest");
+    assert_eq!(file_kind("main.py"), "other");
 }
 
 #[test]
