@@ -2,6 +2,9 @@
 import { readFileSync } from 'node:fs';
 
 import { createEngine, todayUtc } from './engine.mjs';
+import { tuneWasmStartup } from './node-startup.mjs';
+
+tuneWasmStartup();
 
 const engine = createEngine(readFileSync(new URL('./pkg/portcullis_wasm_bg.wasm', import.meta.url)));
 

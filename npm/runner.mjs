@@ -27,6 +27,11 @@ export function parseBool(value, fallback) {
   throw new Error(`\`${value}\` is not a boolean (true or false)`);
 }
 
+/** `1 error`, `2 errors`. */
+export function plural(n, word) {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** Rule-range categories for summaries. */
 export function categoryOf(rule) {
   const m = /^DF(\d)\d\d$/.exec(rule);
@@ -59,6 +64,7 @@ function write(file, text) {
  *   formats       formats to render into the result (sarif, json, text, github, azure, cyclonedx)
  *   outputs       { sarif, cyclonedx, json, text }: files to write (workspace-relative or absolute)
  *   failOn, category, today, target, buildArgs, windowsHosts   as the engine's options
+ *                 (today defaults to $PORTCULLIS_TODAY, else the current UTC date)
  *   advisories    "off" (default), "online", or a file/directory of OSV JSON records
  *   maxFileSize   largest file read (default 4 MiB)
  *   fetch, osvApiUrl, timeoutMs   online lookups
@@ -124,7 +130,8 @@ export async function runScan(engine, options) {
     ...configOptions,
     failOn: options.failOn || undefined,
     category: options.category || undefined,
-    today: options.today || undefined,
+    // PORTCULLIS_TODAY pins the date as it does for the native CLI.
+    today: options.today || process.env.PORTCULLIS_TODAY || undefined,
     target: options.target || undefined,
     buildArgs: options.buildArgs ?? {},
     windowsHosts: options.windowsHosts ?? [],

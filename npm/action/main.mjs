@@ -2,7 +2,8 @@
 import * as core from '@actions/core';
 
 import { createEngine } from '../engine.mjs';
-import { categoryOf, parseBool, runScan, splitList } from '../runner.mjs';
+import { tuneWasmStartup } from '../node-startup.mjs';
+import { categoryOf, parseBool, plural, runScan, splitList } from '../runner.mjs';
 import wasmBytes from '../pkg/portcullis_wasm_bg.wasm';
 
 const LOG_FORMATS = ['text', 'json', 'sarif', 'github', 'azure'];
@@ -85,6 +86,7 @@ export function buildSummary(summary, result, meta) {
 
 export async function run() {
   try {
+    tuneWasmStartup();
     const engine = createEngine(wasmBytes);
     const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
     const formats = splitList(core.getInput('format') || 'text');
@@ -140,7 +142,7 @@ export async function run() {
     }
 
     core.info(
-      `${k.errors} errors, ${k.warnings} warnings, ${k.notes} notes in ${k.files} files (${k.suppressed} suppressed); fail-on ${result.failOn}`,
+      `${plural(k.errors, 'error')}, ${plural(k.warnings, 'warning')}, ${plural(k.notes, 'note')} in ${plural(k.files, 'file')} (${k.suppressed} suppressed); fail-on ${result.failOn}`,
     );
     if (result.exitCode === 1) {
       core.setFailed(`Portcullis: ${k.failing} finding${k.failing === 1 ? '' : 's'} at or above ${result.failOn}`);

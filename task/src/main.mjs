@@ -8,7 +8,8 @@ import path from 'node:path';
 import * as tl from 'azure-pipelines-task-lib/task';
 
 import { createEngine } from '../../npm/engine.mjs';
-import { categoryOf, parseBool, runScan, splitList } from '../../npm/runner.mjs';
+import { tuneWasmStartup } from '../../npm/node-startup.mjs';
+import { categoryOf, parseBool, plural, runScan, splitList } from '../../npm/runner.mjs';
 import wasmBytes from '../../npm/pkg/portcullis_wasm_bg.wasm';
 
 const LOG_FORMATS = ['text', 'json', 'sarif', 'github', 'azure'];
@@ -82,6 +83,7 @@ function optionalPath(name, workspace) {
 
 export async function run() {
   try {
+    tuneWasmStartup();
     const engine = createEngine(wasmBytes);
     const workspace =
       tl.getVariable('Build.SourcesDirectory') || tl.getVariable('System.DefaultWorkingDirectory') || process.cwd();
@@ -141,7 +143,7 @@ export async function run() {
       tl.warning(`summary not written: ${e.message}`);
     }
 
-    const line = `${k.errors} errors, ${k.warnings} warnings, ${k.notes} notes in ${k.files} files (${k.suppressed} suppressed); fail-on ${result.failOn}`;
+    const line = `${plural(k.errors, 'error')}, ${plural(k.warnings, 'warning')}, ${plural(k.notes, 'note')} in ${plural(k.files, 'file')} (${k.suppressed} suppressed); fail-on ${result.failOn}`;
     if (result.exitCode === 1) {
       tl.setResult(tl.TaskResult.Failed, `Portcullis: ${k.failing} finding${k.failing === 1 ? '' : 's'} at or above ${result.failOn} (${line})`);
     } else if (result.exitCode === 2) {
