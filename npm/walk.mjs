@@ -67,12 +67,17 @@ export function listFiles(workspace, roots) {
   const base = realpathSync(workspace);
   const candidates = [];
   const diagnostics = [];
-  const seen = new Set();
+  const seen = new Map();
   const push = (rel, abs, explicit) => {
-    if (!seen.has(rel)) {
-      seen.add(rel);
-      candidates.push({ rel, abs, explicit });
+    const known = seen.get(rel);
+    if (known) {
+      // A file named explicitly is read whatever its name, even if a walk listed it too.
+      if (explicit) known.explicit = true;
+      return;
     }
+    const c = { rel, abs, explicit };
+    seen.set(rel, c);
+    candidates.push(c);
   };
   for (const root of roots.length ? roots : ['.']) {
     const given = path.resolve(base, root);

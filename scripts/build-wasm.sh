@@ -40,8 +40,9 @@ export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$root=
 log "cargo build --profile wasm"
 cargo build --locked -p portcullis-wasm --profile wasm --target wasm32-unknown-unknown
 
-raw="target/wasm32-unknown-unknown/wasm/portcullis_wasm.wasm"
-gen="target/wasm-bindgen"
+target_dir="${CARGO_TARGET_DIR:-target}"
+raw="$target_dir/wasm32-unknown-unknown/wasm/portcullis_wasm.wasm"
+gen="$target_dir/wasm-bindgen"
 rm -rf "$gen"
 wasm-bindgen --target web --out-dir "$gen" --out-name portcullis_wasm "$raw"
 

@@ -339,10 +339,7 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
     let today = today.map_err(|e| errors.push(e)).ok();
     for f in &input.formats {
         if !FORMATS.contains(&f.as_str()) {
-            errors.push(format!(
-                "format `{f}` is not one of {}",
-                FORMATS.join(", ")
-            ));
+            errors.push(format!("format `{f}` is not one of {}", FORMATS.join(", ")));
         }
     }
     let serial = match input.sbom.serial.as_deref() {
@@ -362,7 +359,8 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
             None
         }
     };
-    let (Some(today), Some(config), Some(serial), true) = (today, config, serial, errors.is_empty())
+    let (Some(today), Some(config), Some(serial), true) =
+        (today, config, serial, errors.is_empty())
     else {
         return Err(errors);
     };
@@ -475,9 +473,8 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
             )
         }),
         json: wants("json").then_some(json_text),
-        text: wants("text").then(|| {
-            report::text::render(&report, &report::TextOptions { color: input.color })
-        }),
+        text: wants("text")
+            .then(|| report::text::render(&report, &report::TextOptions { color: input.color })),
         github: wants("github").then(|| report::github::render(&report)),
         azure: wants("azure").then(|| report::azure::render(&report)),
         cyclonedx,
@@ -591,9 +588,8 @@ fn parse_hex16(s: &str) -> Option<[u8; 16]> {
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|e| {
-        error_json(&[format!("internal error: result not serializable: {e}")])
-    })
+    serde_json::to_string(value)
+        .unwrap_or_else(|e| error_json(&[format!("internal error: result not serializable: {e}")]))
 }
 
 fn error_json(errors: &[String]) -> String {
@@ -604,9 +600,8 @@ fn error_json(errors: &[String]) -> String {
         "errors": errors,
     });
     // A `Value` of strings always serializes; keep the fallback valid JSON anyway.
-    serde_json::to_string(&v).unwrap_or_else(|_| {
-        "{\"ok\":false,\"exitCode\":2,\"errors\":[\"internal error\"]}".into()
-    })
+    serde_json::to_string(&v)
+        .unwrap_or_else(|_| "{\"ok\":false,\"exitCode\":2,\"errors\":[\"internal error\"]}".into())
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@ use serde_json::{Value, json};
 
 use super::*;
 
-const BAD: &str = "FROM microsoft/aspnet:4.7.2\nRUN msiexec /i https://downloads.example.com/agent.msi /qn\n";
+const BAD: &str =
+    "FROM microsoft/aspnet:4.7.2\nRUN msiexec /i https://downloads.example.com/agent.msi /qn\n";
 const GOOD: &str = "FROM mcr.microsoft.com/windows/servercore:ltsc2022@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nUSER ContainerUser\nCMD [\"cmd\"]\n";
 
 fn scan(files: Value, options: Value) -> Value {
@@ -22,13 +23,26 @@ fn scan_returns_every_requested_format_and_fails_on_errors() {
     assert!(r["counts"]["errors"].as_u64().unwrap_or(0) >= 1, "{r}");
     assert_eq!(r["counts"]["files"], 1);
     let findings = r["findings"].as_array().expect("findings array");
-    assert!(findings.iter().any(|f| f["location"]["path"] == "Dockerfile"));
-    let sarif: Value = serde_json::from_str(r["sarif"].as_str().expect("sarif")).expect("sarif JSON");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["location"]["path"] == "Dockerfile")
+    );
+    let sarif: Value =
+        serde_json::from_str(r["sarif"].as_str().expect("sarif")).expect("sarif JSON");
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(sarif["$schema"].as_str().is_some_and(|s| s.contains("sarif")));
+    assert!(
+        sarif["$schema"]
+            .as_str()
+            .is_some_and(|s| s.contains("sarif"))
+    );
     assert!(r["text"].as_str().is_some_and(|t| t.contains("Dockerfile")));
     assert!(r["github"].as_str().is_some_and(|t| t.starts_with("::")));
-    assert!(r["azure"].as_str().is_some_and(|t| t.contains("##vso[task.logissue")));
+    assert!(
+        r["azure"]
+            .as_str()
+            .is_some_and(|t| t.contains("##vso[task.logissue"))
+    );
     let json_report: Value = serde_json::from_str(r["json"].as_str().expect("json")).expect("json");
     assert_eq!(json_report["findings"], r["findings"]);
     let bom: Value = serde_json::from_str(r["cyclonedx"].as_str().expect("cdx")).expect("cdx");
@@ -93,7 +107,10 @@ fn category_becomes_automation_id() {
         json!({ "today": "2026-01-15", "formats": ["sarif"], "category": "containers/windows" }),
     );
     let sarif: Value = serde_json::from_str(r["sarif"].as_str().expect("sarif")).expect("json");
-    assert_eq!(sarif["runs"][0]["automationDetails"]["id"], "containers/windows");
+    assert_eq!(
+        sarif["runs"][0]["automationDetails"]["id"],
+        "containers/windows"
+    );
 }
 
 #[test]
@@ -116,14 +133,46 @@ fn bad_input_is_an_error_value() {
         ("{}".into(), "{\"today\": 3}".into(), "options"),
         ("{}".into(), "{\"unknownKey\": 1}".into(), "unknown field"),
         ("{}".into(), "{}".into(), "today is required"),
-        ("{}".into(), "{\"today\":\"2026-13-01\"}".into(), "not a YYYY-MM-DD"),
-        ("{}".into(), "{\"today\":\"2026-01-01\",\"formats\":[\"pdf\"]}".into(), "format `pdf`"),
-        ("{}".into(), "{\"today\":\"2026-01-01\",\"failOn\":\"fatal\"}".into(), "failOn"),
-        ("{}".into(), "{\"today\":\"2026-01-01\",\"windowsHosts\":[\"win95\"]}".into(), "windowsHosts"),
-        ("{}".into(), "{\"today\":\"2026-01-01\",\"config\":\"fail-on: sometimes\\n\"}".into(), ".portcullis.yaml:1"),
-        ("{}".into(), "{\"today\":\"2026-01-01\",\"sbom\":{\"serial\":\"xyz\"}}".into(), "sbom.serial"),
-        ("{}".into(), format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)), "options"),
-        (format!("{{\"a\":{}}}", "[".repeat(100_000)), "{}".into(), "files"),
+        (
+            "{}".into(),
+            "{\"today\":\"2026-13-01\"}".into(),
+            "not a YYYY-MM-DD",
+        ),
+        (
+            "{}".into(),
+            "{\"today\":\"2026-01-01\",\"formats\":[\"pdf\"]}".into(),
+            "format `pdf`",
+        ),
+        (
+            "{}".into(),
+            "{\"today\":\"2026-01-01\",\"failOn\":\"fatal\"}".into(),
+            "failOn",
+        ),
+        (
+            "{}".into(),
+            "{\"today\":\"2026-01-01\",\"windowsHosts\":[\"win95\"]}".into(),
+            "windowsHosts",
+        ),
+        (
+            "{}".into(),
+            "{\"today\":\"2026-01-01\",\"config\":\"fail-on: sometimes\\n\"}".into(),
+            ".portcullis.yaml:1",
+        ),
+        (
+            "{}".into(),
+            "{\"today\":\"2026-01-01\",\"sbom\":{\"serial\":\"xyz\"}}".into(),
+            "sbom.serial",
+        ),
+        (
+            "{}".into(),
+            format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+            "options",
+        ),
+        (
+            format!("{{\"a\":{}}}", "[".repeat(100_000)),
+            "{}".into(),
+            "files",
+        ),
     ];
     for (files, options, needle) in cases {
         let out = scan_json(&files, &options);
@@ -148,7 +197,11 @@ fn hostile_file_contents_do_not_break_the_scan() {
         opts(),
     );
     assert_eq!(r["ok"], true, "{r}");
-    assert!(r["sbomDiagnostics"].as_array().is_some_and(|d| !d.is_empty()));
+    assert!(
+        r["sbomDiagnostics"]
+            .as_array()
+            .is_some_and(|d| !d.is_empty())
+    );
 }
 
 #[test]
@@ -180,13 +233,26 @@ fn advisories_are_read_and_reported_honestly() {
 fn select_files_applies_names_and_excludes() {
     let out = select_files(
         &json!({ "config": "exclude:\n  - vendor/**\n" }).to_string(),
-        &json!(["Dockerfile", "src/main.rs", "vendor/Dockerfile", "./app/App.csproj", "a\\b\\Containerfile", "docs/x.Dockerfile"]).to_string(),
+        &json!([
+            "Dockerfile",
+            "src/main.rs",
+            "vendor/Dockerfile",
+            "./app/App.csproj",
+            "a\\b\\Containerfile",
+            "docs/x.Dockerfile"
+        ])
+        .to_string(),
     );
     let v: Value = serde_json::from_str(&out).expect("json");
     assert_eq!(v["ok"], true, "{v}");
     assert_eq!(
         v["paths"],
-        json!(["Dockerfile", "a/b/Containerfile", "app/App.csproj", "docs/x.Dockerfile"])
+        json!([
+            "Dockerfile",
+            "a/b/Containerfile",
+            "app/App.csproj",
+            "docs/x.Dockerfile"
+        ])
     );
     let bad: Value = serde_json::from_str(&select_files("{}", "{}")).expect("json");
     assert_eq!(bad["ok"], false);
@@ -210,7 +276,10 @@ fn rules_and_version() {
     let rules: Value = serde_json::from_str(&rules_json()).expect("json");
     let list = rules.as_array().expect("array");
     assert_eq!(list.len(), registry::all().len());
-    assert!(list.iter().all(|r| r["id"].is_string() && r["helpUri"].is_string()));
+    assert!(
+        list.iter()
+            .all(|r| r["id"].is_string() && r["helpUri"].is_string())
+    );
     assert_eq!(version(), engine::TOOL_VERSION);
 }
 
@@ -226,8 +295,15 @@ fn reproducible_and_random_serials() {
     let a = scan(json!({ "Dockerfile": GOOD }), o(None));
     let b = scan(json!({ "Dockerfile": GOOD }), o(None));
     assert_eq!(a["cyclonedx"], b["cyclonedx"]);
-    let c = scan(json!({ "Dockerfile": GOOD }), o(Some("00112233445566778899aabbccddeeff")));
+    let c = scan(
+        json!({ "Dockerfile": GOOD }),
+        o(Some("00112233445566778899aabbccddeeff")),
+    );
     let bom: Value = serde_json::from_str(c["cyclonedx"].as_str().expect("cdx")).expect("json");
-    assert!(bom["serialNumber"].as_str().is_some_and(|s| s.starts_with("urn:uuid:00112233-4455-4")));
+    assert!(
+        bom["serialNumber"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("urn:uuid:00112233-4455-4"))
+    );
     assert_eq!(bom["metadata"]["timestamp"], "2023-11-14T22:13:20Z");
 }
