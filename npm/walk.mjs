@@ -32,11 +32,15 @@ function readIgnoreFile(file) {
   }
 }
 
-/** Ignore matchers of one directory (`dir` is workspace-relative), lowest precedence first. */
-function matchersOf(absDir, dir, { exclude = false } = {}) {
+/**
+ * Ignore matchers of one directory (`dir` is workspace-relative), lowest precedence first.
+ * `present` (the directory's entry names), when known, saves looking for absent files.
+ */
+function matchersOf(absDir, dir, { exclude = false, present = null } = {}) {
   const out = [];
   const names = exclude ? ['.git/info/exclude', '.gitignore', '.ignore'] : ['.gitignore', '.ignore'];
   for (const name of names) {
+    if (present && !present.has(name)) continue;
     const text = readIgnoreFile(path.join(absDir, name));
     if (text !== null) out.push({ dir, ig: ignore({ allowRelativePaths: true }).add(text) });
   }
@@ -110,7 +114,6 @@ export function listFiles(workspace, roots) {
 }
 
 function walkDir(absDir, relDir, inherited, push, diagnostics) {
-  const matchers = relDir === '' ? inherited : inherited.concat(matchersOf(absDir, relDir));
   let entries;
   try {
     entries = readdirSync(absDir, { withFileTypes: true });
@@ -118,6 +121,9 @@ function walkDir(absDir, relDir, inherited, push, diagnostics) {
     diagnostics.push({ severity: 'warning', path: relDir || null, message: `while walking: ${e.message}` });
     return;
   }
+  const present = new Set(entries.filter((e) => e.name === '.gitignore' || e.name === '.ignore').map((e) => e.name));
+  const own = relDir === '' || present.size === 0 ? [] : matchersOf(absDir, relDir, { present });
+  const matchers = own.length ? inherited.concat(own) : inherited;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     if (e.isSymbolicLink()) continue;

@@ -36,7 +36,10 @@ fi
 
 # --- compile ---------------------------------------------------------------------------------
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$root=/portcullis --remap-path-prefix=$cargo_home=/cargo"
+# Speed over size for this build (the profile's opt-level "s" made scans ~25% slower for a 12%
+# smaller module), and WebAssembly SIMD (Node 16.4+, every current browser) for memchr/regex.
+export CARGO_PROFILE_WASM_OPT_LEVEL=3
+export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--remap-path-prefix=$root=/portcullis --remap-path-prefix=$cargo_home=/cargo -C target-feature=+simd128"
 log "cargo build --profile wasm"
 cargo build --locked -p portcullis-wasm --profile wasm --target wasm32-unknown-unknown
 
