@@ -5,4 +5,4 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 cargo build --release --locked --quiet --bin portcullis
-node npm/scripts/bench.mjs --native "${CARGO_TARGET_DIR:-target}/release/portcullis" "$@"
+node npm/scripts/bench.mjs --native "${CARGO_TARGET_DIR:-target}/release/portcullis" --runs 5 "$@"

@@ -21,6 +21,7 @@ const { values } = parseArgs({
   },
 });
 const runs = Number(values.runs);
+const nativeBin = path.resolve(values.native);
 const work = path.join(root, 'target', 'bench-wasm');
 
 const WINDOWS = (i) => `# escape=\`
@@ -89,7 +90,7 @@ const cases = [
 const cli = path.join(root, 'npm', 'cli.mjs');
 const rows = [];
 for (const [name, dir] of cases) {
-  const n = time(values.native, ['scan', '.', '--no-config', '--format', 'sarif', '--output', path.join(work, 'native.sarif')], dir);
+  const n = time(nativeBin, ['scan', '.', '--no-config', '--format', 'sarif', '--output', path.join(work, 'native.sarif')], dir);
   const w = time(process.execPath, [cli, '.', '--no-config', '--format', 'text', '--sarif', path.join(work, 'wasm.sarif')], dir);
   if (n.status !== w.status) throw new Error(`${name}: exit codes differ (native ${n.status}, wasm ${w.status})`);
   rows.push({ name, native: n.ms, wasm: w.ms, ratio: w.ms / n.ms });
