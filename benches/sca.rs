@@ -1,5 +1,6 @@
 //! SCA benchmark: loads the real crates.io (RustSec) and PyPI (PyPA) OSV records from the shared
-//! advisory data, builds the index, and matches a generated 1,000-component SBOM made of real
+//! advisory data with the product's directory loader (and the RustSec advisory-db checkout
+//! through the `rustsec` crate), builds the index, and matches a generated 1,000-component SBOM made of real
 //! vulnerable and fixed versions of packages that appear in the data. Prints load, index and
 //! match times. Run with `cargo bench --bench sca`.
 #![allow(clippy::disallowed_methods)]
@@ -9,9 +10,10 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use portcullis::Span;
+use portcullis::native::advisories::{local, rustsec};
 use portcullis::sbom::{Component, ComponentType, Ecosystem, Evidence, Scope, VersionSpec};
 use portcullis::vuln::matcher::{AdvisoryIndex, MatchOptions};
-use portcullis::vuln::osv::{Event, Record, parse_record_at};
+use portcullis::vuln::osv::{Event, Record};
 
 const SHARED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/advisories");
 const SHARED_FROM_WORKTREE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/advisories");
@@ -24,24 +26,23 @@ fn shared_dir() -> PathBuf {
         .unwrap_or_else(|| panic!("the shared advisory data must be present at {SHARED}"))
 }
 
+/// Loads one OSV directory of the shared data with the product's loader (the same code path
+/// as `--advisories DIR`); returns the records and the bytes of JSON read.
 fn load(dir: &str) -> (Vec<Record>, usize) {
     let dir = shared_dir().join(dir);
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
+    let bytes = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    paths.sort();
-    let mut bytes = 0;
-    let records = paths
-        .iter()
-        .filter_map(|p| {
-            let text = std::fs::read_to_string(p).ok()?;
-            bytes += text.len();
-            parse_record_at(&p.display().to_string(), &text).ok()
-        })
-        .collect();
-    (records, bytes)
+        .filter_map(|e| e.ok()?.metadata().ok())
+        .map(|m| m.len() as usize)
+        .sum();
+    let batch = local::load_dir(&dir, &|_| true);
+    assert!(
+        batch.diagnostics.is_empty(),
+        "{}: {:?}",
+        dir.display(),
+        batch.diagnostics
+    );
+    (batch.records, bytes)
 }
 
 fn component(ecosystem: Ecosystem, name: &str, version: VersionSpec) -> Component {
@@ -106,6 +107,11 @@ fn main() {
     bytes += pypi_bytes;
     let load_time = t.elapsed();
 
+    // The RustSec checkout through the rustsec crate (the `--advisories <advisory-db>` path).
+    let t = Instant::now();
+    let rs = rustsec::load(&shared_dir().join("rustsec"));
+    let rustsec_time = t.elapsed();
+
     let samples = samples(&records);
     let count = records.len();
 
@@ -162,7 +168,15 @@ fn main() {
         "records        {count} ({:.1} MiB of JSON)",
         bytes as f64 / (1024.0 * 1024.0)
     );
-    println!("load + parse   {:>9.1} ms", ms(load_time));
+    println!(
+        "load + parse   {:>9.1} ms  (OSV directories, crates.io + PyPI)",
+        ms(load_time)
+    );
+    println!(
+        "load RustSec   {:>9.1} ms  ({} advisories from the advisory-db checkout)",
+        ms(rustsec_time),
+        rs.records.len()
+    );
     println!(
         "build index    {:>9.1} ms  ({} packages, {} withdrawn)",
         ms(index_time),

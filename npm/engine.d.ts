@@ -46,8 +46,16 @@ export interface ScanOptions {
   dockerignoreKnown?: boolean;
   /** The caller's diagnostics (unreadable files); error ones make the exit code 2. */
   diagnostics?: DiagnosticInput[];
-  /** OSV advisory records. */
+  /** Dependency scanning (SBOM + advisory matching); default true. false: Dockerfiles only. */
+  dependencies?: boolean;
+  /** OSV advisory records. Absent: checking off (a note says so); present, even empty: matched. */
   advisories?: AdvisoryInput[];
+  /** Where the records came from, shown in the report. */
+  advisorySource?: string;
+  /** Why no advisory data could be had (a warning says dependencies were NOT checked). */
+  advisoriesUnavailable?: string;
+  /** CycloneDX VEX documents (JSON). */
+  vex?: { path: string; text: string }[];
   /** CycloneDX: root name, timestamp (epoch seconds) and serial (32 hex digits; absent = reproducible). */
   sbom?: { rootName?: string; timestamp?: number; serial?: string };
   /** ANSI colour in the text format. */
@@ -102,7 +110,6 @@ export interface ScanSuccess {
   counts: ScanCounts;
   findings: Finding[];
   diagnostics: Diagnostic[];
-  sbomDiagnostics: Diagnostic[];
   advisories: { sources: number; records: number; withdrawn: number; errors: number; applied: boolean };
   sarif: string | null;
   json: string | null;

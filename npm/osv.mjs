@@ -100,7 +100,8 @@ async function request(fetchImpl, url, init, timeoutMs) {
 
 /**
  * Asks the OSV API which advisories affect `purls` (POST /v1/querybatch), then fetches each
- * advisory (GET /v1/vulns/{id}). Returns { records: [{ path, text }], diagnostics, queried }.
+ * advisory (GET /v1/vulns/{id}). Returns { records: [{ path, text }], diagnostics, queried,
+ * unavailable } where `unavailable` says why no data could be had (the query failed), else null.
  */
 export async function fetchOsvAdvisories(purls, options = {}) {
   const fetchImpl = options.fetch ?? globalThis.fetch;
@@ -110,10 +111,9 @@ export async function fetchOsvAdvisories(purls, options = {}) {
   const concurrency = options.concurrency ?? 8;
   const diagnostics = [];
   const records = [];
-  if (purls.length === 0) return { records, diagnostics, queried: 0 };
+  if (purls.length === 0) return { records, diagnostics, queried: 0, unavailable: null };
   if (typeof fetchImpl !== 'function') {
-    diagnostics.push({ severity: 'warning', message: 'online advisories: no fetch() in this Node; dependencies were NOT checked' });
-    return { records, diagnostics, queried: 0 };
+    return { records, diagnostics, queried: 0, unavailable: 'this Node has no fetch()' };
   }
   const ids = new Set();
   try {
@@ -138,8 +138,7 @@ export async function fetchOsvAdvisories(purls, options = {}) {
       }
     }
   } catch (e) {
-    diagnostics.push({ severity: 'warning', message: `online advisories: query failed (${e.message}); dependencies were NOT checked` });
-    return { records, diagnostics, queried: purls.length };
+    return { records, diagnostics, queried: purls.length, unavailable: `the OSV API query failed (${e.message})` };
   }
   let list = [...ids].sort();
   if (list.length > maxVulns) {
@@ -167,5 +166,5 @@ export async function fetchOsvAdvisories(purls, options = {}) {
     });
   }
   records.sort((a, b) => (a.path < b.path ? -1 : 1));
-  return { records, diagnostics, queried: purls.length };
+  return { records, diagnostics, queried: purls.length, unavailable: null };
 }

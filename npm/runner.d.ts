@@ -45,4 +45,4 @@ export declare function runScan(engine: Engine, options: RunOptions): Promise<Ru
 export declare function splitList(value: string | undefined | null): string[];
 export declare function parseBool(value: string | undefined | null, fallback: boolean): boolean;
 export declare function categoryOf(rule: string): string;
-export declare function plural(n: number, word: string): string;
+export declare function plural(n: number, word: string, many?: string): string;

@@ -5,7 +5,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-import { fetchOsvAdvisories, queryablePurls, readAdvisoryPath } from './osv.mjs';
+import { OSV_API_URL, fetchOsvAdvisories, queryablePurls, readAdvisoryPath } from './osv.mjs';
 import { DEFAULT_MAX_FILE_SIZE, discoverConfig, listFiles, readSource, relativeTo } from './walk.mjs';
 
 export { DEFAULT_MAX_FILE_SIZE };
@@ -28,8 +28,8 @@ export function parseBool(value, fallback) {
 }
 
 /** `1 error`, `2 errors`. */
-export function plural(n, word) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+export function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
 }
 
 /** Rule-range categories for summaries. */
@@ -143,39 +143,45 @@ export async function runScan(engine, options) {
     },
   };
 
-  // Advisories.
+  // Advisories: absent = checking off (the report says so); records (even none) = checked;
+  // `advisoriesUnavailable` = the host could not get data (the report warns).
   const advisories = String(options.advisories ?? 'off').trim();
-  let records = [];
+  const adv = {};
   if (advisories === 'online') {
     const first = engine.scan(files, { ...base, formats: ['cyclonedx'] });
     if (!first.ok) return { ok: false, exitCode: 2, result: first, written: {}, configPath, inputs: 0 };
     const purls = queryablePurls(first.cyclonedx);
     log(`asking the OSV API about ${purls.length} packages`);
-    const got = await fetchOsvAdvisories(purls, {
-      fetch: options.fetch,
-      apiUrl: options.osvApiUrl,
-      timeoutMs: options.timeoutMs,
-    });
-    records = got.records;
+    const apiUrl = options.osvApiUrl ?? OSV_API_URL;
+    const got = await fetchOsvAdvisories(purls, { fetch: options.fetch, apiUrl, timeoutMs: options.timeoutMs });
     diagnostics.push(...got.diagnostics);
-    log(`OSV API: ${records.length} advisories`);
+    if (got.unavailable) {
+      adv.advisoriesUnavailable = got.unavailable;
+      log(`OSV API: ${got.unavailable}`);
+    } else {
+      adv.advisories = got.records;
+      adv.advisorySource = `the OSV API (${new URL(apiUrl).host}, ${plural(purls.length, 'package')} asked)`;
+      log(`OSV API: ${plural(got.records.length, 'advisory', 'advisories')}`);
+    }
   } else if (advisories !== '' && advisories !== 'off' && advisories !== 'none') {
     const abs = resolveIn(workspace, advisories);
-    const got = readAdvisoryPath(abs, relativeTo(workspace, abs) ?? abs);
-    records = got.records;
+    const shown = relativeTo(workspace, abs) ?? abs;
+    const got = readAdvisoryPath(abs, shown);
     diagnostics.push(...got.diagnostics);
-    log(`read ${records.length} advisory files from ${advisories}`);
+    if (got.diagnostics.some((d) => d.severity === 'error')) {
+      adv.advisoriesUnavailable = `${shown} could not be read`;
+    } else {
+      adv.advisories = got.records;
+      adv.advisorySource = `${shown} (${plural(got.records.length, 'file')})`;
+    }
+    log(`read ${plural(got.records.length, 'advisory file')} from ${advisories}`);
   }
 
   // Scan.
   const outputs = options.outputs ?? {};
   const formats = new Set(options.formats ?? []);
   for (const f of ['sarif', 'cyclonedx', 'json', 'text']) if (outputs[f]) formats.add(f);
-  const result = engine.scan(files, {
-    ...base,
-    formats: [...formats],
-    advisories: records,
-  });
+  const result = engine.scan(files, { ...base, ...adv, formats: [...formats] });
   if (!result.ok) return { ok: false, exitCode: result.exitCode ?? 2, result, written: {}, configPath, inputs: 0 };
 
   // Output files.

@@ -14,6 +14,8 @@ use crate::finding::{
     FailOn, Finding, Location, Severity, Suppression, SuppressionKind, fingerprint,
 };
 use crate::lint::{self, FileContext, LintContext, RawFinding, Rule, RuleMeta, registry};
+use crate::sbom::{AssembleOptions, Sbom, assemble};
+use crate::sca::{self, AdvisoryData, DependencyOptions, ScaResult};
 use crate::source::{Date, LineIndex, SourceFile, Span};
 use crate::suppress;
 
@@ -23,6 +25,8 @@ use crate::suppress;
 pub enum FileKind {
     Dockerfile,
     DockerIgnore,
+    /// A manifest or lock file an SBOM extractor reads (dependency scans only).
+    Manifest,
     Other,
 }
 
@@ -56,6 +60,9 @@ pub struct ScanOptions {
     pub forced_dockerfiles: Vec<String>,
     /// Registry answers for images (`--resolve`), by normalized reference.
     pub resolved: Resolutions,
+    /// Dependency scanning: SBOM extraction over manifests, lock files and Dockerfiles, and
+    /// advisory matching. `None` = Dockerfile linting only.
+    pub dependencies: Option<DependencyOptions>,
 }
 
 impl ScanOptions {
@@ -65,7 +72,14 @@ impl ScanOptions {
             dockerignore_known: true,
             forced_dockerfiles: Vec::new(),
             resolved: Resolutions::new(),
+            dependencies: None,
         }
+    }
+
+    /// These options with dependency scanning.
+    pub fn with_dependencies(mut self, dependencies: DependencyOptions) -> Self {
+        self.dependencies = Some(dependencies);
+        self
     }
 }
 
@@ -99,6 +113,14 @@ pub struct Report {
     /// Text of every scanned file by path (for code frames).
     #[serde(skip)]
     pub sources: BTreeMap<String, Arc<str>>,
+    /// The SBOM of a dependency scan (CycloneDX output), `None` when dependencies were not
+    /// scanned.
+    #[serde(skip)]
+    pub sbom: Option<Sbom>,
+    /// Advisory matches and per-advisory metadata of a dependency scan (SARIF rules,
+    /// CycloneDX `vulnerabilities`); empty when dependencies were not checked.
+    #[serde(skip)]
+    pub sca: ScaResult,
 }
 
 impl Report {
@@ -134,8 +156,8 @@ pub fn enabled_rules(config: &Config) -> Vec<&'static Rule> {
         .collect()
 }
 
-/// Scans the given files. Files that are not Dockerfiles or `.dockerignore` are ignored here
-/// (later capabilities add manifests).
+/// Scans the given files: lints Dockerfiles and, with [`ScanOptions::dependencies`], builds
+/// the SBOM of manifests, lock files and Dockerfiles and matches it against advisories.
 pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report {
     let rules = enabled_rules(config);
     let policy = &config.images;
@@ -147,6 +169,8 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
         rules: rules.iter().map(|r| r.meta).collect(),
         fail_on: config.fail_on,
         sources: BTreeMap::new(),
+        sbom: None,
+        sca: ScaResult::default(),
     };
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut sorted: Vec<&SourceFile> = files.iter().collect();
@@ -161,6 +185,12 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
             classify(&file.path)
         };
         if kind == FileKind::Other {
+            if opts.dependencies.is_some() && is_manifest(&file.path) {
+                report.files.push(ScannedFile {
+                    path: file.path.clone(),
+                    kind: FileKind::Manifest,
+                });
+            }
             continue;
         }
         report.files.push(ScannedFile {
@@ -182,6 +212,9 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
         report
             .sources
             .insert(file.path.clone(), Arc::from(file.text.as_str()));
+    }
+    if let Some(deps) = &opts.dependencies {
+        scan_dependencies(files, config, opts.today, deps, &mut report);
     }
     report.findings.sort_by(|a, b| {
         (
@@ -210,8 +243,135 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
             ),
         });
     }
+    for ig in config.expired_advisory_ignores(opts.today) {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            path: config.source.clone(),
+            line: Some(ig.line),
+            message: format!(
+                "advisory ignore of {} expired on {} and no longer applies (\"{}\"): upgrade the package or renew it with a new `until`",
+                ig.ids.join(", "),
+                ig.until.map(|d| d.to_string()).unwrap_or_default(),
+                ig.reason
+            ),
+        });
+    }
     report.diagnostics.sort();
+    report.diagnostics.dedup();
     report
+}
+
+/// Whether an SBOM extractor reads this path (and it is not a Dockerfile).
+fn is_manifest(path: &str) -> bool {
+    classify(path) == FileKind::Other && crate::sbom::extract::all().iter().any(|e| (e.wants)(path))
+}
+
+/// The SBOM a dependency scan of `files` builds (what [`scan`] assembles; callers use it to
+/// know which advisories to load).
+pub fn dependency_sbom(files: &[SourceFile], config: &Config, root_name: &str) -> Sbom {
+    let opts = AssembleOptions {
+        root_name: root_name.to_string(),
+        ..AssembleOptions::default()
+    };
+    if files.iter().any(|f| config.is_excluded(&f.path)) {
+        let kept: Vec<SourceFile> = files
+            .iter()
+            .filter(|f| !config.is_excluded(&f.path))
+            .cloned()
+            .collect();
+        assemble(&kept, &opts)
+    } else {
+        assemble(files, &opts)
+    }
+}
+
+/// SBOM extraction and advisory matching (see [`ScanOptions::dependencies`]).
+fn scan_dependencies(
+    files: &[SourceFile],
+    config: &Config,
+    today: Date,
+    deps: &DependencyOptions,
+    report: &mut Report,
+) {
+    let kept: Vec<&SourceFile> = files
+        .iter()
+        .filter(|f| !config.is_excluded(&f.path))
+        .collect();
+    let sbom = dependency_sbom(files, config, &deps.root_name);
+    // Extraction problems: malformed files and unresolvable properties are warnings (the rest
+    // of the scan stands); informational notes stay in the SBOM.
+    for d in &sbom.diagnostics {
+        if d.severity == Severity::Note {
+            continue;
+        }
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            path: Some(d.path.clone()),
+            line: Some(d.line.max(1)),
+            message: format!("dependencies: {}", d.message),
+        });
+    }
+    let checkable = sbom
+        .components
+        .iter()
+        .any(|c| c.component.ecosystem.osv_name().is_some());
+    match &deps.advisories {
+        AdvisoryData::Loaded(advisories) => {
+            let result = sca::assess(
+                &sbom,
+                advisories,
+                config,
+                today,
+                &deps.vex,
+                &deps.match_options,
+            );
+            let by_path: BTreeMap<String, &str> = kept
+                .iter()
+                .map(|f| (f.path.clone(), f.text.as_str()))
+                .collect();
+            let findings = sca::to_findings(&result, &by_path);
+            for f in &findings {
+                for path in std::iter::once(&f.location.path)
+                    .chain(f.related.iter().map(|r| &r.location.path))
+                {
+                    if !report.sources.contains_key(path)
+                        && let Some(text) = by_path.get(path)
+                    {
+                        report.sources.insert(path.clone(), Arc::from(*text));
+                    }
+                }
+            }
+            report.findings.extend(findings);
+            report.diagnostics.push(Diagnostic {
+                severity: Severity::Note,
+                path: None,
+                line: None,
+                message: sca::summary_line(&result),
+            });
+            report.sca = result;
+        }
+        AdvisoryData::Unavailable(why) => {
+            if checkable {
+                report.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    path: None,
+                    line: None,
+                    message: sca::unavailable_message(why),
+                });
+            }
+        }
+        AdvisoryData::Disabled => {
+            if checkable {
+                report.diagnostics.push(Diagnostic {
+                    severity: Severity::Note,
+                    path: None,
+                    line: None,
+                    message: "dependencies were not checked for known vulnerabilities (--advisories none)".into(),
+                });
+            }
+        }
+    }
+    report.sbom = Some(sbom);
 }
 
 fn has_dockerignore(paths: &BTreeSet<&str>, dockerfile: &str) -> bool {

@@ -10,9 +10,12 @@ pub mod config;
 pub mod dockerfile;
 pub mod engine;
 pub mod finding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lint;
 pub mod report;
 pub mod sbom;
+pub mod sca;
 pub mod source;
 pub mod suppress;
 pub mod vuln;

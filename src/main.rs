@@ -16,11 +16,13 @@ use portcullis::engine::{self, Diagnostic, Report, ScanOptions};
 use portcullis::finding::{FailOn, Severity};
 use portcullis::lint::registry;
 use portcullis::native;
+use portcullis::native::advisories::{self, LoadOptions, Needs, SourceSpec};
 use portcullis::native::http::HttpOptions;
 use portcullis::native::registry::{
     RegistryClient, RegistryOptions, SignatureKind, SignatureStatus,
 };
 use portcullis::report;
+use portcullis::sca::DependencyOptions;
 use portcullis::source::{Date, SourceFile};
 
 #[derive(Parser)]
@@ -42,6 +44,8 @@ enum Command {
         paths: Vec<PathBuf>,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        deps: DepArgs,
     },
     /// Lint the named Dockerfiles whatever their names (`-` reads standard input).
     Lint {
@@ -83,6 +87,9 @@ enum Command {
         /// content and the timestamp is SOURCE_DATE_EPOCH (or 1970-01-01T00:00:00Z).
         #[arg(long)]
         reproducible: bool,
+        /// Name of the root component (default: the repository root's directory name).
+        #[arg(long, value_name = "NAME")]
+        project_name: Option<String>,
         /// Config file (default: .portcullis.yaml found upward from the scan root); its
         /// `exclude` patterns apply.
         #[arg(long, conflicts_with = "no_config")]
@@ -93,6 +100,16 @@ enum Command {
         /// Largest file read, in bytes.
         #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
         max_file_size: u64,
+        /// Advisories for the `vulnerabilities` section: offline, auto, online or a path
+        /// (repeatable; default: none, a plain SBOM).
+        #[arg(long = "advisories", value_name = "SOURCE")]
+        advisories: Vec<String>,
+        /// CycloneDX VEX documents (JSON) whose analyses go into the `vulnerabilities` section.
+        #[arg(long = "vex", value_name = "FILE", requires = "advisories")]
+        vex: Vec<PathBuf>,
+        /// Date used for the offline database's age (YYYY-MM-DD; default: today).
+        #[arg(long, value_parser = parse_date)]
+        today: Option<Date>,
     },
     /// Write a starter .portcullis.yaml.
     Init {
@@ -103,6 +120,50 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Manage the offline advisory database (OSV per-ecosystem exports) in the cache.
+    Db {
+        #[command(subcommand)]
+        action: DbCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum DbCommand {
+    /// Download the OSV exports (`<base>/<Ecosystem>/all.zip`) into the cache, atomically.
+    Update {
+        /// Ecosystem to download, repeatable (default: NuGet, crates.io, npm, PyPI, Go,
+        /// RubyGems, Debian, Alpine).
+        #[arg(long = "ecosystem", short = 'e')]
+        ecosystems: Vec<String>,
+        /// Base URL of the exports (default: $PORTCULLIS_OSV_DB_URL, else OSV's public bucket).
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Cache root (default: $PORTCULLIS_CACHE_DIR, $XDG_CACHE_HOME/portcullis,
+        /// ~/.cache/portcullis; %LOCALAPPDATA%\portcullis on Windows).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Largest archive accepted, in bytes.
+        #[arg(long, default_value_t = 1024 * 1024 * 1024)]
+        max_download_size: u64,
+        /// Download even when the server says the archive has not changed since the last run.
+        #[arg(long)]
+        force: bool,
+        /// Allow plain HTTP to a base URL on a loopback address (local mirrors and tests).
+        #[arg(long)]
+        allow_insecure_loopback: bool,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the cached ecosystems with their download time, age and record counts.
+    Status {
+        /// Cache root (default as for `db update`).
+        #[arg(long)]
+        cache_dir: Option<PathBuf>,
+        /// Print the list as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -112,6 +173,25 @@ enum Format {
     Sarif,
     Github,
     Azure,
+    /// CycloneDX 1.6 SBOM of the scanned dependencies with a `vulnerabilities` section (scan only).
+    CyclonedxJson,
+}
+
+/// Dependency scanning options of `scan`.
+#[derive(Args, Default)]
+struct DepArgs {
+    /// Where advisories come from: offline (default: the database `portcullis db update`
+    /// downloaded), auto (that, else the OSV API), online (the OSV API), none, or the path of
+    /// an OSV JSON directory, an osv.dev all.zip or a RustSec advisory-db checkout. Repeatable.
+    #[arg(long = "advisories", value_name = "SOURCE")]
+    advisories: Vec<String>,
+    /// A CycloneDX VEX document (JSON): vulnerabilities it marks not_affected or
+    /// false_positive are reported as suppressed. Repeatable.
+    #[arg(long = "vex", value_name = "FILE")]
+    vex: Vec<PathBuf>,
+    /// Lint Dockerfiles only: no SBOM, no advisory matching.
+    #[arg(long, conflicts_with_all = ["advisories", "vex"])]
+    no_dependencies: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -209,19 +289,19 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<u8> {
     match cli.command {
-        Command::Scan { paths, out } => {
+        Command::Scan { paths, out, deps } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
             } else {
                 paths
             };
-            scan(&paths, &out, None)
+            scan(&paths, &out, None, Some(&deps))
         }
         Command::Lint {
             files,
             stdin_path,
             out,
-        } => scan(&files, &out, Some(stdin_path)),
+        } => scan(&files, &out, Some(stdin_path), None),
         Command::Images { paths, out } => {
             let paths = if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -243,9 +323,13 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             format,
             reproducible,
+            project_name,
             config,
             no_config,
             max_file_size,
+            advisories,
+            vex,
+            today,
         } => sbom(&SbomArgs {
             paths: if paths.is_empty() {
                 vec![PathBuf::from(".")]
@@ -255,10 +339,15 @@ fn run(cli: Cli) -> Result<u8> {
             output,
             format,
             reproducible,
+            project_name,
             config,
             no_config,
             max_file_size,
+            advisories,
+            vex,
+            today,
         }),
+        Command::Db { action } => db(action),
     }
 }
 
@@ -267,9 +356,13 @@ struct SbomArgs {
     output: Option<PathBuf>,
     format: SbomFormat,
     reproducible: bool,
+    project_name: Option<String>,
     config: Option<PathBuf>,
     no_config: bool,
     max_file_size: u64,
+    advisories: Vec<String>,
+    vex: Vec<PathBuf>,
+    today: Option<Date>,
 }
 
 fn sbom(args: &SbomArgs) -> Result<u8> {
@@ -284,14 +377,17 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
         cwd.clone()
     };
     let base = native::repo_root(&start);
+    let mut config_dir = None;
     let config = if args.no_config {
         Config::default()
     } else if let Some(path) = &args.config {
+        config_dir = path.parent().map(Path::to_path_buf);
         native::load_config(path, &path.to_string_lossy())
             .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
     } else {
         match native::discover_config(&start, &base) {
             Some(path) => {
+                config_dir = path.parent().map(Path::to_path_buf);
                 let display = native::relative_path(&path, &base);
                 native::load_config(&path, &display)
                     .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
@@ -330,18 +426,13 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             }
         }
     }
-    let root_name = start
-        .canonicalize()
-        .ok()
-        .map(|p| {
-            if p.is_file() {
-                p.parent().map(Path::to_path_buf).unwrap_or(p)
-            } else {
-                p
-            }
-        })
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "project".to_string());
+    // The root component is the project: the repository root's directory name (not the first
+    // path argument's, so argument order never changes the BOM), unless named explicitly.
+    let root_name = args.project_name.clone().unwrap_or_else(|| {
+        base.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "project".to_string())
+    });
     let sbom = assemble(
         &walked.files,
         &AssembleOptions {
@@ -349,6 +440,40 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             ..AssembleOptions::default()
         },
     );
+
+    let mut vulnerabilities = Vec::new();
+    if !args.advisories.is_empty() {
+        let today = args.today.unwrap_or_else(native::today);
+        let specs = source_specs(&args.advisories, &config, config_dir.as_deref())?;
+        let deps =
+            load_dependency_options(&specs, &args.vex, &sbom, &config, today, &mut diagnostics);
+        match &deps.advisories {
+            portcullis::sca::AdvisoryData::Loaded(adv) => {
+                let result = portcullis::sca::assess(
+                    &sbom,
+                    adv,
+                    &config,
+                    today,
+                    &deps.vex,
+                    &deps.match_options,
+                );
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Note,
+                    path: None,
+                    line: None,
+                    message: portcullis::sca::summary_line(&result),
+                });
+                vulnerabilities = portcullis::sca::cdx::vulnerabilities(&result);
+            }
+            portcullis::sca::AdvisoryData::Unavailable(why) => diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                path: None,
+                line: None,
+                message: portcullis::sca::unavailable_message(why),
+            }),
+            portcullis::sca::AdvisoryData::Disabled => {}
+        }
+    }
 
     let (serial, timestamp) = if args.reproducible {
         (SerialNumber::Reproducible, source_date_epoch.unwrap_or(0))
@@ -358,7 +483,8 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             source_date_epoch.unwrap_or_else(unix_now),
         )
     };
-    let opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    let mut opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    opts.vulnerabilities = &vulnerabilities;
     let rendered = match args.format {
         SbomFormat::CyclonedxJson => cyclonedx::render_json(&sbom, &opts),
         SbomFormat::CyclonedxXml => cyclonedx::render_xml(&sbom, &opts),
@@ -441,6 +567,8 @@ fn random_bytes() -> [u8; 16] {
 struct Prepared {
     files: Vec<SourceFile>,
     config: Config,
+    /// Directory of the config file (relative `advisories.source` paths start there).
+    config_dir: Option<PathBuf>,
     diagnostics: Vec<Diagnostic>,
     forced: Vec<String>,
     dockerignore_known: bool,
@@ -457,14 +585,17 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
         .unwrap_or_else(|| cwd.clone());
     let base = native::repo_root(if first.exists() { &first } else { &cwd });
 
+    let mut config_dir = None;
     let mut config = if out.no_config {
         Config::default()
     } else if let Some(path) = &out.config {
+        config_dir = path.parent().map(Path::to_path_buf);
         native::load_config(path, &path.to_string_lossy())
             .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
     } else {
         match native::discover_config(if first.exists() { &first } else { &cwd }, &base) {
             Some(path) => {
+                config_dir = path.parent().map(Path::to_path_buf);
                 let display = native::relative_path(&path, &base);
                 native::load_config(&path, &display)
                     .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
@@ -537,6 +668,7 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
     Ok(Prepared {
         files,
         config,
+        config_dir,
         diagnostics,
         forced,
         dockerignore_known,
@@ -622,10 +754,136 @@ fn resolve(p: &Prepared, out: &OutputArgs, diagnostics: &mut Vec<Diagnostic>) ->
     resolved
 }
 
-fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<u8> {
+/// The `--advisories` values (or `advisories.source` from the config, else `offline`).
+fn source_specs(
+    values: &[String],
+    config: &Config,
+    config_dir: Option<&Path>,
+) -> Result<Vec<SourceSpec>> {
+    if !values.is_empty() {
+        return Ok(values.iter().map(|v| SourceSpec::parse(v, None)).collect());
+    }
+    Ok(match &config.advisories.source {
+        Some(v) => vec![SourceSpec::parse(v, config_dir)],
+        None => vec![SourceSpec::Offline],
+    })
+}
+
+/// Loads advisories and VEX documents for a dependency scan of `sbom`.
+fn load_dependency_options(
+    specs: &[SourceSpec],
+    vex_files: &[PathBuf],
+    sbom: &portcullis::sbom::Sbom,
+    config: &Config,
+    today: Date,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> DependencyOptions {
+    let progress = std::io::stderr().is_terminal();
+    if progress {
+        eprint!("portcullis: loading advisories…   \r");
+    }
+    let needs = Needs::of(sbom);
+    let opts = LoadOptions {
+        today,
+        max_db_age_days: config.advisories.max_db_age_days,
+        cache_root: advisories::cache_root(),
+        zip_limits: advisories::ZipLimits::default(),
+        filter: true,
+    };
+    let loaded = advisories::load(specs, &needs, &opts, &|| {
+        advisories::online_source(&HttpOptions::default())
+    });
+    if progress {
+        eprint!("{:60}\r", "");
+    }
+    diagnostics.extend(loaded.diagnostics);
+    let mut deps = DependencyOptions::new(loaded.data);
+    deps.root_name = sbom.root_name.clone();
+    for path in vex_files {
+        let shown = path.display().to_string();
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    path: Some(shown),
+                    line: None,
+                    message: format!("--vex: cannot read the VEX document: {e}"),
+                });
+                continue;
+            }
+        };
+        match portcullis::sca::vex::parse(&shown, &text) {
+            Ok((statements, warnings)) => {
+                deps.vex.extend(statements);
+                diagnostics.extend(warnings.into_iter().map(|w| Diagnostic {
+                    severity: Severity::Warning,
+                    path: None,
+                    line: None,
+                    message: format!("--vex: {w}"),
+                }));
+            }
+            Err(e) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: Some(e.path.clone()),
+                line: None,
+                message: format!("--vex: {}", e.message),
+            }),
+        }
+    }
+    deps
+}
+
+fn scan(
+    paths: &[PathBuf],
+    out: &OutputArgs,
+    stdin_path: Option<String>,
+    deps: Option<&DepArgs>,
+) -> Result<u8> {
     let prepared = prepare(paths, out, stdin_path)?;
     let mut diagnostics = prepared.diagnostics.clone();
     let resolved = resolve(&prepared, out, &mut diagnostics);
+    let dependencies = match deps.filter(|d| !d.no_dependencies) {
+        Some(d) => {
+            let specs = source_specs(
+                &d.advisories,
+                &prepared.config,
+                prepared.config_dir.as_deref(),
+            )?;
+            let root_name = paths
+                .iter()
+                .find(|p| p.as_os_str() != "-")
+                .and_then(|p| p.canonicalize().ok())
+                .map(|p| {
+                    if p.is_file() {
+                        p.parent().map(Path::to_path_buf).unwrap_or(p)
+                    } else {
+                        p
+                    }
+                })
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .unwrap_or_else(|| "project".to_string());
+            let sbom = engine::dependency_sbom(&prepared.files, &prepared.config, &root_name);
+            let mut options = load_dependency_options(
+                &specs,
+                &d.vex,
+                &sbom,
+                &prepared.config,
+                prepared.today,
+                &mut diagnostics,
+            );
+            options.root_name = root_name;
+            Some(options)
+        }
+        None => {
+            if out.format.contains(&Format::CyclonedxJson) {
+                bail!(
+                    "--format cyclonedx-json needs a dependency scan: use `portcullis scan` without --no-dependencies"
+                );
+            }
+            None
+        }
+    };
     let Prepared {
         files,
         config,
@@ -643,6 +901,7 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
         dockerignore_known,
         forced_dockerfiles: forced,
         resolved,
+        dependencies,
     };
     let mut report = engine::scan(&files, &config, &opts);
     if progress {
@@ -655,7 +914,7 @@ fn scan(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Resu
             severity: Severity::Note,
             path: None,
             line: None,
-            message: "no Dockerfiles found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
+            message: "no Dockerfiles, manifests or lock files found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and the manifests `portcullis sbom` reads)".into(),
         });
     }
     write_outputs(&report, out)?;
@@ -710,6 +969,7 @@ fn images(paths: &[PathBuf], format: ImagesFormat, out: &OutputArgs) -> Result<u
                 dockerignore_known: prepared.dockerignore_known,
                 forced_dockerfiles: prepared.forced.clone(),
                 resolved,
+                dependencies: None,
             };
             let mut report = engine::scan(&prepared.files, &config, &opts);
             report.diagnostics.extend(diagnostics.iter().cloned());
@@ -779,6 +1039,7 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
             ),
             Format::Github => report::github::render(report),
             Format::Azure => report::azure::render(report),
+            Format::CyclonedxJson => cyclonedx_of(report)?,
         };
         match target {
             Some(path) => write_file(path, &rendered)?,
@@ -792,6 +1053,30 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The CycloneDX rendering of a dependency scan. With SOURCE_DATE_EPOCH set the serial number
+/// is content-derived and the timestamp is that epoch (byte-identical output for identical
+/// input); otherwise random and now.
+fn cyclonedx_of(report: &Report) -> Result<String> {
+    use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
+    let Some(sbom) = &report.sbom else {
+        bail!(
+            "--format cyclonedx-json needs a dependency scan (it is not available for `lint`, `images` or with --no-dependencies)"
+        );
+    };
+    let epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|s| *s >= 0);
+    let (serial, timestamp) = match epoch {
+        Some(e) => (SerialNumber::Reproducible, e),
+        None => (SerialNumber::Random(random_bytes()), unix_now()),
+    };
+    let vulnerabilities = portcullis::sca::cdx::vulnerabilities(&report.sca);
+    let mut opts = CycloneDxOptions::new(serial, timestamp, engine::TOOL_VERSION);
+    opts.vulnerabilities = &vulnerabilities;
+    Ok(cyclonedx::render_json(sbom, &opts))
 }
 
 fn write_file(path: &Path, contents: &str) -> Result<()> {
@@ -851,4 +1136,221 @@ fn init(dir: &Path, force: bool) -> Result<u8> {
         "The embedded base-image policy trusts mcr.microsoft.com and Docker Official Images only; edit the file to change rules, thresholds and ignores."
     );
     Ok(0)
+}
+
+fn db_root(cache_dir: Option<PathBuf>) -> Result<PathBuf> {
+    cache_dir.or_else(native::cache::cache_root).ok_or_else(|| {
+        anyhow::anyhow!(
+            "cannot tell where the cache is: no PORTCULLIS_CACHE_DIR, XDG_CACHE_HOME or HOME; pass --cache-dir"
+        )
+    })
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+    if n < 1024 {
+        return format!("{n} B");
+    }
+    let mut v = n as f64 / 1024.0;
+    let mut unit = UNITS[0];
+    for u in UNITS.iter().skip(1) {
+        if v < 1024.0 {
+            break;
+        }
+        v /= 1024.0;
+        unit = u;
+    }
+    format!("{v:.1} {unit}")
+}
+
+fn db(action: DbCommand) -> Result<u8> {
+    use portcullis::native::http::{self, DownloadOptions};
+    use portcullis::native::osv_db::{self, DbUpdateOptions, UpdateKind};
+
+    match action {
+        DbCommand::Update {
+            ecosystems,
+            base_url,
+            cache_dir,
+            max_download_size,
+            force,
+            allow_insecure_loopback,
+            json,
+        } => {
+            let root = db_root(cache_dir)?;
+            let mut opts = DbUpdateOptions::new(root);
+            if let Some(b) = base_url {
+                opts.base_url = b;
+            }
+            opts.ecosystems = ecosystems;
+            opts.conditional = !force;
+            opts.download = DownloadOptions {
+                max_bytes: max_download_size,
+                ..DownloadOptions::default()
+            };
+            let client = http::client(&HttpOptions {
+                allow_http_loopback: allow_insecure_loopback,
+                ..HttpOptions::default()
+            })
+            .context("cannot set up the HTTP client")?;
+            let show_progress = std::io::stderr().is_terminal();
+            let mut last_shown: u64 = 0;
+            let mut current = String::new();
+            let mut progress = |eco: &str, done: u64, total: Option<u64>| {
+                if !show_progress {
+                    return;
+                }
+                if eco != current {
+                    current = eco.to_string();
+                    last_shown = 0;
+                }
+                if done < last_shown.saturating_add(256 * 1024) && Some(done) != total {
+                    return;
+                }
+                last_shown = done;
+                let of = total
+                    .map(|t| format!(" / {}", human_bytes(t)))
+                    .unwrap_or_default();
+                eprint!("\r\x1b[2K{eco}: {}{of}", human_bytes(done));
+            };
+            let results = osv_db::update(&client, &opts, &mut progress);
+            if show_progress {
+                eprint!("\r\x1b[2K");
+            }
+            let failed = results.iter().filter(|r| r.result.is_err()).count();
+            if json {
+                let rows: Vec<serde_json::Value> = results
+                    .iter()
+                    .map(|r| match &r.result {
+                        Ok(u) => serde_json::json!({
+                            "ecosystem": r.ecosystem,
+                            "status": match u.kind {
+                                UpdateKind::Updated => "updated",
+                                UpdateKind::NotModified => "not_modified",
+                            },
+                            "records": u.meta.records,
+                            "bytes": u.bytes,
+                            "sha256": u.meta.sha256,
+                            "downloaded_at": u.meta.downloaded_at,
+                            "source_url": u.meta.source_url,
+                            "invalid_entries": u.invalid_entries,
+                            "path": u.dir.join(osv_db::ARCHIVE_FILE).display().to_string(),
+                        }),
+                        Err(e) => serde_json::json!({
+                            "ecosystem": r.ecosystem,
+                            "status": "error",
+                            "error": e.to_string(),
+                        }),
+                    })
+                    .collect();
+                let doc = serde_json::json!({
+                    "cache": opts.root.join(native::cache::OSV_DB_DIR).display().to_string(),
+                    "ecosystems": rows,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+            } else {
+                for r in &results {
+                    match &r.result {
+                        Ok(u) => {
+                            let what = match u.kind {
+                                UpdateKind::Updated => "updated",
+                                UpdateKind::NotModified => "not modified since the last download",
+                            };
+                            println!(
+                                "{}: {what}: {} records, {} ({})",
+                                r.ecosystem,
+                                u.meta.records,
+                                human_bytes(u.bytes),
+                                u.dir.join(osv_db::ARCHIVE_FILE).display()
+                            );
+                            if u.invalid_entries > 0 {
+                                eprintln!(
+                                    "warning: {}: {} entries of the archive are not OSV records",
+                                    r.ecosystem, u.invalid_entries
+                                );
+                            }
+                        }
+                        Err(e) => eprintln!("error: {}: {e}", r.ecosystem),
+                    }
+                }
+                if failed > 0 {
+                    eprintln!(
+                        "{failed} of {} ecosystem(s) failed; their previous databases (if any) are unchanged",
+                        results.len()
+                    );
+                }
+            }
+            Ok(if failed > 0 { 2 } else { 0 })
+        }
+        DbCommand::Status { cache_dir, json } => {
+            let root = db_root(cache_dir)?;
+            let rows = osv_db::status(&root, native::cache::now_unix())?;
+            let dir = root.join(native::cache::OSV_DB_DIR);
+            if json {
+                let doc = serde_json::json!({
+                    "cache": dir.display().to_string(),
+                    "ecosystems": rows,
+                });
+                println!("{}", serde_json::to_string_pretty(&doc)?);
+                return Ok(0);
+            }
+            if rows.is_empty() {
+                println!(
+                    "no offline advisory database in {}; run `portcullis db update`",
+                    dir.display()
+                );
+                return Ok(0);
+            }
+            println!("offline advisory database: {}", dir.display());
+            let mut table = vec![[
+                "ECOSYSTEM".to_string(),
+                "RECORDS".to_string(),
+                "SIZE".to_string(),
+                "DOWNLOADED".to_string(),
+                "AGE".to_string(),
+            ]];
+            let mut problems = Vec::new();
+            for r in &rows {
+                table.push([
+                    r.ecosystem.clone(),
+                    r.meta
+                        .as_ref()
+                        .map(|m| m.records.to_string())
+                        .unwrap_or_else(|| "-".into()),
+                    r.bytes.map(human_bytes).unwrap_or_else(|| "-".into()),
+                    r.meta
+                        .as_ref()
+                        .map(|m| m.downloaded_at.clone())
+                        .unwrap_or_else(|| "-".into()),
+                    r.age_secs
+                        .map(osv_db::format_age)
+                        .unwrap_or_else(|| "-".into()),
+                ]);
+                if let Some(p) = &r.problem {
+                    problems.push(format!("{}: {p}", r.ecosystem));
+                }
+            }
+            let widths: Vec<usize> = (0..5)
+                .map(|i| {
+                    table
+                        .iter()
+                        .map(|row| row.get(i).map_or(0, |c| c.chars().count()))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            for row in &table {
+                let line: Vec<String> = row
+                    .iter()
+                    .zip(&widths)
+                    .map(|(c, w)| format!("{c:<w$}"))
+                    .collect();
+                println!("{}", line.join("  ").trim_end());
+            }
+            for p in problems {
+                eprintln!("warning: {p}");
+            }
+            Ok(0)
+        }
+    }
 }

@@ -14,6 +14,8 @@ pub struct SourceFile {
     pub path: String,
     /// The file's text. A leading UTF-8 BOM, if any, is kept as-is; parsers decide.
     pub text: String,
+    /// How the bytes on disk were encoded before they became `text`.
+    pub encoding: Encoding,
 }
 
 impl SourceFile {
@@ -22,7 +24,93 @@ impl SourceFile {
         Self {
             path,
             text: text.into(),
+            encoding: Encoding::Utf8,
         }
+    }
+
+    /// A file from its raw bytes, decoded with [`decode`].
+    pub fn from_bytes(path: impl Into<String>, bytes: &[u8]) -> Self {
+        let decoded = decode(bytes);
+        let mut file = Self::new(path, decoded.text);
+        file.encoding = decoded.encoding;
+        file
+    }
+}
+
+/// The encoding a file's bytes were in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Encoding {
+    /// UTF-8, with or without a BOM.
+    Utf8,
+    /// Bytes that are not valid UTF-8 and have no UTF-16 BOM: invalid sequences became U+FFFD.
+    Utf8Lossy,
+    /// UTF-16 little endian with a BOM (what Windows PowerShell 5.1's `>` and `Out-File` write).
+    Utf16Le,
+    /// UTF-16 big endian with a BOM.
+    Utf16Be,
+}
+
+impl Encoding {
+    pub fn is_utf16(self) -> bool {
+        matches!(self, Encoding::Utf16Le | Encoding::Utf16Be)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf8Lossy => "not valid UTF-8",
+            Encoding::Utf16Le => "UTF-16 LE",
+            Encoding::Utf16Be => "UTF-16 BE",
+        }
+    }
+}
+
+/// Decoded file content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+}
+
+/// Decodes file bytes: UTF-16 with a BOM (LE or BE) is decoded (unpaired surrogates and an odd
+/// trailing byte become U+FFFD) and its BOM dropped; anything else is read as UTF-8, replacing
+/// invalid sequences with U+FFFD ([`Encoding::Utf8Lossy`]). A UTF-8 BOM is kept in the text.
+pub fn decode(bytes: &[u8]) -> Decoded {
+    let utf16 = |rest: &[u8], le: bool| -> String {
+        let units = rest.chunks(2).map(|c| match (c.first(), c.get(1)) {
+            (Some(&a), Some(&b)) => {
+                if le {
+                    u16::from_le_bytes([a, b])
+                } else {
+                    u16::from_be_bytes([a, b])
+                }
+            }
+            // An odd trailing byte cannot be a code unit.
+            _ => 0xFFFD,
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    };
+    match bytes {
+        [0xFF, 0xFE, rest @ ..] => Decoded {
+            text: utf16(rest, true),
+            encoding: Encoding::Utf16Le,
+        },
+        [0xFE, 0xFF, rest @ ..] => Decoded {
+            text: utf16(rest, false),
+            encoding: Encoding::Utf16Be,
+        },
+        _ => match std::str::from_utf8(bytes) {
+            Ok(text) => Decoded {
+                text: text.to_string(),
+                encoding: Encoding::Utf8,
+            },
+            Err(_) => Decoded {
+                text: String::from_utf8_lossy(bytes).into_owned(),
+                encoding: Encoding::Utf8Lossy,
+            },
+        },
     }
 }
 
@@ -267,6 +355,25 @@ impl<'de> serde::Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decode_recognizes_utf16_boms_and_replaces_bad_units() {
+        let le = decode(&[0xFF, 0xFE, b'F', 0, b'R', 0, 0x3D, 0xD8, b'!']);
+        assert_eq!(le.encoding, Encoding::Utf16Le);
+        // An unpaired high surrogate and an odd trailing byte each become U+FFFD.
+        assert_eq!(le.text, "FR\u{FFFD}\u{FFFD}");
+        let be = decode(&[0xFE, 0xFF, 0, b'O', 0xD8, 0x3D, 0xDE, 0x00]);
+        assert_eq!(be.encoding, Encoding::Utf16Be);
+        assert_eq!(be.text, "O\u{1F600}");
+        let bom8 = decode(b"\xEF\xBB\xBFFROM x");
+        assert_eq!(bom8.encoding, Encoding::Utf8);
+        assert_eq!(bom8.text, "\u{FEFF}FROM x");
+        let lossy = decode(b"caf\xe9");
+        assert_eq!(lossy.encoding, Encoding::Utf8Lossy);
+        assert_eq!(lossy.text, "caf\u{FFFD}");
+        assert_eq!(decode(b"").encoding, Encoding::Utf8);
+        assert_eq!(decode(&[0xFF]).encoding, Encoding::Utf8Lossy);
+    }
 
     #[test]
     fn positions_count_chars_and_utf16() {

@@ -151,7 +151,7 @@ impl Registry {
         assert!(
             Path::new(&bin).is_file(),
             "the registry binary `{bin}` is missing: these tests need a real registry on loopback \
-             and do not skip. Install it with `scripts/registry-test-setup.sh` (Debian package \
+             and do not skip. Install it with `scripts/test-tools-setup.sh` (Debian package \
              `docker-registry`) or set PORTCULLIS_REGISTRY_BIN."
         );
         let dir = TempDir::new("registry");
@@ -262,7 +262,7 @@ fn openssl(dir: &Path, args: &[&str]) {
         .unwrap_or_else(|e| {
             panic!(
                 "cannot run `{bin}` ({e}): the TLS tests make their certificates with the openssl \
-                 command; install it with `scripts/registry-test-setup.sh` (Debian package `openssl`)"
+                 command; install it with `scripts/test-tools-setup.sh` (Debian package `openssl`)"
             )
         });
     assert!(

@@ -273,6 +273,8 @@ mod arbitrary_reports {
                             FailOn::Error
                         },
                         sources,
+                        sbom: None,
+                        sca: Default::default(),
                     }
                 })
         })

@@ -604,3 +604,82 @@ fn real_scans_of_fixtures_and_examples_are_valid() {
     let results = doc["runs"][0]["results"].as_array().expect("results");
     assert_eq!(results.len(), report.findings.len());
 }
+
+/// A dependency scan: one rule per advisory (summary, help with details and fix,
+/// `security-severity` from the advisory's score, `security` + `supply-chain` + CWE tags) and
+/// results at manifest, lock-file and Dockerfile lines, including a suppressed (VEX) one, are
+/// schema-valid and meet GitHub's ingestion rules.
+#[test]
+fn dependency_scan_results_are_valid() {
+    use portcullis::config::Config;
+    use portcullis::engine::{ScanOptions, scan};
+    use portcullis::native::advisories::local;
+    use portcullis::sca::{Advisories, AdvisoryData, DependencyOptions, vex};
+    use portcullis::{Date, SourceFile};
+    use std::sync::Arc;
+
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("tests/fixtures/advisories/project")];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).expect("readable fixture dir") {
+            let p = entry.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if let Ok(text) = std::fs::read_to_string(&p) {
+                let rel = p
+                    .strip_prefix(root)
+                    .expect("inside repo")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push(SourceFile::new(rel, text));
+            }
+        }
+    }
+    let batch = local::load_dir(&root.join("tests/fixtures/advisories/osv"), &|_| true);
+    let advisories = Arc::new(Advisories::new(batch.records, vec!["fixtures".into()]));
+    let vex_path = "tests/fixtures/advisories/vex.json";
+    let (statements, _) = vex::parse(
+        vex_path,
+        &std::fs::read_to_string(root.join(vex_path)).expect("vex"),
+    )
+    .expect("valid VEX");
+    let mut deps = DependencyOptions::new(AdvisoryData::Loaded(advisories));
+    deps.vex = statements;
+    let report = scan(
+        &files,
+        &Config::default(),
+        &ScanOptions::new(Date::new(2026, 11, 22).expect("date")).with_dependencies(deps),
+    );
+    let doc = render(&report, Some("portcullis/dependencies"));
+    assert_valid(&doc, "dependency scan");
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .expect("rules");
+    let nj = rules
+        .iter()
+        .find(|r| r["id"] == "GHSA-5crp-9r3c-p9vr")
+        .expect("advisory rule");
+    assert_eq!(
+        nj["shortDescription"]["text"],
+        "Improper Handling of Exceptional Conditions in Newtonsoft.Json"
+    );
+    assert_eq!(nj["properties"]["security-severity"], "7.5");
+    assert_eq!(
+        nj["helpUri"],
+        "https://github.com/advisories/GHSA-5crp-9r3c-p9vr"
+    );
+    let tags = nj["properties"]["tags"].as_array().expect("tags");
+    for t in ["security", "supply-chain", "external/cwe/cwe-755"] {
+        assert!(tags.iter().any(|x| x == t), "{t}");
+    }
+    let results = doc["runs"][0]["results"].as_array().expect("results");
+    assert!(results.iter().any(
+        |r| r["ruleId"] == "GHSA-2cwj-8chv-9pp9" && r["suppressions"][0]["kind"] == "external"
+    ));
+    assert!(
+        results
+            .iter()
+            .any(|r| r["ruleId"] == "MAL-0000-fixture-nuget-typosquat" && r["level"] == "error")
+    );
+}

@@ -214,6 +214,53 @@ fn writes_a_valid_bom_for_a_dotnet_project_with_a_dockerfile() {
 }
 
 #[test]
+fn lock_files_ignored_by_name_are_read_but_ignored_directories_are_not() {
+    // Repositories commit lock files their .gitignore names (git ignores patterns for tracked
+    // files); directories such as bin/ stay skipped.
+    let t = TempDir::new("ignored-lock");
+    t.write(".gitignore", "paket.lock\n*.lock.json\nbin/\n");
+    t.write(
+        "paket.lock",
+        "NUGET\n  remote: https://api.nuget.org/v3/index.json\n    FSharp.Core (8.0.200)\n",
+    );
+    t.write(
+        "src/App/packages.lock.json",
+        r#"{"version":1,"dependencies":{"net8.0":{"Serilog":{"type":"Direct","requested":"[3.1.1, )","resolved":"3.1.1"}}}}"#,
+    );
+    t.write(
+        "bin/paket.lock",
+        "NUGET\n  remote: https://api.nuget.org/v3/index.json\n    Stale.Package (1.0.0)\n",
+    );
+    let out = t.path().join("bom.cdx.json");
+    let o = run(&["sbom", s(t.path()), "-o", s(&out), "--reproducible"], &[]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let purls: Vec<String> = components(&read_json(&out))
+        .iter()
+        .filter_map(|c| c["purl"].as_str().map(str::to_string))
+        .collect();
+    for (file, purl) in [
+        ("paket.lock", "pkg:nuget/FSharp.Core@8.0.200"),
+        ("src/App/packages.lock.json", "pkg:nuget/Serilog@3.1.1"),
+    ] {
+        if extractor_reads(file) {
+            assert!(
+                purls.iter().any(|p| p == purl),
+                "{purl} from {file}: {purls:?}"
+            );
+        }
+    }
+    assert!(
+        !purls.iter().any(|p| p.contains("Stale.Package")),
+        "bin/ is ignored: {purls:?}"
+    );
+}
+
+#[test]
 fn reproducible_output_is_byte_identical() {
     let t = project("repro");
     let a = t.path().join("a.json");

@@ -89,7 +89,8 @@ fn render(text: &str, x: &Extracted) -> String {
 }
 
 /// Evidence is well-formed: spans on char boundaries inside the text, lines match spans, one
-/// component per identity, sorted evidence.
+/// component per identity (with the URL of files and images and the distro of OS packages),
+/// sorted evidence.
 fn check_invariants(text: &str, x: &Extracted) {
     let line_of = |offset: usize| text.get(..offset).map(|p| p.matches('\n').count() + 1);
     let mut keys = Vec::new();
@@ -105,7 +106,8 @@ fn check_invariants(text: &str, x: &Extracted) {
             assert_eq!(Some(e.line), line_of(e.span.start), "{e:?}");
         }
         assert!(c.evidence.windows(2).all(|w| w[0] < w[1]));
-        keys.push((c.key(), c.url.clone()));
+        // OS packages of different distribution releases are different components.
+        keys.push((c.key(), c.url.clone(), c.properties.get("distro").cloned()));
     }
     let n = keys.len();
     keys.sort();
@@ -205,6 +207,49 @@ fn scopes_follow_stage_roles() {
         alpine.properties.get("stage").map(String::as_str),
         Some("unused,build,2")
     );
+}
+
+#[test]
+fn os_package_purls_carry_the_distro_the_base_image_names() {
+    use portcullis::sbom::purl::for_component;
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/sbom/dockerfile/linux-distro-qualifier/Dockerfile"),
+    )
+    .expect("fixture");
+    let x = extract("Dockerfile", &text);
+    let mut purls: Vec<(String, String)> = x
+        .components
+        .iter()
+        .filter(|c| c.properties.contains_key("installer"))
+        .filter_map(|c| {
+            let stage = c.properties.get("stage").cloned().unwrap_or_default();
+            for_component(c).map(|p| (stage, p.to_string()))
+        })
+        .collect();
+    purls.sort();
+    let want: Vec<(String, String)> = [
+        ("child", "pkg:deb/debian/jq?distro=debian-12"),
+        ("debian", "pkg:deb/debian/curl?distro=debian-12"),
+        ("moving", "pkg:deb/debian/wget"),
+        ("node", "pkg:apk/alpine/git@2.45.2-r0?distro=alpine-3.20"),
+        (
+            "py",
+            "pkg:deb/debian/libpq5@15.8-0%2Bdeb12u1?distro=debian-12",
+        ),
+        ("py-untold", "pkg:deb/debian/libpq5@15.8-0%2Bdeb12u1"),
+        ("rpm", "pkg:rpm/fedora/jq?distro=fedora-40"),
+        (
+            "ubuntu",
+            "pkg:deb/ubuntu/ca-certificates?distro=ubuntu-22.04",
+        ),
+        ("ubuntu", "pkg:deb/ubuntu/curl?distro=ubuntu-22.04"),
+        ("wrong-tool", "pkg:deb/debian/make"),
+    ]
+    .iter()
+    .map(|(s, p)| (s.to_string(), p.to_string()))
+    .collect();
+    assert_eq!(purls, want);
 }
 
 #[test]

@@ -101,7 +101,7 @@ describe('GitHub Action (dist/index.js)', () => {
     assert.match(run.stdout, /^::error::Portcullis: 3 findings at or above error$/m);
     assert.doesNotMatch(run.stdout, /bin\/Dockerfile/);
     // Text report in the log.
-    assert.match(run.stdout, /3 errors, 1 warning, 3 notes in 1 file/);
+    assert.match(run.stdout, /3 errors, 1 warning, 3 notes in 2 files; 1 diagnostic/);
     // Outputs.
     assert.equal(run.outputs['sarif-file'], 'results/portcullis.sarif');
     assert.equal(run.outputs['sbom-file'], 'sbom.cdx.json');
@@ -216,6 +216,13 @@ describe('GitHub Action (dist/index.js)', () => {
       },
     });
     assert.equal(run.status, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /read 1 advisory files from osv/);
+    assert.match(run.stdout, /read 1 advisory file from osv/);
+    // Newtonsoft.Json 12.0.1 in src/Api/Api.csproj is affected: a dependency finding and alert.
+    assert.match(run.stdout, /^::(error|warning) file=src\/Api\/Api\.csproj,line=6,.*title=GHSA-5crp-9r3c-p9vr/m);
+    assert.equal(run.outputs.findings, '8');
+    const sarif = sarifOf(run, 'portcullis.sarif');
+    const rule = sarif.runs[0].tool.driver.rules.find((r) => r.id === 'GHSA-5crp-9r3c-p9vr');
+    assert.ok(rule, 'a SARIF rule per advisory');
+    assert.match(run.summary, /<tr><td>dependencies<\/td>(<td>\d<\/td>){3}<td>1<\/td><\/tr>/);
   });
 });

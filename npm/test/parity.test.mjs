@@ -36,8 +36,9 @@ async function wasmScan(rel, extra = {}) {
 describe('WASM findings equal the native CLI', () => {
   for (const rel of ['tests/fixtures', 'examples', 'npm/test/fixtures']) {
     test(rel, async () => {
-      const n = nativeScan(rel, ['--no-config']);
-      const w = await wasmScan(rel, { noConfig: true });
+      // Advisory checking off on both sides (the native default reads a local database).
+      const n = nativeScan(rel, ['--no-config', '--advisories', 'none']);
+      const w = await wasmScan(rel, { noConfig: true, advisories: 'off' });
       assert.ok(n.report.findings.length > 0, 'the fixtures have findings');
       assert.equal(w.report.findings.length, n.report.findings.length);
       assert.deepEqual(w.report.findings, n.report.findings);
@@ -48,10 +49,22 @@ describe('WASM findings equal the native CLI', () => {
     });
   }
 
+  test('dependency findings from the same advisory records', async () => {
+    for (const [rel, adv] of [['examples', 'examples/advisories'], ['tests/fixtures/advisories', 'tests/fixtures/advisories/osv']]) {
+      const n = nativeScan(rel, ['--no-config', '--advisories', adv]);
+      const w = await wasmScan(rel, { noConfig: true, advisories: adv });
+      const deps = n.report.findings.filter((f) => !f.rule.startsWith('DF'));
+      assert.ok(deps.length > 0, `${rel}: native found no dependency findings`);
+      assert.deepEqual(w.report.findings, n.report.findings, rel);
+      assert.deepEqual(w.report.files, n.report.files, rel);
+      assert.equal(w.status, n.status, rel);
+    }
+  });
+
   test('with a config file (excludes, rule settings, fail-on)', async () => {
     const cfg = 'npm/test/parity.portcullis.yaml';
-    const n = nativeScan('tests/fixtures/lint', ['--config', cfg]);
-    const w = await wasmScan('tests/fixtures/lint', { config: cfg });
+    const n = nativeScan('tests/fixtures/lint', ['--config', cfg, '--advisories', 'none']);
+    const w = await wasmScan('tests/fixtures/lint', { config: cfg, advisories: 'off' });
     assert.ok(n.report.findings.length > 0);
     assert.ok(!n.report.files.some((f) => f.path.includes('/win-legacy-bad/')), 'exclude applied');
     assert.deepEqual(w.report.findings, n.report.findings);

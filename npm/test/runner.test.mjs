@@ -154,6 +154,7 @@ describe('runner', () => {
     assert.ok(run.result.diagnostics.some((d) => /osv\/broken\.json/.test(d.message)));
     const missing = await runScan(engine, { workspace: root, advisories: 'nowhere', formats: ['json'], today: TODAY });
     assert.ok(missing.result.diagnostics.some((d) => d.severity === 'error' && d.path === 'nowhere'));
+    assert.equal(missing.result.advisories.applied, false);
   });
 
   test('online advisories: querybatch then vulns/{id}, from a loopback OSV server', async () => {
@@ -197,7 +198,12 @@ describe('runner', () => {
       // A failing API is a warning, not a failed scan.
       const down = await runScan(engine, { workspace: root, advisories: 'online', osvApiUrl: `${api}/broken`, formats: ['json'], today: TODAY });
       assert.equal(down.ok, true);
-      assert.ok(down.result.diagnostics.some((d) => d.severity === 'warning' && /query failed .*HTTP 404.*NOT checked/.test(d.message)));
+      assert.ok(
+        down.result.diagnostics.some((d) => d.severity === 'warning' && /NOT checked.*OSV API query failed .*HTTP 404/.test(d.message)),
+        JSON.stringify(down.result.diagnostics),
+      );
+      // The record the API returned was matched: Newtonsoft.Json 12.0.1 is affected.
+      assert.ok(run.result.findings.some((f) => f.rule === 'GHSA-5crp-9r3c-p9vr' && f.location.path === 'src/App.csproj'));
     } finally {
       server.close();
     }
@@ -227,6 +233,7 @@ describe('runner', () => {
       return new Response(JSON.stringify({ id: url.split('/').pop() }), { status: 200 });
     };
     const got = await fetchOsvAdvisories(['pkg:npm/a@1.0.0'], { fetch: fake });
+    assert.equal(got.unavailable, null);
     assert.deepEqual(got.records.map((r) => r.path), ['osv-api/V-1.json', 'osv-api/V-2.json']);
     assert.equal(calls.filter((c) => c === '/v1/querybatch').length, 2);
     assert.match(got.diagnostics[0].message, /1 advisories could not be fetched: V-3/);
@@ -242,7 +249,7 @@ describe('runner', () => {
         }),
     });
     assert.equal(slow.records.length, 0);
-    assert.match(slow.diagnostics[0].message, /query failed \(timed out\)/);
+    assert.match(slow.unavailable, /query failed \(timed out\)/);
   });
 
   test('input helpers', () => {

@@ -78,7 +78,7 @@ describe('Azure DevOps task PortcullisScan@1 (MockTestRunner)', () => {
   test('findings below the threshold: SucceededWithIssues', async () => {
     const { tr, out, temp } = await runTask(path.join(fixtures, 'win-dotnet'), { failOn: 'none', publishSarif: 'false', annotations: 'false' });
     assert.equal(tr.succeeded, true, out);
-    assert.match(out, /##vso\[task\.complete result=SucceededWithIssues;\]Portcullis: 3 errors, 1 warning, 3 notes in 1 file \(0 suppressed\)/);
+    assert.match(out, /##vso\[task\.complete result=SucceededWithIssues;\]Portcullis: 3 errors, 1 warning, 3 notes in 2 files \(0 suppressed\)/);
     assert.doesNotMatch(out, /##vso\[task\.logissue/);
     assert.doesNotMatch(out, /##vso\[artifact\.upload/);
     assert.ok(existsSync(path.join(temp, 'CodeAnalysisLogs', 'portcullis.sarif')));

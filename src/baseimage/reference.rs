@@ -185,7 +185,13 @@ fn split_domain(name: &str) -> Result<(String, &str, bool), RefError> {
             validate_domain(first)?;
             let registry = match first {
                 "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB.to_string(),
-                other => other.to_ascii_lowercase(),
+                // Host names compare case-insensitively, so they are kept lowercase; a single
+                // label that is a host only because it has capitals (`Host/app`) keeps its case,
+                // or printing the reference would turn it into a Docker Hub namespace.
+                other if other.contains(['.', ':', '[']) || other == "localhost" => {
+                    other.to_ascii_lowercase()
+                }
+                other => other.to_string(),
             };
             Ok((registry, rest, true))
         }
@@ -391,6 +397,12 @@ mod tests {
                 "ghcr.io/owner/repo/sub/image:tag",
             ),
             ("localhost/app", "localhost/app:latest"),
+            // A capitalised first component is a host, and must stay one when printed.
+            ("Eclipse-in/1e", "Eclipse-in/1e:latest"),
+            (
+                "Registry.Example.COM/app",
+                "registry.example.com/app:latest",
+            ),
             ("localhost:5000/app:dev", "localhost:5000/app:dev"),
             ("10.0.0.5:5000/base:1", "10.0.0.5:5000/base:1"),
             ("127.0.0.1/app", "127.0.0.1/app:latest"),

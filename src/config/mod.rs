@@ -18,7 +18,10 @@ use crate::source::Date;
 pub use glob::{PathMatcher, PatternError};
 pub use schema::json_schema;
 
-use raw::{RawConfig, RawIgnore, RawImages, RawPattern, Scalar, Strings, Tree};
+use raw::{
+    RawAdvisories, RawAdvisoryIgnore, RawConfig, RawIgnore, RawImages, RawPattern, Scalar, Strings,
+    Tree,
+};
 
 /// Per-rule setting from `rules:`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +64,74 @@ impl Ignore {
     }
 }
 
+/// An advisory ignore from `advisories.ignore`: a known vulnerability accepted for a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvisoryIgnore {
+    /// Advisory ids or aliases (`GHSA-…`, `CVE-…`, `RUSTSEC-…`), upper-cased.
+    pub ids: Vec<String>,
+    /// Limits the ignore to one package (name as in the manifest; compared case-insensitively,
+    /// PyPI names after PEP 503 normalization). `None` = every package.
+    pub package: Option<String>,
+    pub reason: String,
+    /// Last day the ignore applies (inclusive).
+    pub until: Option<Date>,
+    /// Line of the entry in the config file.
+    pub line: usize,
+}
+
+impl AdvisoryIgnore {
+    /// Whether one of `ids` (an advisory id and its aliases) is named by this ignore.
+    pub fn covers_ids<S: AsRef<str>>(&self, ids: &[S]) -> bool {
+        ids.iter().any(|id| {
+            self.ids
+                .iter()
+                .any(|x| x.eq_ignore_ascii_case(id.as_ref().trim()))
+        })
+    }
+
+    /// Whether the ignore applies to the package `name` of OSV ecosystem `ecosystem`.
+    pub fn covers_package(&self, ecosystem: &str, name: &str) -> bool {
+        match &self.package {
+            None => true,
+            Some(p) => {
+                let norm = |s: &str| {
+                    crate::vuln::matcher::normalize_name(ecosystem, s).to_ascii_lowercase()
+                };
+                norm(p) == norm(name)
+            }
+        }
+    }
+
+    /// Active on `today`: no `until`, or `today` is on or before it.
+    pub fn is_active(&self, today: Date) -> bool {
+        self.until.is_none_or(|u| today <= u)
+    }
+}
+
+/// The `advisories:` section: where advisory data comes from and which advisories are accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdvisorySettings {
+    /// `auto`, `offline`, `online`, `none` or a path (as written; a relative path is relative
+    /// to the config file's directory). `None` = the command-line default.
+    pub source: Option<String>,
+    /// The offline database is reported as stale when it is older than this many days.
+    pub max_db_age_days: u32,
+    pub ignores: Vec<AdvisoryIgnore>,
+}
+
+/// Default of `advisories.max-db-age-days`.
+pub const DEFAULT_MAX_DB_AGE_DAYS: u32 = 7;
+
+impl Default for AdvisorySettings {
+    fn default() -> Self {
+        Self {
+            source: None,
+            max_db_age_days: DEFAULT_MAX_DB_AGE_DAYS,
+            ignores: Vec::new(),
+        }
+    }
+}
+
 /// The validated configuration.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -76,6 +147,8 @@ pub struct Config {
     pub build_only_downgrade: bool,
     /// Base-image policy: the embedded defaults extended (or replaced) by `images:`.
     pub images: ImagePolicy,
+    /// Dependency scanning: advisory source, database age, advisory ignores.
+    pub advisories: AdvisorySettings,
     /// Path of the file it came from (for messages), `None` for the embedded defaults.
     pub source: Option<String>,
 }
@@ -91,6 +164,7 @@ impl Default for Config {
             target: None,
             build_only_downgrade: true,
             images: ImagePolicy::embedded(),
+            advisories: AdvisorySettings::default(),
             source: None,
         }
     }
@@ -121,6 +195,29 @@ impl Config {
     /// Ignores whose `until` date has passed (to be reported so they get cleaned up).
     pub fn expired_ignores(&self, today: Date) -> Vec<&Ignore> {
         self.ignores
+            .iter()
+            .filter(|ig| !ig.is_active(today))
+            .collect()
+    }
+
+    /// The first advisory ignore naming one of `ids` (an advisory id and its aliases) for the
+    /// package `name` of OSV ecosystem `ecosystem`, active on `today`.
+    pub fn advisory_ignore_for<S: AsRef<str>>(
+        &self,
+        ids: &[S],
+        ecosystem: &str,
+        name: &str,
+        today: Date,
+    ) -> Option<&AdvisoryIgnore> {
+        self.advisories.ignores.iter().find(|ig| {
+            ig.is_active(today) && ig.covers_ids(ids) && ig.covers_package(ecosystem, name)
+        })
+    }
+
+    /// Advisory ignores whose `until` date has passed.
+    pub fn expired_advisory_ignores(&self, today: Date) -> Vec<&AdvisoryIgnore> {
+        self.advisories
+            .ignores
             .iter()
             .filter(|ig| !ig.is_active(today))
             .collect()
@@ -270,6 +367,20 @@ build-only-downgrade: true
 #   allow-latest: false
 #   scope: all                # all images the build pulls, or `final` (final stage only)
 #   windows-hosts: [ltsc2022] # Windows Server versions your container hosts run
+
+# Known-vulnerable and malicious packages in manifests, lock files and Dockerfiles.
+# `source`: offline (default; the database `portcullis db update` downloads), auto
+# (that, else the OSV API), online, none, or a path: an OSV JSON directory, an
+# osv.dev all.zip or a RustSec advisory-db checkout (relative to this file).
+# Accepted advisories need a reason and may expire like rule ignores.
+# advisories:
+#   source: offline
+#   max-db-age-days: 7              # warn when the offline database is older
+#   ignore:
+#     - id: GHSA-5crp-9r3c-p9vr     # an advisory id or alias (CVE-...), or a list
+#       package: Newtonsoft.Json    # optional; default: every package
+#       reason: "input is never attacker-controlled; upgrade planned"
+#       until: 2027-01-31
 "#;
 
 /// Collects errors while turning [`RawConfig`] into [`Config`].
@@ -404,6 +515,9 @@ impl Validator<'_> {
         if let Some(images) = raw.images {
             self.images(images.value, &mut c.images);
         }
+        if let Some(adv) = raw.advisories {
+            self.advisories(adv.value, &mut c.advisories);
+        }
         self.errors.is_empty().then_some(c)
     }
 
@@ -520,6 +634,122 @@ impl Validator<'_> {
                 }
             }
         }
+    }
+
+    fn advisories(&mut self, raw: RawAdvisories, out: &mut AdvisorySettings) {
+        if let Some(v) = raw.source {
+            match &v.value {
+                Scalar::Null => {}
+                Scalar::Str(s) if !s.trim().is_empty() => out.source = Some(s.trim().to_string()),
+                other => self.err(
+                    &v.referenced,
+                    format!(
+                        "`advisories.source` is {}; use auto, offline, online, none or the path of an OSV directory, all.zip or RustSec advisory-db checkout",
+                        other.describe()
+                    ),
+                ),
+            }
+        }
+        if let Some(v) = raw.max_db_age_days {
+            match &v.value {
+                Scalar::Null => {}
+                Scalar::Int(n) if (1..=3650).contains(n) => {
+                    out.max_db_age_days = u32::try_from(*n).unwrap_or(DEFAULT_MAX_DB_AGE_DAYS);
+                }
+                other => self.err(
+                    &v.referenced,
+                    format!(
+                        "`advisories.max-db-age-days` is {}; use a whole number of days from 1 to 3650",
+                        other.describe()
+                    ),
+                ),
+            }
+        }
+        if let Some(list) = raw.ignore {
+            for entry in list.value {
+                if let Some(ig) = self.advisory_ignore(entry) {
+                    out.ignores.push(ig);
+                }
+            }
+        }
+    }
+
+    fn advisory_ignore(&mut self, entry: Spanned<RawAdvisoryIgnore>) -> Option<AdvisoryIgnore> {
+        let before = self.errors.len();
+        let (line, _) = line_col(&entry.referenced);
+        let e = entry.value;
+        let mut ids = Vec::new();
+        match &e.id {
+            Some(list) => {
+                for (id, loc) in self.strings(list, "advisories.ignore.id", "an advisory id like GHSA-5crp-9r3c-p9vr or CVE-2024-21907") {
+                    let id = id.trim().to_ascii_uppercase();
+                    let ok = id.len() >= 3
+                        && id.len() <= 128
+                        && id.contains('-')
+                        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+                    if !ok {
+                        self.err(
+                            &loc,
+                            format!("`{id}` is not an advisory id; write an id like GHSA-5crp-9r3c-p9vr, CVE-2024-21907 or RUSTSEC-2021-0139"),
+                        );
+                    } else if !ids.contains(&id) {
+                        ids.push(id);
+                    }
+                }
+            }
+            None => self.err(
+                &entry.referenced,
+                "advisory ignore names no advisory; add `id: GHSA-…` (or a list of ids and aliases)"
+                    .to_string(),
+            ),
+        }
+        let mut package = None;
+        if let Some(p) = &e.package {
+            match p.value.as_text() {
+                Some(t) if !t.trim().is_empty() => package = Some(t.trim().to_string()),
+                _ => self.err(
+                    &p.referenced,
+                    format!(
+                        "`package` is {}; write the package name as in the manifest, e.g. Newtonsoft.Json",
+                        p.value.describe()
+                    ),
+                ),
+            }
+        }
+        let reason = e
+            .reason
+            .as_ref()
+            .map(|r| r.value.trim().to_string())
+            .unwrap_or_default();
+        if reason.is_empty() {
+            let loc = e.reason.as_ref().map_or(entry.referenced, |r| r.referenced);
+            self.err(
+                &loc,
+                "advisory ignore has no reason; add `reason: \"why this vulnerability is acceptable\"`"
+                    .to_string(),
+            );
+        }
+        let mut until = None;
+        if let Some(u) = &e.until {
+            match &u.value {
+                Scalar::Null => {}
+                Scalar::Str(s) if Date::parse(s).is_some() => until = Date::parse(s),
+                other => self.err(
+                    &u.referenced,
+                    format!(
+                        "`until` is {}; write a date as YYYY-MM-DD, e.g. 2027-01-31",
+                        other.describe()
+                    ),
+                ),
+            }
+        }
+        (self.errors.len() == before).then_some(AdvisoryIgnore {
+            ids,
+            package,
+            reason,
+            until,
+            line,
+        })
     }
 
     fn rules(
@@ -750,6 +980,35 @@ impl Validator<'_> {
                                         &pk.value,
                                         &format!(" in images.{} entry", fk.value),
                                         raw::PATTERN_KEYS,
+                                    );
+                                    self.err(&pk.referenced, msg);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            if k.value == "advisories"
+                && let Tree::Map(fields) = v
+            {
+                for (fk, fv) in fields {
+                    if !raw::ADVISORIES_KEYS.contains(&fk.value.as_str()) {
+                        let msg =
+                            unknown_key_message(&fk.value, " in advisories", raw::ADVISORIES_KEYS);
+                        self.err(&fk.referenced, msg);
+                        continue;
+                    }
+                    if fk.value == "ignore"
+                        && let Tree::Seq(entries) = fv
+                    {
+                        for entry in entries {
+                            let Tree::Map(pf) = entry else { continue };
+                            for (pk, _) in pf {
+                                if !raw::ADVISORY_IGNORE_KEYS.contains(&pk.value.as_str()) {
+                                    let msg = unknown_key_message(
+                                        &pk.value,
+                                        " in advisories.ignore entry",
+                                        raw::ADVISORY_IGNORE_KEYS,
                                     );
                                     self.err(&pk.referenced, msg);
                                 }

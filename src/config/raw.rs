@@ -21,6 +21,7 @@ pub const ROOT_KEYS: &[&str] = &[
     "target",
     "build-only-downgrade",
     "images",
+    "advisories",
 ];
 
 /// Keys accepted in the `images:` section (kept in sync with [`RawImages`] by a test).
@@ -39,6 +40,13 @@ pub const IMAGES_KEYS: &[&str] = &[
 /// Keys accepted in an `images.allow` / `images.deny` entry.
 pub const PATTERN_KEYS: &[&str] = &["registry", "repository", "tag", "reason"];
 
+/// Keys accepted in the `advisories:` section (kept in sync with [`RawAdvisories`] by a test).
+pub const ADVISORIES_KEYS: &[&str] = &["source", "max-db-age-days", "ignore"];
+
+/// Keys accepted in an `advisories.ignore` entry (kept in sync with [`RawAdvisoryIgnore`] by a
+/// test).
+pub const ADVISORY_IGNORE_KEYS: &[&str] = &["id", "package", "reason", "until"];
+
 /// Keys accepted in an `ignore:` entry (kept in sync with [`RawIgnore`] by a test).
 pub const IGNORE_KEYS: &[&str] = &["rule", "rules", "paths", "reason", "until"];
 
@@ -54,6 +62,26 @@ pub struct RawConfig {
     pub target: Option<Spanned<String>>,
     pub build_only_downgrade: Option<Spanned<Scalar>>,
     pub images: Option<Spanned<RawImages>>,
+    pub advisories: Option<Spanned<RawAdvisories>>,
+}
+
+/// The dependency-scanning section: where advisories come from and advisory ignores.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAdvisories {
+    pub source: Option<Spanned<Scalar>>,
+    pub max_db_age_days: Option<Spanned<Scalar>>,
+    pub ignore: Option<Spanned<Vec<Spanned<RawAdvisoryIgnore>>>>,
+}
+
+/// One `advisories.ignore` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RawAdvisoryIgnore {
+    pub id: Option<Spanned<Strings>>,
+    pub package: Option<Spanned<Scalar>>,
+    pub reason: Option<Spanned<String>>,
+    pub until: Option<Spanned<Scalar>>,
 }
 
 /// The base-image policy section.

@@ -84,6 +84,30 @@ pub fn json_schema(rule_ids: &[&str]) -> Value {
                         ]
                     }
                 }
+            },
+            "advisories": {
+                "description": "Dependency scanning: where advisory data comes from, how old the offline database may be, and accepted advisories.",
+                "type": "object",
+                "additionalProperties": false,
+                "properties": {
+                    "source": {
+                        "description": "offline (default: the database `portcullis db update` downloaded), auto (that, else the OSV API), online (the OSV API), none, or the path of an OSV JSON directory, an osv.dev all.zip or a RustSec advisory-db checkout (relative to this file).",
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "max-db-age-days": {
+                        "description": "Warn when the offline database is older than this many days.",
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": 3650,
+                        "default": 7
+                    },
+                    "ignore": {
+                        "description": "Accepted advisories; each needs a reason and may expire.",
+                        "type": "array",
+                        "items": { "$ref": "#/definitions/advisoryIgnore" }
+                    }
+                }
             }
         },
         "definitions": {
@@ -111,6 +135,40 @@ pub fn json_schema(rule_ids: &[&str]) -> Value {
                     "repository": { "description": "Repository path glob (e.g. `library/*`, `team/**`).", "type": "string" },
                     "tag": { "description": "Tag glob (e.g. `ltsc20*`).", "type": "string" },
                     "reason": { "description": "Why the entry exists.", "type": "string" }
+                }
+            },
+            "advisoryId": {
+                "type": "string",
+                "pattern": "^[A-Za-z0-9._:]+-[A-Za-z0-9._:-]+$"
+            },
+            "advisoryIgnore": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["id", "reason"],
+                "properties": {
+                    "id": {
+                        "description": "An advisory id or alias (GHSA-…, CVE-…, RUSTSEC-…, PYSEC-…, MAL-…), or a list of them.",
+                        "anyOf": [
+                            { "$ref": "#/definitions/advisoryId" },
+                            { "type": "array", "items": { "$ref": "#/definitions/advisoryId" }, "minItems": 1 }
+                        ]
+                    },
+                    "package": {
+                        "description": "Limit the ignore to this package (name as in the manifest, case-insensitive); default: every package.",
+                        "type": "string",
+                        "minLength": 1
+                    },
+                    "reason": {
+                        "description": "Why the vulnerability is acceptable (required).",
+                        "type": "string",
+                        "minLength": 1,
+                        "pattern": "\\S"
+                    },
+                    "until": {
+                        "description": "Last day (inclusive) the ignore applies, YYYY-MM-DD.",
+                        "type": "string",
+                        "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+                    }
                 }
             },
             "ruleId": { "enum": ignore_ids },

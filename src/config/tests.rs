@@ -708,6 +708,7 @@ fn starter_config_examples_parse_when_uncommented() {
                     "build-args:",
                     "target:",
                     "images:",
+                    "advisories:",
                 ]
                 .contains(&first);
             example.then(|| format!("{t}\n"))
@@ -716,6 +717,9 @@ fn starter_config_examples_parse_when_uncommented() {
     let c = parse("starter.yaml", &uncommented, &["DF114", "DF402", "DF501"])
         .unwrap_or_else(|e| panic!("{e:#?}\n{uncommented}"));
     assert_eq!(c.rule_setting("DF114"), Some(RuleSetting::Off));
+    assert_eq!(c.advisories.source.as_deref(), Some("offline"));
+    assert_eq!(c.advisories.ignores.len(), 1);
+    assert_eq!(c.advisories.ignores[0].ids, vec!["GHSA-5CRP-9R3C-P9VR"]);
     assert_eq!(c.ignores.len(), 1);
     assert_eq!(c.ignores[0].until, Some(date("2027-01-31")));
     assert_eq!(c.target.as_deref(), Some("runtime"));

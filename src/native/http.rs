@@ -213,6 +213,33 @@ impl HttpResponse {
     }
 }
 
+/// Limits of one streamed download ([`Client::download`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DownloadOptions {
+    /// Bodies larger than this are refused with [`HttpError::TooLarge`] (also when the
+    /// announced `Content-Length` is larger, before reading).
+    pub max_bytes: u64,
+    /// Time allowed for one attempt, including the whole body.
+    pub timeout: Duration,
+}
+
+impl Default for DownloadOptions {
+    fn default() -> Self {
+        DownloadOptions {
+            max_bytes: 1024 * 1024 * 1024,
+            timeout: Duration::from_secs(15 * 60),
+        }
+    }
+}
+
+/// The result of [`Client::download`]: the response (its `body` is empty for a 2xx answer,
+/// whose body went to the file) and how many bytes were written to the file.
+#[derive(Debug, Clone)]
+pub struct Downloaded {
+    pub response: HttpResponse,
+    pub bytes: u64,
+}
+
 /// The HTTP client: two `reqwest` clients sharing the same settings, one for remote hosts
 /// (proxies honoured, HTTPS only) and one for loopback hosts (always direct).
 #[derive(Debug, Clone)]
@@ -421,6 +448,169 @@ impl Client {
             _ => exp,
         };
         d.min(self.opts.backoff_max)
+    }
+
+    /// `req` with its body streamed into `file` instead of memory (large downloads). The file
+    /// is truncated before every attempt, so after a retry it holds only the last attempt's
+    /// body. Only a 2xx body goes to the file; any other status is returned like
+    /// [`Client::send`] returns it (body in memory, bounded by `max_body_bytes`). Retries,
+    /// backoff and URL rules are those of [`Client::send`]; `opts` sets the size limit of the
+    /// streamed body and the time allowed per attempt. `progress` is called with the bytes
+    /// written so far and the announced length.
+    pub fn download(
+        &self,
+        req: &Request,
+        file: &mut std::fs::File,
+        opts: &DownloadOptions,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<Downloaded, HttpError> {
+        let url = self.check_url(&req.url)?;
+        let idempotent = req.idempotent();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt = attempt.saturating_add(1);
+            let can_retry = attempt <= self.opts.max_retries;
+            match self.download_once(req, &url, file, opts, progress) {
+                Ok(mut d) => {
+                    if idempotent && can_retry && retryable_status(d.response.status) {
+                        let hinted = d
+                            .response
+                            .header("retry-after")
+                            .and_then(|v| v.trim().parse::<u64>().ok())
+                            .map(Duration::from_secs);
+                        std::thread::sleep(self.backoff(attempt, hinted));
+                        continue;
+                    }
+                    d.response.attempts = attempt;
+                    return Ok(d);
+                }
+                Err(mut e) => {
+                    if can_retry && e.retryable(idempotent) {
+                        std::thread::sleep(self.backoff(attempt, None));
+                        continue;
+                    }
+                    e.set_attempts(attempt);
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    fn download_once(
+        &self,
+        req: &Request,
+        url: &Url,
+        file: &mut std::fs::File,
+        opts: &DownloadOptions,
+        progress: &mut dyn FnMut(u64, Option<u64>),
+    ) -> Result<Downloaded, HttpError> {
+        use std::io::{Seek, SeekFrom, Write};
+        let inner = if is_loopback_url(url) {
+            &self.direct
+        } else {
+            &self.remote
+        };
+        let mut rb = inner
+            .request(req.method.clone(), url.clone())
+            .timeout(opts.timeout);
+        for (k, v) in &req.headers {
+            rb = rb.header(k.as_str(), v.as_str());
+        }
+        if let Some(b) = &req.body {
+            rb = rb.body(b.clone());
+        }
+        let mut resp = rb.send().map_err(|e| self.classify(&e, url))?;
+        let status = resp.status().as_u16();
+        let final_url = resp.url().to_string();
+        let headers = resp.headers().clone();
+        let read_err = |e: std::io::Error, url: &str| {
+            if e.kind() == std::io::ErrorKind::TimedOut {
+                HttpError::Timeout {
+                    url: url.to_string(),
+                    attempts: 1,
+                    timeout_ms: duration_ms(opts.timeout),
+                }
+            } else {
+                HttpError::Transport {
+                    url: url.to_string(),
+                    attempts: 1,
+                    detail: format!("reading the response body: {}", io_error_chain(&e)),
+                }
+            }
+        };
+        if !(200..300).contains(&status) {
+            let limit = self.opts.max_body_bytes;
+            let mut body = Vec::new();
+            resp.take(limit.saturating_add(1))
+                .read_to_end(&mut body)
+                .map_err(|e| read_err(e, &final_url))?;
+            body.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            return Ok(Downloaded {
+                response: HttpResponse {
+                    status,
+                    url: final_url,
+                    headers,
+                    body,
+                    attempts: 1,
+                },
+                bytes: 0,
+            });
+        }
+        let local = |e: std::io::Error, url: &str| HttpError::Transport {
+            url: url.to_string(),
+            attempts: 1,
+            detail: format!("writing the download to disk: {e}"),
+        };
+        file.set_len(0).map_err(|e| local(e, &final_url))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| local(e, &final_url))?;
+        let announced = resp.content_length();
+        if announced.is_some_and(|n| n > opts.max_bytes) {
+            return Err(HttpError::TooLarge {
+                url: final_url,
+                limit: opts.max_bytes,
+            });
+        }
+        let mut written: u64 = 0;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            let n = match resp.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(read_err(e, &final_url)),
+            };
+            written = written.saturating_add(n as u64);
+            if written > opts.max_bytes {
+                return Err(HttpError::TooLarge {
+                    url: final_url,
+                    limit: opts.max_bytes,
+                });
+            }
+            let chunk = buf.get(..n).unwrap_or_default();
+            file.write_all(chunk).map_err(|e| local(e, &final_url))?;
+            progress(written, announced);
+        }
+        if let Some(n) = announced
+            && n != written
+        {
+            return Err(HttpError::Transport {
+                url: final_url,
+                attempts: 1,
+                detail: format!("the body ended after {written} of {n} announced bytes"),
+            });
+        }
+        file.flush().map_err(|e| local(e, &final_url))?;
+        Ok(Downloaded {
+            response: HttpResponse {
+                status,
+                url: final_url,
+                headers,
+                body: Vec::new(),
+                attempts: 1,
+            },
+            bytes: written,
+        })
     }
 
     fn send_once(&self, req: &Request, url: &Url) -> Result<HttpResponse, HttpError> {

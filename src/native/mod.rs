@@ -1,7 +1,11 @@
 //! Native I/O: walking the tree, reading files, finding the config, the clock. Everything the
 //! pure core must not do lives here.
 
+pub mod advisories;
+pub mod cache;
 pub mod http;
+pub mod osv_api;
+pub mod osv_db;
 pub mod registry;
 
 use std::io::Read;
@@ -10,7 +14,7 @@ use std::path::{Path, PathBuf};
 use crate::config::{self, Config};
 use crate::engine::{self, Diagnostic, FileKind};
 use crate::finding::Severity;
-use crate::source::{Date, SourceFile, normalize_path};
+use crate::source::{Date, Encoding, SourceFile, normalize_path};
 
 /// Files larger than this are not read (a finding-free diagnostic says so).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 4 * 1024 * 1024;
@@ -129,20 +133,26 @@ pub fn read_source(
             message: format!("file is larger than the {max_size}-byte limit; not scanned"),
         });
     }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((SourceFile::new(rel, text), None)),
-        Err(e) => {
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            let d = Diagnostic {
-                severity: Severity::Warning,
-                path: Some(rel.to_string()),
-                line: None,
-                message: "file is not valid UTF-8; invalid bytes were replaced before scanning"
-                    .into(),
-            };
-            Ok((SourceFile::new(rel, text), Some(d)))
-        }
-    }
+    let file = SourceFile::from_bytes(rel, &bytes);
+    let note = match file.encoding {
+        Encoding::Utf8 => None,
+        Encoding::Utf8Lossy => Some(Diagnostic {
+            severity: Severity::Warning,
+            path: Some(rel.to_string()),
+            line: None,
+            message: "file is not valid UTF-8; invalid bytes were replaced before scanning".into(),
+        }),
+        enc @ (Encoding::Utf16Le | Encoding::Utf16Be) => Some(Diagnostic {
+            severity: Severity::Note,
+            path: Some(rel.to_string()),
+            line: None,
+            message: format!(
+                "file is {} encoded (byte order mark); decoded before scanning",
+                enc.label()
+            ),
+        }),
+    };
+    Ok((file, note))
 }
 
 /// Result of walking: files to scan and problems met on the way.
@@ -161,7 +171,8 @@ pub struct Walked {
 /// Walks `roots` (files or directories), respecting `.gitignore`, and reads every file the
 /// core wants (Dockerfiles, `.dockerignore`, and the manifests and lock files an SBOM
 /// extractor wants). Paths are made relative to `base`. Explicitly named files are always
-/// read, whatever their name.
+/// read, whatever their name. A manifest or lock file ignored by its own name in a directory
+/// that is not ignored is read too (see [`read_file_ignored_sbom_inputs`]).
 pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> Walked {
     let mut out = Walked::default();
     let mut seen = std::collections::BTreeSet::new();
@@ -172,6 +183,16 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 path: Some(normalize_path(&root.to_string_lossy())),
                 line: None,
                 message: "no such file or directory".into(),
+            });
+            continue;
+        }
+        if !root.is_file() && !root.is_dir() {
+            // A FIFO, socket or device: reading it could block forever or never end.
+            out.diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: Some(relative_path(root, base)),
+                line: None,
+                message: "not a regular file or directory (FIFO, socket or device); skipped".into(),
             });
             continue;
         }
@@ -191,6 +212,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
             .parents(true)
             .require_git(false);
         builder.filter_entry(|e| e.file_name() != ".git");
+        let mut dirs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
         for entry in builder.build() {
             let entry = match entry {
                 Ok(e) => e,
@@ -204,6 +226,9 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                     continue;
                 }
             };
+            if entry.file_type().is_some_and(|t| t.is_dir()) {
+                dirs.insert(entry.path().to_path_buf());
+            }
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
@@ -226,9 +251,53 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 }
             }
         }
+        read_file_ignored_sbom_inputs(&mut out, &mut seen, root, &dirs, base, config, max_size);
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
+}
+
+/// Manifests and lock files that a `.gitignore` pattern matches by their own name (`paket.lock`,
+/// `*.lock`) but that sit in a directory the walk visited (`dirs`). Repositories commit such
+/// files anyway (git ignores patterns for tracked files), and when one is on disk it is what
+/// restore uses. Files in ignored directories (`bin/`, `obj/`, `node_modules/`) stay skipped.
+fn read_file_ignored_sbom_inputs(
+    out: &mut Walked,
+    seen: &mut std::collections::BTreeSet<String>,
+    root: &Path,
+    dirs: &std::collections::BTreeSet<PathBuf>,
+    base: &Path,
+    config: &Config,
+    max_size: u64,
+) {
+    let mut builder = ignore::WalkBuilder::new(root);
+    builder.standard_filters(false);
+    let visited = dirs.clone();
+    builder.filter_entry(move |e| {
+        !e.file_type().is_some_and(|t| t.is_dir()) || visited.contains(e.path())
+    });
+    for entry in builder.build().flatten() {
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        let rel = relative_path(entry.path(), base);
+        if engine::classify(&rel) != FileKind::Other
+            || !is_sbom_input(&rel)
+            || config.is_excluded(&rel)
+            || !seen.insert(rel.clone())
+        {
+            continue;
+        }
+        push_read(out, entry.path(), &rel, max_size, false);
+        if let Some(d) = out
+            .diagnostics
+            .last_mut()
+            .filter(|d| d.severity == Severity::Error && d.path.as_deref() == Some(&rel))
+        {
+            d.severity = Severity::Warning;
+            out.unread_sbom_inputs.push(rel.clone());
+        }
+    }
 }
 
 /// Whether an SBOM extractor wants this file (manifests, lock files, ...).

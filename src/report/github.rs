@@ -13,7 +13,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Sources, TOOL_NAME, ordered_findings, rule_title, rules_of};
+use super::{Sources, TOOL_NAME, ordered_findings, rules_of};
 use crate::engine::{Diagnostic, Report};
 use crate::finding::Severity;
 
@@ -44,7 +44,7 @@ pub fn render(report: &Report) -> String {
         } else {
             let _ = write!(props, ",endLine={}", r.end.line);
         }
-        let title = format!("{} {}", f.rule, rule_title(&f.rule, meta));
+        let title = format!("{} {}", f.rule, super::title_in(report, &f.rule, meta));
         let _ = writeln!(
             out,
             "::{} {props},title={}::{}",

@@ -12,7 +12,10 @@
 //!   "diagnostics": [ { "severity", "path", "line", "message" } ],
 //!   "files": [ { "path", "kind" } ],
 //!   "summary": { "files", "errors", "warnings", "notes", "suppressed", "diagnostics",
-//!                "failOn", "failing", "exitCode" } }
+//!                "failOn", "failing", "exitCode" },
+//!   "dependencies": null | { "advisories", "checked", "vulnerable", "matches", "suppressed",
+//!                            "malicious", "conservative", "unpinned", "unparseable",
+//!                            "unsupportedRange", "noOrdering", "notCovered" } }
 //! ```
 //!
 //! Every key is always present (absent values are `null`), keys keep this order, lists are
@@ -22,8 +25,7 @@
 use serde::Serialize;
 
 use super::{
-    Counts, INFORMATION_URI, Sources, TOOL_NAME, ordered_findings, rule_help_uri, rule_title,
-    rules_of, to_pretty_json,
+    Counts, INFORMATION_URI, Sources, TOOL_NAME, ordered_findings, rules_of, to_pretty_json,
 };
 use crate::engine::{Diagnostic, FileKind, Report};
 use crate::finding::{FailOn, Finding, Location, Severity, SuppressionKind};
@@ -41,6 +43,17 @@ struct JsonReport<'a> {
     diagnostics: Vec<&'a Diagnostic>,
     files: Vec<JsonFile<'a>>,
     summary: Summary,
+    /// Dependency scan counts, `null` when dependencies were not checked against advisories.
+    dependencies: Option<JsonDependencies<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonDependencies<'a> {
+    /// Where the advisories came from.
+    advisories: &'a str,
+    #[serde(flatten)]
+    summary: crate::sca::ScaSummary,
 }
 
 #[derive(Serialize)]
@@ -58,8 +71,9 @@ struct JsonFinding<'a> {
     rule_name: Option<&'static str>,
     title: String,
     severity: Severity,
-    /// The rule's `security-severity` score for security rules, else `null`.
-    security_severity: Option<&'static str>,
+    /// The rule's `security-severity` score for security rules (the advisory's score for
+    /// dependency findings), else `null`.
+    security_severity: Option<String>,
     message: &'a str,
     location: JsonLocation<'a>,
     fingerprint: &'a str,
@@ -180,6 +194,14 @@ pub fn render(report: &Report) -> String {
             failing: report.failing(),
             exit_code: report.exit_code(),
         },
+        dependencies: report
+            .sca
+            .source
+            .as_deref()
+            .map(|advisories| JsonDependencies {
+                advisories,
+                summary: report.sca.summary,
+            }),
     };
     to_pretty_json(&doc)
 }
@@ -192,15 +214,22 @@ fn finding<'a>(
     JsonFinding {
         rule: &f.rule,
         rule_name: meta.map(|m| m.name),
-        title: rule_title(&f.rule, meta),
+        title: super::title_in(sources.report(), &f.rule, meta),
         severity: f.severity,
-        security_severity: meta
-            .filter(|m| m.is_security())
-            .map(|m| m.security_severity),
+        security_severity: match meta {
+            Some(m) => m.is_security().then(|| m.security_severity.to_string()),
+            None => sources
+                .report()
+                .sca
+                .rules
+                .get(&f.rule)
+                .and_then(|a| a.score)
+                .map(|s| s.to_string()),
+        },
         message: &f.message,
         location: location(&f.location, sources),
         fingerprint: &f.fingerprint,
-        help_uri: rule_help_uri(&f.rule, meta),
+        help_uri: super::help_uri_in(sources.report(), &f.rule, meta),
         related: f
             .related
             .iter()

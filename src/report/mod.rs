@@ -98,6 +98,28 @@ pub fn rule_help_uri(id: &str, meta: Option<&RuleMeta>) -> String {
     }
 }
 
+/// The title of `id` in this report: an advisory's summary for dependency findings, else the
+/// rule's title ([`rule_title`]).
+pub fn title_in(report: &Report, id: &str, meta: Option<&RuleMeta>) -> String {
+    if meta.is_none()
+        && let Some(a) = report.sca.rules.get(id)
+    {
+        return a.title();
+    }
+    rule_title(id, meta)
+}
+
+/// The documentation link of `id` in this report: the advisory URL for dependency findings,
+/// else [`rule_help_uri`].
+pub fn help_uri_in(report: &Report, id: &str, meta: Option<&RuleMeta>) -> String {
+    if meta.is_none()
+        && let Some(a) = report.sca.rules.get(id)
+    {
+        return a.url.clone();
+    }
+    rule_help_uri(id, meta)
+}
+
 /// Counts of unsuppressed findings by severity, plus suppressed ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -137,6 +159,11 @@ impl<'r> Sources<'r> {
             report,
             indexes: BTreeMap::new(),
         }
+    }
+
+    /// The report the sources belong to.
+    pub(crate) fn report(&self) -> &'r Report {
+        self.report
     }
 
     /// The text of `path` and its line index, if the report carries the source.
@@ -246,6 +273,8 @@ mod tests {
             rules: Vec::new(),
             fail_on: FailOn::Error,
             sources,
+            sbom: None,
+            sca: Default::default(),
         }
     }
 

@@ -301,7 +301,10 @@ pub fn render(report: &Report, opts: &SarifOptions) -> String {
             .map(|f| f.severity)
             .max()
             .unwrap_or(Severity::Warning);
-        descriptors.push(descriptor(id, *meta, fallback_level));
+        match (meta, report.sca.rules.get(id)) {
+            (None, Some(advisory)) => descriptors.push(advisory_descriptor(advisory, report)),
+            _ => descriptors.push(descriptor(id, *meta, fallback_level)),
+        }
     }
 
     let kept = keep_within_limit(&findings, MAX_RESULTS);
@@ -496,6 +499,125 @@ fn descriptor(id: &str, meta: Option<&'static RuleMeta>, fallback_level: Severit
             },
             problem_severity: problem_severity(m.severity),
             security_severity: security.then(|| security_score(m.security_severity)),
+        },
+    }
+}
+
+/// Most chars of advisory text put into a rule's help.
+const MAX_HELP_CHARS: usize = 8_000;
+
+/// The rule of an advisory: one rule per advisory, so GitHub code scanning titles each alert
+/// with the advisory's summary and ranks it by the advisory's own score.
+fn advisory_descriptor(a: &crate::sca::AdvisoryRule, report: &Report) -> Descriptor {
+    let title = a.title();
+    let mut fixes: Vec<String> = Vec::new();
+    let mut packages: Vec<String> = Vec::new();
+    for m in report
+        .sca
+        .matches
+        .iter()
+        .filter(|m| m.advisory.advisory_id == a.id)
+    {
+        if !packages.contains(&m.package) {
+            packages.push(m.package.clone());
+        }
+        for f in &m.advisory.fixed {
+            if !fixes.contains(f) {
+                fixes.push(f.clone());
+            }
+        }
+    }
+    let aliases = if a.aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" Also known as {}.", a.aliases.join(", "))
+    };
+    let what = if a.malicious {
+        "Malicious package"
+    } else if let Some(kind) = &a.informational {
+        kind.as_str()
+    } else {
+        "Known vulnerability"
+    };
+    let full = format!(
+        "{what} in {}: {title}.{aliases}",
+        if packages.is_empty() {
+            "a dependency".to_string()
+        } else {
+            packages.join(", ")
+        }
+    );
+    let fix = if a.malicious {
+        "Remove the package; there is no fixed version. Treat secrets the build or the image could reach as exposed.".to_string()
+    } else if fixes.is_empty() {
+        "No fixed version is known: remove or replace the package, or record why the vulnerability does not apply (`advisories.ignore` in .portcullis.yaml, or a VEX statement).".to_string()
+    } else {
+        format!("Upgrade to a fixed version: {}.", fixes.join(", "))
+    };
+    let details = a
+        .details
+        .as_deref()
+        .map(|d| crate::sca::truncate_text(d, MAX_HELP_CHARS))
+        .unwrap_or_default();
+    let text = format!(
+        "{full}\n\n{details}{}Fix: {fix}\n\nSee {}",
+        if details.is_empty() { "" } else { "\n\n" },
+        a.url
+    );
+    let markdown = format!(
+        "**{}**{}\n\n{details}{}**Fix:** {fix}\n\nSee [{}]({}).",
+        title.replace('*', "\\*"),
+        aliases,
+        if details.is_empty() { "" } else { "\n\n" },
+        a.id,
+        a.url
+    );
+    let mut tags: Vec<String> = vec!["security".into(), "supply-chain".into()];
+    tags.push(if a.malicious {
+        "malicious-package".into()
+    } else if let Some(kind) = &a.informational {
+        kind.clone()
+    } else {
+        "vulnerability".into()
+    });
+    for e in &a.ecosystems {
+        let t = e.to_ascii_lowercase();
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    for cwe in &a.cwe_ids {
+        let t = format!("external/cwe/{}", cwe.trim().to_ascii_lowercase());
+        if !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags.truncate(MAX_TAGS);
+    let conservative_only = report
+        .sca
+        .matches
+        .iter()
+        .filter(|m| m.advisory.advisory_id == a.id)
+        .all(|m| m.advisory.conservative);
+    Descriptor {
+        id: a.id.clone(),
+        name: a.id.clone(),
+        short_description: msg(title),
+        full_description: msg(full),
+        default_configuration: Configuration {
+            level: level(a.severity),
+        },
+        help: Help { text, markdown },
+        help_uri: a.url.clone(),
+        properties: DescriptorProperties {
+            tags,
+            precision: if conservative_only { "medium" } else { "high" },
+            problem_severity: problem_severity(a.severity),
+            security_severity: if a.informational.is_some() {
+                None
+            } else {
+                a.score.map(|s| s.to_string())
+            },
         },
     }
 }

@@ -17,9 +17,7 @@
 
 use std::fmt::Write as _;
 
-use super::{
-    Counts, Sources, is_unsafe_char, ordered_findings, rule_help_uri, rule_title, rules_of,
-};
+use super::{Counts, Sources, is_unsafe_char, ordered_findings, rules_of};
 use crate::engine::{Diagnostic, Report};
 use crate::finding::{Finding, Severity};
 use crate::source::{LineIndex, Region};
@@ -173,8 +171,8 @@ fn render_finding(
         }
         let _ = writeln!(out, "{pad} {}|{}", st.gutter, st.reset);
     }
-    let title = rule_title(&f.rule, meta);
-    let uri = rule_help_uri(&f.rule, meta);
+    let title = super::title_in(sources.report(), &f.rule, meta);
+    let uri = super::help_uri_in(sources.report(), &f.rule, meta);
     let _ = writeln!(
         out,
         "{pad} {}={} {}help{}: {} (see {uri})",

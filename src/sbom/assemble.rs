@@ -384,7 +384,7 @@ fn merge_into(m: &mut Component, props: &mut BTreeMap<String, BTreeSet<String>>,
 }
 
 /// The merge identity of a component: its normalized [`Component::key`], for images with
-/// registry and digest, for files with their URL.
+/// registry and digest, for files with their URL, for OS packages with their `distro`.
 pub fn merge_key(c: &Component) -> MergeKey {
     let (eco, name, version) = normalize_key(&c.key());
     let url = c.url.as_deref().map(str::trim).filter(|u| !u.is_empty());
@@ -407,6 +407,13 @@ pub fn merge_key(c: &Component) -> MergeKey {
             Some(u) => format!("{name}\u{0}{u}"),
             None => name,
         },
+        // The same package name of two distribution releases is two packages.
+        Ecosystem::Debian | Ecosystem::Alpine | Ecosystem::Rpm => {
+            match c.properties.get("distro").map(|d| d.trim()) {
+                Some(d) if !d.is_empty() => format!("{name}\u{0}{d}"),
+                _ => name,
+            }
+        }
         _ => name,
     };
     (eco, name, version)
@@ -898,5 +905,53 @@ mod tests {
         // The download seen in two Dockerfiles is one component with both occurrences.
         let a = &sbom.components[3].component;
         assert_eq!(a.evidence.len(), 2);
+    }
+
+    #[test]
+    fn os_packages_of_different_releases_stay_apart() {
+        let deb = |distro: Option<&str>, path: &str, line: usize| {
+            let mut c = comp(Ecosystem::Debian, "curl", VersionSpec::Unpinned, path, line);
+            if let Some(d) = distro {
+                c.properties.insert("distro".into(), d.into());
+            }
+            c
+        };
+        let mut asm = Assembler::new("r");
+        asm.add(
+            "a/Dockerfile",
+            "dockerfile",
+            Extracted {
+                components: vec![
+                    deb(Some("debian-12"), "a/Dockerfile", 2),
+                    deb(None, "a/Dockerfile", 5),
+                ],
+                ..Extracted::default()
+            },
+        );
+        asm.add(
+            "b/Dockerfile",
+            "dockerfile",
+            Extracted {
+                components: vec![
+                    deb(Some("debian-12"), "b/Dockerfile", 3),
+                    deb(Some("ubuntu-24.04"), "b/Dockerfile", 7),
+                ],
+                ..Extracted::default()
+            },
+        );
+        let sbom = asm.finish();
+        let got: Vec<(&str, usize)> = sbom
+            .components
+            .iter()
+            .map(|c| (c.bom_ref.as_str(), c.component.evidence.len()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("pkg:deb/debian/curl", 1),
+                ("pkg:deb/debian/curl?distro=debian-12", 2),
+                ("pkg:deb/ubuntu/curl?distro=ubuntu-24.04", 1),
+            ]
+        );
     }
 }

@@ -246,6 +246,8 @@ pub fn sample() -> Report {
         rules: vec![&ENV_SELF_REF, &TLS_OFF, &PIPE_TO_SHELL, &RELATIVE_WORKDIR],
         fail_on: FailOn::Error,
         sources,
+        sbom: None,
+        sca: Default::default(),
     }
 }
 
@@ -262,6 +264,8 @@ pub fn empty() -> Report {
         rules: vec![&RELATIVE_WORKDIR, &PIPE_TO_SHELL],
         fail_on: FailOn::Error,
         sources: BTreeMap::new(),
+        sbom: None,
+        sca: Default::default(),
     }
 }
 
@@ -305,5 +309,7 @@ pub fn many(n: usize) -> Report {
         rules: vec![&RELATIVE_WORKDIR],
         fail_on: FailOn::Error,
         sources: BTreeMap::new(),
+        sbom: None,
+        sca: Default::default(),
     }
 }

@@ -29,9 +29,8 @@ use portcullis::finding::{FailOn, Severity};
 use portcullis::lint::registry;
 use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
 use portcullis::report::{self, Counts};
-use portcullis::sbom::{AssembleOptions, Sbom, assemble};
+use portcullis::sca::{Advisories, AdvisoryData, DependencyOptions};
 use portcullis::source::{Date, SourceFile, normalize_path};
-use portcullis::vuln::matcher::AdvisoryIndex;
 use portcullis::vuln::osv;
 
 /// Formats `scan` can render.
@@ -80,6 +79,7 @@ pub fn file_kind(path: &str) -> String {
     match engine::classify(&path) {
         FileKind::Dockerfile => "dockerfile",
         FileKind::DockerIgnore => "dockerignore",
+        FileKind::Manifest => "manifest",
         FileKind::Other
             if portcullis::sbom::extract::all()
                 .iter()
@@ -161,9 +161,20 @@ pub struct ScanInput {
     pub dockerignore_known: Option<bool>,
     /// Diagnostics of the caller (unreadable or oversized files); error ones make exit code 2.
     pub diagnostics: Vec<DiagnosticInput>,
+    /// Dependency scanning (SBOM of manifests, lock files and Dockerfiles, advisory matching);
+    /// default true. `false` lints Dockerfiles only (no `cyclonedx`).
+    pub dependencies: Option<bool>,
     /// OSV advisory records: JSON texts (object, array or `{"vulns": [..]}`), bare or with a
-    /// path for messages.
-    pub advisories: Vec<AdvisoryInput>,
+    /// path for messages. Absent: checking is off (a note says so). Present, even empty: the
+    /// dependencies are matched against these records.
+    pub advisories: Option<Vec<AdvisoryInput>>,
+    /// Where the records came from, for the report (default: "N advisory files").
+    pub advisory_source: Option<String>,
+    /// The host could not get advisory data (API down, ...): why. Dependencies are then listed
+    /// but not checked, and a warning says so. Wins over `advisories`.
+    pub advisories_unavailable: Option<String>,
+    /// CycloneDX VEX documents (JSON): not_affected / false_positive suppress matches.
+    pub vex: Vec<TextInput>,
     /// CycloneDX settings.
     pub sbom: SbomInput,
     /// ANSI colour in the text format.
@@ -188,6 +199,14 @@ pub struct DiagnosticInput {
 pub enum AdvisoryInput {
     Text(String),
     File { path: String, text: String },
+}
+
+/// A named text (a VEX document).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextInput {
+    pub path: String,
+    pub text: String,
 }
 
 /// CycloneDX options: the core has no clock and no random source, so both come from the host.
@@ -227,7 +246,7 @@ pub struct AdvisoryStats {
     pub records: usize,
     pub withdrawn: usize,
     pub errors: usize,
-    /// Whether this core matched the dependencies against them.
+    /// Whether the dependencies were matched against them.
     pub applied: bool,
 }
 
@@ -246,8 +265,6 @@ pub struct ScanResult {
     pub findings: Box<RawValue>,
     /// Diagnostics, sorted (caller's and the core's).
     pub diagnostics: Vec<Diagnostic>,
-    /// Problems the SBOM extractors met (only when `cyclonedx` was asked for).
-    pub sbom_diagnostics: Vec<Diagnostic>,
     pub advisories: AdvisoryStats,
     pub sarif: Option<String>,
     pub json: Option<String>,
@@ -381,9 +398,13 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
         })
         .collect();
 
-    let (index, mut advisories, advisory_diagnostics) = parse_advisories(&input.advisories);
-    caller_diagnostics.extend(advisory_diagnostics);
-
+    let wants = |f: &str| input.formats.iter().any(|x| x == f);
+    let dependencies = input.dependencies.unwrap_or(true);
+    if !dependencies && wants("cyclonedx") {
+        return Err(vec![
+            "format `cyclonedx` needs dependency scanning (dependencies: false)".into(),
+        ]);
+    }
     let mut opts = ScanOptions {
         dockerignore_known: input.dockerignore_known.unwrap_or(true),
         forced_dockerfiles: input
@@ -393,8 +414,17 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
             .collect(),
         ..ScanOptions::new(today)
     };
-    if let Some(index) = index {
-        advisories.applied = attach_advisories(&mut opts, index, &mut caller_diagnostics);
+    let (data, advisories) = advisory_data(&input, &mut caller_diagnostics);
+    if dependencies {
+        let mut deps = DependencyOptions::new(data);
+        deps.root_name = input
+            .sbom
+            .root_name
+            .clone()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or_else(|| "project".into());
+        deps.vex = parse_vex(&input.vex, &mut caller_diagnostics);
+        opts = opts.with_dependencies(deps);
     }
 
     let mut report = engine::scan(&sources, &config, &opts);
@@ -423,26 +453,16 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
     let counts = Counts::of(&report);
     let json_text = report::json::render(&report);
     let findings = findings_of(&json_text)?;
-    let wants = |f: &str| input.formats.iter().any(|x| x == f);
 
-    let mut sbom_diagnostics = Vec::new();
-    let cyclonedx = if wants("cyclonedx") {
-        let sbom = build_sbom(&sources, &config, &input.sbom);
-        sbom_diagnostics = sbom
-            .diagnostics
-            .iter()
-            .map(|d| Diagnostic {
-                severity: d.severity,
-                path: Some(d.path.clone()),
-                line: Some(d.line),
-                message: d.message.clone(),
-            })
-            .collect();
-        sbom_diagnostics.sort();
-        let opts = CycloneDxOptions::new(serial, input.sbom.timestamp, engine::TOOL_VERSION);
-        Some(cyclonedx::render_json(&sbom, &opts))
-    } else {
-        None
+    let cyclonedx = match (&report.sbom, wants("cyclonedx")) {
+        (Some(sbom), true) => {
+            let vulnerabilities = portcullis::sca::cdx::vulnerabilities(&report.sca);
+            let mut opts =
+                CycloneDxOptions::new(serial, input.sbom.timestamp, engine::TOOL_VERSION);
+            opts.vulnerabilities = &vulnerabilities;
+            Some(cyclonedx::render_json(sbom, &opts))
+        }
+        _ => None,
     };
 
     Ok(ScanResult {
@@ -461,7 +481,6 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
         },
         findings,
         diagnostics: report.diagnostics.clone(),
-        sbom_diagnostics,
         advisories,
         sarif: wants("sarif").then(|| {
             report::sarif::render(
@@ -481,23 +500,31 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
     })
 }
 
-/// Parses the advisory texts into one index. Syntax and schema errors become warning
-/// diagnostics (a broken record never stops the lint).
-fn parse_advisories(
-    inputs: &[AdvisoryInput],
-) -> (Option<AdvisoryIndex>, AdvisoryStats, Vec<Diagnostic>) {
+/// The advisory data of a scan and what it amounted to. Syntax and schema errors in records
+/// become warning diagnostics (a broken record never stops the scan).
+fn advisory_data(
+    input: &ScanInput,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (AdvisoryData, AdvisoryStats) {
     let mut stats = AdvisoryStats {
-        sources: inputs.len(),
+        sources: 0,
         records: 0,
         withdrawn: 0,
         errors: 0,
         applied: false,
     };
-    if inputs.is_empty() {
-        return (None, stats, Vec::new());
+    if let Some(why) = input
+        .advisories_unavailable
+        .as_deref()
+        .filter(|w| !w.trim().is_empty())
+    {
+        return (AdvisoryData::Unavailable(why.to_string()), stats);
     }
+    let Some(inputs) = &input.advisories else {
+        return (AdvisoryData::Disabled, stats);
+    };
+    stats.sources = inputs.len();
     let mut records = Vec::new();
-    let mut diagnostics = Vec::new();
     for (i, a) in inputs.iter().enumerate() {
         let (path, text) = match a {
             AdvisoryInput::Text(t) => (format!("advisories[{i}]"), t.as_str()),
@@ -513,54 +540,53 @@ fn parse_advisories(
             message: format!("advisory record skipped: {e}"),
         }));
     }
-    let index = AdvisoryIndex::build(records);
-    let s = index.stats();
+    let source = input
+        .advisory_source
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| {
+            format!(
+                "{} advisory file{}",
+                inputs.len(),
+                if inputs.len() == 1 { "" } else { "s" }
+            )
+        });
+    let advisories = Advisories::new(records, vec![source]);
+    let s = advisories.index().stats();
     stats.records = s.records;
     stats.withdrawn = s.withdrawn;
-    (Some(index), stats, diagnostics)
+    stats.applied = true;
+    (AdvisoryData::Loaded(std::sync::Arc::new(advisories)), stats)
 }
 
-/// Hands the advisory index to the scan. This is the one place that changes when the core's
-/// `ScanOptions` carries advisory data: set it on `opts` and return `true`.
-///
-/// This core does not match dependencies against advisories yet, so the records are only
-/// validated and the caller is told plainly that nothing was checked.
-fn attach_advisories(
-    _opts: &mut ScanOptions,
-    index: AdvisoryIndex,
+/// VEX statements of the given documents; unreadable documents are error diagnostics (as
+/// `--vex` in the CLI).
+fn parse_vex(
+    docs: &[TextInput],
     diagnostics: &mut Vec<Diagnostic>,
-) -> bool {
-    diagnostics.push(Diagnostic {
-        severity: Severity::Warning,
-        path: None,
-        line: None,
-        message: format!(
-            "{} advisory records were read, but this version does not match dependencies against advisories; dependencies were NOT checked for known vulnerabilities",
-            index.stats().records
-        ),
-    });
-    false
-}
-
-/// The SBOM of the files the config does not exclude (what `portcullis sbom` writes).
-fn build_sbom(sources: &[SourceFile], config: &Config, input: &SbomInput) -> Sbom {
-    let matcher = config.exclude_matcher();
-    let files: Vec<SourceFile> = sources
-        .iter()
-        .filter(|f| !matcher.is_match(&f.path))
-        .cloned()
-        .collect();
-    assemble(
-        &files,
-        &AssembleOptions {
-            root_name: input
-                .root_name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| "project".into()),
-            ..AssembleOptions::default()
-        },
-    )
+) -> Vec<portcullis::sca::vex::VexStatement> {
+    let mut out = Vec::new();
+    for d in docs {
+        let path = normalize_path(&d.path);
+        match portcullis::sca::vex::parse(&path, &d.text) {
+            Ok((statements, warnings)) => {
+                out.extend(statements);
+                diagnostics.extend(warnings.into_iter().map(|w| Diagnostic {
+                    severity: Severity::Warning,
+                    path: None,
+                    line: None,
+                    message: format!("vex: {w}"),
+                }));
+            }
+            Err(e) => diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                path: Some(e.path.clone()),
+                line: None,
+                message: format!("vex: {}", e.message),
+            }),
+        }
+    }
+    out
 }
 
 /// The `findings` array of a rendered JSON report, as raw JSON.

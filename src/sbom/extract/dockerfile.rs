@@ -15,7 +15,9 @@
 //!   the final stage copies or mounts from), `unused` (not needed for the final stage).
 //!   Scope is `Required` for `final` and `build` content and `Optional` for `unused` stages;
 //!   `dotnet tool install` is always `Optional`.
-//! - Packages: `["installer"]` (program, lowercased), `["pinned"]` = `true` (exact version),
+//! - Packages: `["installer"]` (program, lowercased), `["distro"]` for apt / apk / rpm packages
+//!   when the stage's base image names its release (`debian-12`, `ubuntu-22.04`,
+//!   `alpine-3.20`; the purl's `distro` qualifier), `["pinned"]` = `true` (exact version),
 //!   `false` (no version, a range or a moving tag) or `unknown` (version from a variable that
 //!   has no value here; the version is then `Unpinned` and `["versionExpression"]` holds it as
 //!   written). `["versionExpression"]` is also set when a variable resolved.
@@ -29,6 +31,7 @@
 //! Parse problems are not reported here (the linter reports them); unresolvable image
 //! references become notes in [`Extracted::diagnostics`].
 
+mod distro;
 mod downloads;
 mod env;
 mod images;
@@ -117,6 +120,8 @@ pub(crate) struct Doc<'a> {
     pub lint: &'a LintContext<'a>,
     pub envs: Envs,
     roles: Vec<Role>,
+    /// Per stage: the external image at the root of its `FROM` chain, resolved.
+    root_images: Vec<Option<String>>,
 }
 
 impl<'a> Doc<'a> {
@@ -152,6 +157,20 @@ impl<'a> Doc<'a> {
                 }
             })
             .collect();
+        let root_images = (0..n)
+            .map(|i| {
+                let mut s = model.stages.get(i)?;
+                let mut guard = 0;
+                while let Some(p) = s.parent_stage {
+                    guard += 1;
+                    if guard > n {
+                        return None;
+                    }
+                    s = model.stages.get(p)?;
+                }
+                s.base.clone()
+            })
+            .collect();
         Self {
             file,
             df,
@@ -159,7 +178,15 @@ impl<'a> Doc<'a> {
             lint,
             envs: Envs::new(df, model, &file.text),
             roles,
+            root_images,
         }
+    }
+
+    /// The `distro` qualifier for OS packages of `ecosystem` installed in `stage`, when the
+    /// stage's base image names its release (see [`distro`]).
+    pub fn distro(&self, stage: Option<usize>, ecosystem: Ecosystem) -> Option<String> {
+        let image = self.root_images.get(stage?)?.as_deref()?;
+        distro::for_packages(image, ecosystem)
     }
 
     /// RUN scripts that run in this build (ONBUILD triggers run in later builds).
@@ -265,11 +292,15 @@ pub(crate) struct Sink {
 
 /// Identity for merging: the component key plus, for files and images, the full URL or
 /// reference (two `setup.exe` from different hosts are different files; `x:1@sha256:…` and
-/// `x:1` may be different images).
+/// `x:1` may be different images), and for OS packages the distribution release (`curl` of
+/// Debian 12 and `curl` of Ubuntu 24.04 are different packages).
 fn merge_key(c: &Component) -> (Ecosystem, String, VersionSpec, String) {
     let (e, n, v) = c.key();
     let origin = match c.ecosystem {
         Ecosystem::File | Ecosystem::Container => c.url.clone().unwrap_or_default(),
+        Ecosystem::Debian | Ecosystem::Alpine | Ecosystem::Rpm => {
+            c.properties.get("distro").cloned().unwrap_or_default()
+        }
         _ => String::new(),
     };
     (e, n, v, origin)

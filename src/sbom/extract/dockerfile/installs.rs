@@ -41,6 +41,13 @@ impl Cmd<'_, '_> {
         );
         c.properties
             .insert("installer".to_string(), self.inv.name());
+        if matches!(
+            ecosystem,
+            Ecosystem::Debian | Ecosystem::Alpine | Ecosystem::Rpm
+        ) && let Some(d) = self.doc.distro(self.script.stage, ecosystem)
+        {
+            c.properties.insert("distro".to_string(), d);
+        }
         c
     }
 

@@ -13,7 +13,10 @@
 //! When a `packages.lock.json` or `obj/project.assets.json` sits next to the project, its
 //! resolution wins: the project reports only references the lock lacks (with a note).
 //!
-//! `<Reference>` (GAC / framework assemblies) and `<ProjectReference>` are never packages.
+//! `<Reference>` (GAC / framework assemblies) and `<ProjectReference>` are never packages, with
+//! one exception: a `<Reference>` whose `HintPath` points into a NuGet `packages` folder
+//! (`packages\<Id>.<Version>\lib\…`) compiles against that package version, which is reported
+//! when the project's `packages.config` does not list it with that version.
 //! `*.props` / `*.targets` files on their own only get their XML checked.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -1045,7 +1048,7 @@ impl<'a, 'c> Evaluation<'a, 'c> {
             self.emit_ref(b, r, cpm, pinning, &versions);
         }
         self.emit_sdks(b);
-        self.note_hint_paths(b);
+        self.hint_path_packages(b);
     }
 
     /// Include / Update / Remove for the item types restore reads.
@@ -1374,18 +1377,26 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         }
     }
 
-    /// `<Reference>` with a `HintPath` into `packages\`: the package is listed by
-    /// `packages.config`; note when that file is missing.
-    fn note_hint_paths(&self, b: &mut Builder) {
+    /// The `packages.config` NuGet uses for this project: `packages.<project name>.config` when
+    /// it exists, else `packages.config`, next to the project.
+    fn packages_config(&self) -> Option<&'a SourceFile> {
         let dir = dir_of(&self.project.path);
-        let has_config = self
-            .cx
-            .files
-            .keys()
-            .any(|p| dir_of(p) == dir && super::packages_config::wants(p));
-        if has_config {
-            return;
-        }
+        let name = file_name(&self.project.path);
+        let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+        self.lookup(&join(dir, &format!("packages.{stem}.config")))
+            .or_else(|| self.lookup(&join(dir, "packages.config")))
+    }
+
+    /// `<Reference>` items whose `HintPath` points into a NuGet `packages` folder
+    /// (`..\packages\<Id>.<Version>\lib\…`): the build compiles against that package version.
+    /// A package the project's `packages.config` lists with the same version is that file's
+    /// component; any other is reported here, from the HintPath, with a diagnostic: no
+    /// `packages.config` next to the project (note), or one that lists another version or not
+    /// the package at all (warning: a stale HintPath, the build compiles against that version
+    /// only if its folder exists, and restore does not create it).
+    fn hint_path_packages(&self, b: &mut Builder) {
+        let config = self.packages_config();
+        let listed = config.and_then(|f| super::packages_config::listed(&f.text));
         for it in &self.items {
             if !it.el.is("Reference") {
                 continue;
@@ -1393,29 +1404,149 @@ impl<'a, 'c> Evaluation<'a, 'c> {
             let Some(h) = it.el.child("HintPath") else {
                 continue;
             };
-            let hint = h.text.replace('\\', "/");
-            let Some(pos) = find_ci(&hint, "packages/") else {
-                continue;
+            let (id, version, folder) = match hint_path_package(&h.text) {
+                None => continue,
+                Some(Ok(found)) => found,
+                Some(Err(folder)) => {
+                    b.diag(
+                        it.file,
+                        Severity::Note,
+                        it.el.span,
+                        format!(
+                            "assembly reference resolves from {folder}, a folder name without a version; the package and its version are unknown"
+                        ),
+                    );
+                    continue;
+                }
             };
-            let folder = hint
-                .get(pos + "packages/".len()..)
-                .unwrap_or("")
-                .split('/')
-                .next()
-                .unwrap_or("");
-            if folder.is_empty() {
+            let listed_versions = listed
+                .as_ref()
+                .and_then(|l| l.get(&id.to_ascii_lowercase()));
+            if listed_versions.is_some_and(|vs| vs.contains(&version)) {
                 continue;
             }
-            b.diag(
-                it.file,
-                Severity::Note,
-                it.el.span,
-                format!(
-                    "assembly reference resolves from packages/{folder} but no packages.config is next to the project; that package is not listed"
+            let (severity, message) = match (config, listed_versions) {
+                (None, _) => (
+                    Severity::Note,
+                    format!(
+                        "{id} {version}: assembly reference resolves from {folder} but no packages.config is next to the project; reported from the HintPath"
+                    ),
                 ),
-            );
+                (Some(f), Some(vs)) if !vs.is_empty() => (
+                    Severity::Warning,
+                    format!(
+                        "{id}: the HintPath points at {version} ({folder}) but {} lists {}; restore installs the listed version, and the build compiles against {version} only if its folder exists",
+                        file_name(&f.path),
+                        vs.iter().cloned().collect::<Vec<_>>().join(", ")
+                    ),
+                ),
+                (Some(f), _) => (
+                    Severity::Warning,
+                    format!(
+                        "{id} {version}: assembly reference resolves from {folder} but {} does not list {id}; reported from the HintPath",
+                        file_name(&f.path)
+                    ),
+                ),
+            };
+            b.diag(it.file, severity, it.el.span, message);
+            let mut c = nuget(&id, VersionSpec::Exact(version));
+            c.direct = true;
+            c.evidence.push(b.evidence(it.file, it.el.span));
+            c.properties
+                .insert("hintPath".into(), h.text.trim().to_string());
+            if !it.conditions.is_empty() {
+                c.properties
+                    .insert("condition".into(), join_conditions(&it.conditions));
+            }
+            let key = b.add(c);
+            b.edge(None, key);
         }
     }
+}
+
+/// `a`, or `(a) and (b)` for several conditions.
+fn join_conditions(conditions: &[String]) -> String {
+    if conditions.len() == 1 {
+        conditions.join("")
+    } else {
+        conditions
+            .iter()
+            .map(|c| format!("({c})"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    }
+}
+
+/// The two segments after a `packages` directory in a HintPath: `..\packages\Foo.1.0\lib\x.dll`
+/// or `$(SolutionDir)packages\Foo.1.0\…` → (`Foo.1.0`, `lib`).
+fn package_segments(hint: &str) -> Option<(&str, Option<&str>)> {
+    let mut segments = hint.trim().split(['/', '\\']);
+    while let Some(seg) = segments.next() {
+        if seg.eq_ignore_ascii_case("packages") || ends_with_ci(seg, ")packages") {
+            let folder = segments.next().map(str::trim).filter(|f| !f.is_empty())?;
+            let next = segments.next().map(str::trim).filter(|f| !f.is_empty());
+            return Some((folder, next));
+        }
+    }
+    None
+}
+
+/// The package a HintPath compiles against, from `packages\<Id>.<Version>\…` (the layout of
+/// `packages.config` restore) or `packages\<id>\<version>\…` (the global packages folder,
+/// `~/.nuget/packages`), with the folder as written for messages.
+fn hint_path_package(hint: &str) -> Option<Result<(String, String, String), String>> {
+    let (folder, next) = package_segments(hint)?;
+    if let Some((id, version)) = split_package_folder(folder) {
+        return Some(Ok((id, version, format!("packages/{folder}"))));
+    }
+    if let Some(n) = next.filter(|n| is_folder_version(n))
+        && is_plausible_id(folder)
+        && let Ok(version) = super::version::normalize(n)
+    {
+        return Some(Ok((
+            folder.to_string(),
+            version,
+            format!("packages/{folder}/{n}"),
+        )));
+    }
+    Some(Err(format!("packages/{folder}")))
+}
+
+/// A NuGet id that a folder name can hold: valid, and not only digits.
+fn is_plausible_id(id: &str) -> bool {
+    id.chars().any(char::is_alphabetic) && super::id_problem(id).is_none()
+}
+
+/// NuGet version syntax as folder names carry it: two to four dot-separated numbers, then
+/// nothing, a `-prerelease` or `+metadata`.
+fn is_folder_version(s: &str) -> bool {
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (numbers, tail) = s.split_at(end);
+    let parts: Vec<&str> = numbers.split('.').collect();
+    (2..=4).contains(&parts.len())
+        && parts.iter().all(|p| !p.is_empty())
+        && (tail.is_empty() || tail.starts_with(['-', '+']))
+}
+
+/// Splits a NuGet package folder name (`<Id>.<Version>`, as `packages.config` restore lays
+/// them out) at the first `.` after which a NuGet version follows: `Microsoft.Owin.4.0.1` →
+/// (`Microsoft.Owin`, `4.0.1`), `Xamarin.Android.Support.v4.23.0` → (`…Support.v4`, `23.0.0`).
+/// The version comes back normalized.
+fn split_package_folder(folder: &str) -> Option<(String, String)> {
+    for (i, _) in folder.match_indices('.') {
+        let (Some(id), Some(rest)) = (folder.get(..i), folder.get(i + 1..)) else {
+            continue;
+        };
+        if !is_plausible_id(id) || !is_folder_version(rest) {
+            continue;
+        }
+        if let Ok(v) = super::version::normalize(rest) {
+            return Some((id.to_string(), v));
+        }
+    }
+    None
 }
 
 /// Lowercase ids of the packages a project references with `PrivateAssets="all"`,
@@ -1582,5 +1713,75 @@ mod tests {
         assert_eq!(resolve_path("a", "C:\\x"), None);
         assert_eq!(unescape("A%3BB"), "A;B");
         assert_eq!(unescape("%zz"), "%zz");
+    }
+
+    #[test]
+    fn package_folders_of_hint_paths() {
+        fn folder(h: &str) -> Option<&str> {
+            package_segments(h).map(|(f, _)| f)
+        }
+        assert_eq!(
+            folder("..\\..\\packages\\Microsoft.Owin.4.0.1\\lib\\net45\\Microsoft.Owin.dll"),
+            Some("Microsoft.Owin.4.0.1")
+        );
+        assert_eq!(
+            folder("$(SolutionDir)packages\\Antlr.3.5.0.2\\lib\\Antlr3.Runtime.dll"),
+            Some("Antlr.3.5.0.2")
+        );
+        assert_eq!(folder("../Packages/x.1.0/a.dll"), Some("x.1.0"));
+        assert_eq!(folder("..\\mypackages\\x.1.0\\a.dll"), None);
+        assert_eq!(folder("..\\lib\\a.dll"), None);
+        assert_eq!(folder("packages\\"), None);
+        assert_eq!(folder(""), None);
+        let pkg = |h: &str| hint_path_package(h).map(|r| r.map(|(i, v, f)| format!("{i} {v} {f}")));
+        assert_eq!(
+            pkg("..\\packages\\Owin.1.0\\lib\\Owin.dll"),
+            Some(Ok("Owin 1.0.0 packages/Owin.1.0".to_string()))
+        );
+        assert_eq!(
+            pkg("$(UserProfile)\\.nuget\\packages\\serilog.sinks.console\\4.1.0\\lib\\x.dll"),
+            Some(Ok(
+                "serilog.sinks.console 4.1.0 packages/serilog.sinks.console/4.1.0".to_string()
+            ))
+        );
+        assert_eq!(
+            pkg("..\\packages\\BuildTools\\lib\\BuildTools.dll"),
+            Some(Err("packages/BuildTools".to_string()))
+        );
+        assert_eq!(pkg("..\\lib\\x.dll"), None);
+    }
+
+    #[test]
+    fn package_folder_names_split_into_id_and_version() {
+        let split = |f: &str| split_package_folder(f).map(|(i, v)| format!("{i} {v}"));
+        assert_eq!(
+            split("Microsoft.Owin.4.0.1").as_deref(),
+            Some("Microsoft.Owin 4.0.1")
+        );
+        assert_eq!(split("Antlr.3.5.0.2").as_deref(), Some("Antlr 3.5.0.2"));
+        assert_eq!(split("Owin.1.0").as_deref(), Some("Owin 1.0.0"));
+        assert_eq!(split("log4net.2.0.10").as_deref(), Some("log4net 2.0.10"));
+        assert_eq!(
+            split("Xamarin.Android.Support.v4.23.0.1.3").as_deref(),
+            Some("Xamarin.Android.Support.v4 23.0.1.3")
+        );
+        assert_eq!(
+            split("NETStandard.Library.NETFramework.2.0.0-preview2-25405-01").as_deref(),
+            Some("NETStandard.Library.NETFramework 2.0.0-preview2-25405-01")
+        );
+        assert_eq!(split("Foo.2D.1.0.0").as_deref(), Some("Foo.2D 1.0.0"));
+        assert_eq!(
+            split("51Degrees.mobi.3.2.1").as_deref(),
+            Some("51Degrees.mobi 3.2.1")
+        );
+        assert_eq!(split("BuildTools"), None);
+        assert_eq!(split("1.0.0"), None);
+        assert_eq!(split("Foo."), None);
+        assert_eq!(split("Foo.1.x"), None);
+        assert_eq!(split("Foo.1"), None);
+        // Five numbers: the first belongs to the id.
+        assert_eq!(split("Foo.1.2.3.4.5").as_deref(), Some("Foo.1 2.3.4.5"));
+        assert_eq!(split("Bar.1.Baz.1.0").as_deref(), Some("Bar.1.Baz 1.0.0"));
+        assert_eq!(split("é.1.0"), Some("é 1.0.0".to_string()));
     }
 }

@@ -2,6 +2,8 @@
 //! non-SDK project. Every listed package is what NuGet restored into `packages\`, transitive ones
 //! included, so each is marked direct (declared by the project).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use crate::finding::Severity;
 use crate::sbom::extract::{ExtractContext, file_name};
 use crate::sbom::model::{Extracted, Scope, VersionSpec};
@@ -86,4 +88,51 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         b.edge(None, key);
     }
     b.finish()
+}
+
+/// The packages a `packages.config` lists: lowercase id → normalized versions (a version that
+/// does not parse is kept trimmed, as written). `None` when the text is not a `<packages>`
+/// document.
+pub fn listed(text: &str) -> Option<BTreeMap<String, BTreeSet<String>>> {
+    let doc = crate::sbom::xml::parse(text).ok()?;
+    if !doc.root.is("packages") {
+        return None;
+    }
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for el in doc.root.children_named("package") {
+        let Some(id) = el.attr_value("id").map(str::trim).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let versions = out.entry(id.to_ascii_lowercase()).or_default();
+        if let Some(v) = el
+            .attr_value("version")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            versions.insert(super::version::normalize(v).unwrap_or_else(|_| v.to_string()));
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listed_ids_are_lowercase_and_versions_normalized() {
+        let text = r#"<packages>
+  <package id="Newtonsoft.Json" version="12.0.3.0" />
+  <package id="Owin" version="1.0" />
+  <package id="NoVersion" />
+  <package version="1.0" />
+</packages>"#;
+        let l = listed(text).expect("a packages document");
+        assert_eq!(l["newtonsoft.json"], BTreeSet::from(["12.0.3".to_string()]));
+        assert_eq!(l["owin"], BTreeSet::from(["1.0.0".to_string()]));
+        assert!(l["noversion"].is_empty());
+        assert_eq!(l.len(), 3);
+        assert_eq!(listed("<Project />"), None);
+        assert_eq!(listed("<packages"), None);
+    }
 }

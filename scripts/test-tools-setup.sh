@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure the tools of the loopback registry tests (tests/registry_loopback.rs) are installed:
-# a container registry binary (Debian's `docker-registry`, the distribution 2.x server) and the
-# `openssl` command (makes the throw-away test CA and server certificates). Idempotent. The
-# tests start their own registry on a free loopback port; no system service is used.
+# Makes sure the outside programs the tests drive are installed: a container registry binary
+# (Debian's `docker-registry`, the distribution 2.x server) and the `openssl` command (makes the
+# throw-away test CA and server certificates) for tests/registry_loopback.rs and
+# tests/osv_loopback.rs, and `strace` for the offline guarantee (tests/offline.rs). Idempotent.
+# The tests start their own servers on free loopback ports; no system service is used.
 set -euo pipefail
 
 BIN="${PORTCULLIS_REGISTRY_BIN:-/usr/bin/docker-registry}"
@@ -11,10 +12,11 @@ OPENSSL="${PORTCULLIS_OPENSSL_BIN:-openssl}"
 missing=()
 [ -x "$BIN" ] || missing+=(docker-registry)
 command -v "$OPENSSL" >/dev/null 2>&1 || missing+=(openssl)
+command -v strace >/dev/null 2>&1 || missing+=(strace)
 
 if [ "${#missing[@]}" -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "error: missing for the registry tests: ${missing[*]}, and apt-get is not available." >&2
+    echo "error: missing for the tests: ${missing[*]}, and apt-get is not available." >&2
     echo "Install the distribution registry (v2.8) and openssl; PORTCULLIS_REGISTRY_BIN and" >&2
     echo "PORTCULLIS_OPENSSL_BIN point the tests at them." >&2
     exit 1
@@ -47,3 +49,4 @@ if [ ! -x "$BIN" ]; then
 fi
 echo "registry for tests: $("$BIN" --version 2>/dev/null || echo "$BIN")"
 echo "openssl for tests: $("$OPENSSL" version)"
+echo "strace for tests: $(strace -V | head -n 1)"
