@@ -101,3 +101,30 @@ describe('engine API', () => {
     assert.deepEqual(r.diagnostics, [{ severity: 'error', path: 'big/Dockerfile', line: null, message: 'too large' }]);
   });
 });
+
+test('the npm package ships every module its entry points import', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { readFileSync } = await import('node:fs');
+  const path = await import('node:path');
+  const { npmDir } = await import('./helpers.mjs');
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: npmDir, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const shipped = new Set(JSON.parse(r.stdout)[0].files.map((f) => f.path));
+  for (const f of ['pkg/portcullis_wasm_bg.wasm', 'pkg/portcullis_wasm.js', 'index.d.ts', 'engine.d.ts', 'runner.d.ts']) {
+    assert.ok(shipped.has(f), `${f} not in the package`);
+  }
+  // Follow relative imports from the entry points.
+  const todo = ['index.mjs', 'runner.mjs', 'cli.mjs'];
+  const seen = new Set();
+  while (todo.length) {
+    const f = todo.pop();
+    if (seen.has(f)) continue;
+    seen.add(f);
+    assert.ok(shipped.has(f), `${f} is imported but not in the package`);
+    if (!f.endsWith('.mjs')) continue;
+    for (const m of readFileSync(path.join(npmDir, f), 'utf8').matchAll(/from '(\.\.?\/[^']+)'/g)) {
+      todo.push(path.posix.normalize(path.posix.join(path.posix.dirname(f), m[1])));
+    }
+  }
+  assert.ok(seen.has('node-startup.mjs') && seen.has('walk.mjs') && seen.has('osv.mjs'));
+});
