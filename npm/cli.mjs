@@ -4,12 +4,21 @@
 //                   [--config FILE | --no-config] [--sarif FILE] [--sbom FILE]
 //                   [--advisories off|online|PATH] [--category ID] [--today YYYY-MM-DD]
 // Exit codes as the native CLI: 0 clean, 1 findings at or above the threshold, 2 errors.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { engine } from './index.mjs';
-import { runScan } from './runner.mjs';
+import { relaunchArgs } from './node-startup.mjs';
 
 async function main() {
+  // Newer Node takes the baseline-compiler flag only on the command line (node-startup.mjs).
+  const again = relaunchArgs(fileURLToPath(import.meta.url), process.argv.slice(2));
+  if (again) {
+    const child = spawnSync(process.execPath, again, { stdio: 'inherit' });
+    if (!child.error) return child.status ?? 1;
+  }
+  const { engine } = await import('./index.mjs');
+  const { runScan } = await import('./runner.mjs');
   let args;
   try {
     args = parseArgs({

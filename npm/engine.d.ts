@@ -95,7 +95,7 @@ export interface ScanCounts {
   suppressed: number;
   /** Unsuppressed findings at or above the threshold. */
   failing: number;
-  /** Files scanned (Dockerfiles and .dockerignore). */
+  /** Files scanned (Dockerfiles, .dockerignore files, manifests and lock files). */
   files: number;
   /** Files handed in. */
   inputs: number;

@@ -10,7 +10,8 @@ import { after, describe, test } from 'node:test';
 import { engine } from '../index.mjs';
 import { fetchOsvAdvisories, queryablePurls } from '../osv.mjs';
 import { categoryOf, parseBool, runScan, splitList } from '../runner.mjs';
-import { cleanup, tempDir } from './helpers.mjs';
+import { cleanup, repoRoot, tempDir } from './helpers.mjs';
+import { WASM_FLAG, relaunchArgs } from '../node-startup.mjs';
 
 const TODAY = '2026-01-15';
 const BAD = 'FROM ubuntu\nRUN curl http://example.com/x.sh | sh\n';
@@ -250,6 +251,20 @@ describe('runner', () => {
     });
     assert.equal(slow.records.length, 0);
     assert.match(slow.unavailable, /query failed \(timed out\)/);
+  });
+
+  test('start-up: the baseline-compiler flag reaches the engine on every Node', () => {
+    const major = Number(process.versions.node.split('.')[0]);
+    const args = relaunchArgs('/x/main.js', ['a']);
+    if (major < 22) {
+      assert.equal(args, null, 'Node 20 takes the flag at run time');
+    } else {
+      assert.deepEqual(args.slice(-3), [WASM_FLAG, '/x/main.js', 'a']);
+    }
+    // The Action's launcher and the bundle it starts are both in dist/.
+    const launcher = readFileSync(path.join(repoRoot, 'dist', 'index.js'), 'utf8');
+    assert.match(launcher, /new URL\("\.\/main\.js", import\.meta\.url\)/);
+    assert.match(launcher, /--liftoff-only/);
   });
 
   test('input helpers', () => {

@@ -232,7 +232,7 @@ pub struct ScanCounts {
     pub suppressed: usize,
     /// Unsuppressed findings at or above the threshold.
     pub failing: usize,
-    /// Files scanned (Dockerfiles and `.dockerignore`).
+    /// Files scanned (Dockerfiles, `.dockerignore` files, manifests and lock files).
     pub files: usize,
     /// Files handed in.
     pub inputs: usize,
