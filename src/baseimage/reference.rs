@@ -183,8 +183,11 @@ fn split_domain(name: &str) -> Result<(String, &str, bool), RefError> {
                 || first.bytes().any(|b| b.is_ascii_uppercase()) =>
         {
             validate_domain(first)?;
+            let lower = first.to_ascii_lowercase();
             let registry = match first {
-                "index.docker.io" | "registry-1.docker.io" => DOCKER_HUB.to_string(),
+                _ if lower == "index.docker.io" || lower == "registry-1.docker.io" => {
+                    DOCKER_HUB.to_string()
+                }
                 // Host names compare case-insensitively, so they are kept lowercase; a single
                 // label that is a host only because it has capitals (`Host/app`) keeps its case,
                 // or printing the reference would turn it into a Docker Hub namespace.
