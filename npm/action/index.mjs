@@ -1,0 +1,4 @@
+// Bundle entry of the GitHub Action.
+import { run } from './main.mjs';
+
+await run();

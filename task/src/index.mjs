@@ -1,0 +1,4 @@
+// Bundle entry of the Azure DevOps task.
+import { run } from './main.mjs';
+
+run();
