@@ -25,6 +25,40 @@ pub fn wants(path: &str) -> bool {
     file_name(path) == "Cargo.lock"
 }
 
+/// The first checksum in the document that is not 64 ASCII hex digits: `checksum` fields at any
+/// depth, and v1 `[metadata]` entries named `checksum <package> …`.
+fn invalid_checksum(table: &toml::Table, depth: usize) -> Option<String> {
+    if depth > 8 {
+        return None;
+    }
+    let valid = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+    for (key, value) in table {
+        match value {
+            toml::Value::String(s)
+                if (key == "checksum" || key.starts_with("checksum ")) && !valid(s) =>
+            {
+                return Some(s.clone());
+            }
+            toml::Value::Table(t) => {
+                if let Some(bad) = invalid_checksum(t, depth + 1) {
+                    return Some(bad);
+                }
+            }
+            toml::Value::Array(items) => {
+                for item in items {
+                    if let toml::Value::Table(t) = item
+                        && let Some(bad) = invalid_checksum(t, depth + 1)
+                    {
+                        return Some(bad);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     let mut out = Out::new(file);
     let text = out.text();
@@ -43,6 +77,20 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
             return out.finish();
         }
     };
+    // cargo-lock slices checksum strings by byte and panics on a 64-byte non-ASCII one; refuse
+    // any checksum that is not 64 hexadecimal digits before handing the text to it.
+    if let Ok(table) = toml::from_str::<toml::Table>(body)
+        && let Some(bad) = invalid_checksum(&table, 0)
+    {
+        out.diag(
+            Severity::Error,
+            Span::empty(base),
+            format!(
+                "Cargo.lock could not be read as a lock file: checksum {bad:?} is not 64 hexadecimal digits"
+            ),
+        );
+        return out.finish();
+    }
     let lock: Lockfile = match toml::from_str(body) {
         Ok(l) => l,
         Err(e) => {
