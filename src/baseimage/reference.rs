@@ -83,9 +83,6 @@ impl ImageRef {
         if name.is_empty() {
             return Err(RefError::Empty);
         }
-        if name.len() > 255 {
-            return Err(RefError::NameTooLong);
-        }
         let (registry, path, explicit) = split_domain(name)?;
         for comp in path.split('/') {
             validate_path_component(comp, name)?;
@@ -95,6 +92,11 @@ impl ImageRef {
         } else {
             path.to_string()
         };
+        // Docker limits the normalized name (`docker.io/library/x`), not the name as written,
+        // so a reference always prints as one that parses again.
+        if registry.len() + 1 + repository.len() > 255 {
+            return Err(RefError::NameTooLong);
+        }
         Ok(ImageRef {
             registry,
             repository,
@@ -508,6 +510,16 @@ mod tests {
         }
         let long = format!("{}/app", "a".repeat(300));
         assert!(matches!(err(&long), RefError::NameTooLong));
+        // 240 characters as written, 258 once normalized to `docker.io/library/…`.
+        let short_written = "a".repeat(240);
+        assert!(matches!(err(&short_written), RefError::NameTooLong));
+        let fits = "a".repeat(255 - "docker.io/library/".len());
+        let r = ImageRef::parse(&fits).expect("255 characters once normalized");
+        assert_eq!(r.name().len(), 255);
+        // An alias that normalizes to a shorter name is measured after normalizing.
+        let alias = format!("index.docker.io/team/{}", "b".repeat(240));
+        let r = ImageRef::parse(&alias).expect("docker.io/team/… is 255 characters");
+        assert_eq!(r.name().len(), 255);
         let long_tag = format!("node:{}", "a".repeat(129));
         assert!(matches!(err(&long_tag), RefError::InvalidTag(_)));
     }
