@@ -51,6 +51,7 @@ async function main() {
     config: v.config,
     noConfig: v['no-config'],
     formats: [v.format],
+    findings: false,
     outputs: { sarif: v.sarif, cyclonedx: v.sbom },
     failOn: v['fail-on'],
     category: v.category,

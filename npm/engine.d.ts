@@ -29,6 +29,8 @@ export interface ScanOptions {
   configPath?: string;
   /** Formats rendered into the result (default none: counts and findings only). */
   formats?: Format[];
+  /** Include `findings` in the result (default true); false gives `findings: null`. */
+  findings?: boolean;
   /** Threshold override. */
   failOn?: FailOn;
   /** YYYY-MM-DD; the JS wrapper fills in today's UTC date. */
@@ -108,7 +110,8 @@ export interface ScanSuccess {
   exitCode: 0 | 1 | 2;
   failOn: FailOn;
   counts: ScanCounts;
-  findings: Finding[];
+  /** Null when the options set `findings: false`. */
+  findings: Finding[] | null;
   diagnostics: Diagnostic[];
   advisories: { sources: number; records: number; withdrawn: number; errors: number; applied: boolean };
   sarif: string | null;

@@ -12,6 +12,8 @@ export interface RunOptions {
   config?: string;
   noConfig?: boolean;
   formats?: Format[];
+  /** false: the result's `findings` is null (saves work when only the rendered formats are used). */
+  findings?: boolean;
   /** Files to write (workspace-relative or absolute). */
   outputs?: { sarif?: string; cyclonedx?: string; json?: string; text?: string };
   failOn?: FailOn | '';

@@ -62,6 +62,7 @@ function write(file, text) {
  *                 from the first path (.portcullis.yaml / .portcullis.yml)
  *   noConfig      ignore any config file
  *   formats       formats to render into the result (sarif, json, text, github, azure, cyclonedx)
+ *   findings      false: the result's `findings` is null (saves work when only files are wanted)
  *   outputs       { sarif, cyclonedx, json, text }: files to write (workspace-relative or absolute)
  *   failOn, category, today, target, buildArgs, windowsHosts   as the engine's options
  *                 (today defaults to $PORTCULLIS_TODAY, else the current UTC date)
@@ -137,6 +138,7 @@ export async function runScan(engine, options) {
     windowsHosts: options.windowsHosts ?? [],
     forcedDockerfiles: forced,
     diagnostics,
+    findings: options.findings ?? true,
     sbom: {
       rootName: path.basename(workspace) || 'project',
       timestamp: Math.floor((options.now ?? Date.now()) / 1000),

@@ -430,6 +430,7 @@ fn finalize(
     let mut out = Vec::with_capacity(raw.len());
     let mut raw = raw;
     raw.sort_by_key(|r| (r.span.start, r.rule.id));
+    let mut reach: Option<Vec<bool>> = None;
     for r in raw {
         let mut severity = r.severity.unwrap_or(r.rule.severity);
         if let Some(RuleSetting::Severity(s)) = config.rule_setting(r.rule.id) {
@@ -440,7 +441,7 @@ fn finalize(
         {
             // Security findings on stages the final image does not depend on are less severe.
             if let Some(stage) = stage_of_span(df, model, r.span) {
-                let reach = model.reachable_from_final(df);
+                let reach = reach.get_or_insert_with(|| model.reachable_from_final(df));
                 if !reach.get(stage).copied().unwrap_or(true) {
                     severity = downgrade(severity);
                 }

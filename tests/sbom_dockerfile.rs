@@ -15,7 +15,7 @@ use proptest::prelude::*;
 fn extract(path: &str, text: &str) -> Extracted {
     let file = SourceFile::new(path, text);
     let files: BTreeMap<String, &SourceFile> = [(file.path.clone(), &file)].into_iter().collect();
-    let cx = ExtractContext { files: &files };
+    let cx = ExtractContext::new(&files);
     let ex = all()
         .iter()
         .find(|e| (e.wants)(&file.path))

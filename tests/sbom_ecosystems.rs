@@ -204,7 +204,7 @@ fn run_case(dir: &Path) -> String {
     let mut files = Vec::new();
     read_tree(dir, dir, &mut files);
     let map: BTreeMap<String, &SourceFile> = files.iter().map(|f| (f.path.clone(), f)).collect();
-    let cx = ExtractContext { files: &map };
+    let cx = ExtractContext::new(&map);
     let mut s = String::new();
     for f in &files {
         for ex in ours() {
@@ -297,7 +297,7 @@ fn run_all(path: &str, text: &str, extra: &[SourceFile]) -> Result<(), TestCaseE
     let mut map: BTreeMap<String, &SourceFile> =
         extra.iter().map(|f| (f.path.clone(), f)).collect();
     map.insert(file.path.clone(), &file);
-    let cx = ExtractContext { files: &map };
+    let cx = ExtractContext::new(&map);
     for ex in ours() {
         let out = (ex.extract)(&file, &cx);
         if let Err(e) = check_positions(&map, &out) {
@@ -409,7 +409,7 @@ proptest! {
             })
             .collect();
         let map: BTreeMap<String, &SourceFile> = files.iter().map(|f| (f.path.clone(), f)).collect();
-        let cx = ExtractContext { files: &map };
+        let cx = ExtractContext::new(&map);
         let out = (extractor("requirements-txt").extract)(&files[0], &cx);
         check_positions(&map, &out).map_err(TestCaseError::fail)?;
         prop_assert!(out.components.len() <= names.len());
@@ -439,7 +439,7 @@ fn deep_nesting_is_a_diagnostic() {
     ] {
         let file = SourceFile::new(path, text);
         let map: BTreeMap<String, &SourceFile> = [(file.path.clone(), &file)].into_iter().collect();
-        let cx = ExtractContext { files: &map };
+        let cx = ExtractContext::new(&map);
         for ex in ours() {
             if (ex.wants)(path) {
                 let out = (ex.extract)(&file, &cx);

@@ -161,7 +161,7 @@ fn run_case(dir: &Path) -> String {
     let mut files = Vec::new();
     read_tree(dir, dir, &mut files);
     let map: BTreeMap<String, &SourceFile> = files.iter().map(|f| (f.path.clone(), f)).collect();
-    let cx = ExtractContext { files: &map };
+    let cx = ExtractContext::new(&map);
     let mut s = String::new();
     for f in &files {
         for ex in nuget_extractors() {
@@ -229,7 +229,7 @@ fn extract_all(path: &str, text: &str) {
     let mut map: BTreeMap<String, &SourceFile> =
         neighbours.iter().map(|n| (n.path.clone(), n)).collect();
     map.insert(f.path.clone(), &f);
-    let cx = ExtractContext { files: &map };
+    let cx = ExtractContext::new(&map);
     for ex in nuget_extractors() {
         if (ex.wants)(&f.path) {
             let out = (ex.extract)(&f, &cx);

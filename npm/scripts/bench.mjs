@@ -91,7 +91,8 @@ const cli = path.join(root, 'npm', 'cli.mjs');
 const rows = [];
 for (const [name, dir] of cases) {
   const n = time(nativeBin, ['scan', '.', '--no-config', '--format', 'sarif', '--output', path.join(work, 'native.sarif')], dir);
-  const w = time(process.execPath, [cli, '.', '--no-config', '--format', 'text', '--sarif', path.join(work, 'wasm.sarif')], dir);
+  // Both render SARIF only (the WASM CLI writes it to stdout, which is discarded here).
+  const w = time(process.execPath, [cli, '.', '--no-config', '--format', 'sarif'], dir);
   if (n.status !== w.status) throw new Error(`${name}: exit codes differ (native ${n.status}, wasm ${w.status})`);
   rows.push({ name, native: n.ms, wasm: w.ms, ratio: w.ms / n.ms });
 }

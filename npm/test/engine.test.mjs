@@ -31,6 +31,19 @@ describe('engine API', () => {
     assert.deepEqual(sel, { ok: true, paths: ['Dockerfile', 'go.mod'] });
   });
 
+  test('findings: false leaves the findings out but not the formats or the decision', () => {
+    const full = pc.scan({ Dockerfile: BAD }, { today: TODAY, formats: ['sarif'] });
+    const lean = pc.scan({ Dockerfile: BAD }, { today: TODAY, formats: ['sarif'], findings: false });
+    assert.ok(full.findings.length > 0);
+    assert.equal(lean.findings, null);
+    assert.equal(lean.sarif, full.sarif);
+    assert.deepEqual(lean.counts, full.counts);
+    assert.equal(lean.exitCode, 1);
+    // The JSON format is still rendered when asked for.
+    const json = pc.scan({ Dockerfile: BAD }, { today: TODAY, formats: ['json'], findings: false });
+    assert.deepEqual(JSON.parse(json.json).findings, full.findings);
+  });
+
   test('scan renders every format with counts and the exit decision', () => {
     const r = pc.scan({ Dockerfile: BAD }, { today: TODAY, formats: ['sarif', 'json', 'text', 'github', 'azure', 'cyclonedx'] });
     assert.equal(r.ok, true);

@@ -69,6 +69,9 @@ pub struct LintContext<'a> {
     /// External images the file pulls (FROM, COPY --from, RUN --mount from), ARGs resolved.
     pub images: Vec<ImageUse>,
     scripts: Vec<ShellScript<'a>>,
+    /// Windows command analysis of each entry of `scripts` (same order), computed on first use
+    /// and shared by every Windows rule instead of each rule splitting the scripts again.
+    windows: std::cell::OnceCell<Vec<helpers::windows::Analysis>>,
 }
 
 static EMBEDDED_POLICY: LazyLock<ImagePolicy> = LazyLock::new(ImagePolicy::embedded);
@@ -95,6 +98,7 @@ impl<'a> LintContext<'a> {
             },
             images,
             scripts,
+            windows: std::cell::OnceCell::new(),
         }
     }
 
@@ -122,6 +126,17 @@ impl<'a> LintContext<'a> {
     /// from the last element.
     pub fn run_scripts(&self) -> &[ShellScript<'a>] {
         &self.scripts
+    }
+
+    /// [`Self::run_scripts`] paired with their Windows command analysis (empty for scripts not
+    /// run by PowerShell or cmd). Computed once per file.
+    pub fn scripts_with_analysis(
+        &self,
+    ) -> impl Iterator<Item = (&ShellScript<'a>, &helpers::windows::Analysis)> {
+        let analyses = self
+            .windows
+            .get_or_init(|| self.scripts.iter().map(helpers::windows::analyze).collect());
+        self.scripts.iter().zip(analyses.iter())
     }
 
     /// OS of the stage an instruction belongs to (`Unknown` before the first FROM).

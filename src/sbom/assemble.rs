@@ -124,7 +124,7 @@ impl Sbom {
 pub fn assemble(files: &[SourceFile], opts: &AssembleOptions<'_>) -> Sbom {
     let by_path: BTreeMap<String, &SourceFile> =
         files.iter().map(|f| (f.path.clone(), f)).collect();
-    let cx = ExtractContext { files: &by_path };
+    let cx = ExtractContext::new(&by_path);
     let mut asm = Assembler::new(&opts.root_name);
     for (path, file) in &by_path {
         for ex in opts.extractors {
@@ -194,11 +194,7 @@ impl Assembler {
             match merged.get_mut(&key) {
                 Some((m, props)) => merge_into(m, props, c.component),
                 None => {
-                    let mut m = c.component.clone();
-                    m.evidence.sort();
-                    m.evidence.dedup();
-                    m.hashes.sort();
-                    m.hashes.dedup();
+                    let m = c.component.clone();
                     let props = m
                         .properties
                         .iter()
@@ -207,6 +203,15 @@ impl Assembler {
                     merged.insert(key, (m, props));
                 }
             }
+        }
+
+        // Evidence and hashes are sorted and deduplicated once, after every contribution is
+        // in (per merge it would be quadratic in a component's occurrences).
+        for (m, _) in merged.values_mut() {
+            m.evidence.sort();
+            m.evidence.dedup();
+            m.hashes.sort();
+            m.hashes.dedup();
         }
 
         // 3. bom-refs: the purl, disambiguated when several components share one.
@@ -364,11 +369,7 @@ fn version_label(v: &VersionSpec) -> String {
 
 fn merge_into(m: &mut Component, props: &mut BTreeMap<String, BTreeSet<String>>, c: &Component) {
     m.evidence.extend(c.evidence.iter().cloned());
-    m.evidence.sort();
-    m.evidence.dedup();
     m.hashes.extend(c.hashes.iter().cloned());
-    m.hashes.sort();
-    m.hashes.dedup();
     m.direct |= c.direct;
     m.scope = m.scope.min(c.scope);
     if m.url.is_none() {

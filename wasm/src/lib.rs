@@ -177,6 +177,9 @@ pub struct ScanInput {
     pub vex: Vec<TextInput>,
     /// CycloneDX settings.
     pub sbom: SbomInput,
+    /// Whether the result carries `findings` (default true). Hosts that only write the
+    /// rendered formats set it to false and get `null`, which saves rendering them as JSON.
+    pub findings: Option<bool>,
     /// ANSI colour in the text format.
     pub color: bool,
 }
@@ -261,7 +264,8 @@ pub struct ScanResult {
     /// The threshold in force.
     pub fail_on: FailOn,
     pub counts: ScanCounts,
-    /// The findings as in the JSON format (`findings` of [`report::json`]).
+    /// The findings as in the JSON format (`findings` of [`report::json`]); `null` when the
+    /// options set `findings: false`.
     pub findings: Box<RawValue>,
     /// Diagnostics, sorted (caller's and the core's).
     pub diagnostics: Vec<Diagnostic>,
@@ -451,8 +455,13 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
         0
     };
     let counts = Counts::of(&report);
-    let json_text = report::json::render(&report);
-    let findings = findings_of(&json_text)?;
+    let json_text = (wants("json") || input.findings != Some(false))
+        .then(|| report::json::render(&report));
+    let findings = match &json_text {
+        Some(text) if input.findings != Some(false) => findings_of(text)?,
+        _ => RawValue::from_string("null".to_string())
+            .map_err(|e| vec![format!("findings: {e}")])?,
+    };
 
     let cyclonedx = match (&report.sbom, wants("cyclonedx")) {
         (Some(sbom), true) => {
@@ -491,7 +500,7 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
                 },
             )
         }),
-        json: wants("json").then_some(json_text),
+        json: if wants("json") { json_text } else { None },
         text: wants("text")
             .then(|| report::text::render(&report, &report::TextOptions { color: input.color })),
         github: wants("github").then(|| report::github::render(&report)),

@@ -1593,11 +1593,9 @@ pub fn path_control_escape(raw: &str) -> Option<(usize, char)> {
 /// Windows RUN scripts with their command analysis.
 pub fn windows_scripts<'a, 'b>(
     cx: &'b crate::lint::LintContext<'a>,
-) -> impl Iterator<Item = (&'b ShellScript<'a>, Analysis)> + 'b {
-    cx.run_scripts()
-        .iter()
-        .filter(|s| s.os == crate::dockerfile::stages::Os::Windows)
-        .map(|s| (s, analyze(s)))
+) -> impl Iterator<Item = (&'b ShellScript<'a>, &'b Analysis)> + 'b {
+    cx.scripts_with_analysis()
+        .filter(|(s, _)| s.os == crate::dockerfile::stages::Os::Windows)
 }
 
 #[cfg(test)]

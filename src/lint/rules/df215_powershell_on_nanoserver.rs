@@ -86,7 +86,7 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             }
         }
     }
-    for s in cx.run_scripts() {
+    for (s, a) in cx.scripts_with_analysis() {
         if s.os != Os::Windows || matches!(s.inst.form, Form::Exec(_)) {
             continue;
         }
@@ -97,7 +97,6 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         if !modern_nano(&image) {
             continue;
         }
-        let a = w::analyze(s);
         for c in &a.cmds {
             // Only programs started by cmd (the stage's own shell); a PowerShell SHELL on Nano
             // Server is reported at the SHELL instruction.

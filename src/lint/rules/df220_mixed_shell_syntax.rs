@@ -3,7 +3,6 @@
 use crate::dockerfile::shell::program_name;
 use crate::dockerfile::stages::{Os, ShellKind};
 use crate::dockerfile::{Form, InstructionKind};
-use crate::lint::helpers::windows as w;
 use crate::lint::{Emitter, LintContext};
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -135,17 +134,15 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
                 continue;
             }
             let Some(switch) = switched_at else { continue };
-            let Some(s) = cx
-                .run_scripts()
-                .iter()
-                .find(|s| s.instruction == idx && matches!(s.inst.form, Form::Shell(_)))
+            let Some((s, a)) = cx
+                .scripts_with_analysis()
+                .find(|(s, _)| s.instruction == idx && matches!(s.inst.form, Form::Shell(_)))
             else {
                 continue;
             };
             let Some(active) = kind_of(s.shell) else {
                 continue;
             };
-            let a = w::analyze(s);
             let Some(first) = a.cmds.first() else {
                 continue;
             };

@@ -26,9 +26,20 @@ use crate::source::SourceFile;
 /// `go.sum` next to `go.mod`, …).
 pub struct ExtractContext<'a> {
     pub files: &'a BTreeMap<String, &'a SourceFile>,
+    /// `(directory, ASCII-lowercased file name)` → file, built on the first
+    /// [`Self::find_upward`] so that lookups do not scan every path.
+    /// (Owned, so that the context stays covariant in `'a`.)
+    by_dir: std::cell::OnceCell<BTreeMap<(String, String), String>>,
 }
 
 impl<'a> ExtractContext<'a> {
+    pub fn new(files: &'a BTreeMap<String, &'a SourceFile>) -> Self {
+        Self {
+            files,
+            by_dir: std::cell::OnceCell::new(),
+        }
+    }
+
     pub fn get(&self, path: &str) -> Option<&'a SourceFile> {
         self.files.get(path).copied()
     }
@@ -36,26 +47,27 @@ impl<'a> ExtractContext<'a> {
     /// The nearest file named `name` in `dir` or its ancestors (case-insensitive name match),
     /// e.g. `Directory.Packages.props` for `src/App/App.csproj`.
     pub fn find_upward(&self, dir: &str, name: &str) -> Option<&'a SourceFile> {
-        let mut d = dir.trim_end_matches('/').to_string();
-        loop {
-            let prefix = if d.is_empty() {
-                String::new()
-            } else {
-                format!("{d}/")
-            };
-            let hit = self.files.iter().find(|(p, _)| {
-                p.strip_prefix(prefix.as_str())
-                    .is_some_and(|rest| !rest.contains('/') && rest.eq_ignore_ascii_case(name))
-            });
-            if let Some((_, f)) = hit {
-                return Some(f);
+        let index = self.by_dir.get_or_init(|| {
+            let mut index = BTreeMap::new();
+            for path in self.files.keys() {
+                let (dir, base) = path.rsplit_once('/').unwrap_or(("", path.as_str()));
+                // The first path in sorted order wins when names differ only in case.
+                index
+                    .entry((dir.to_string(), base.to_ascii_lowercase()))
+                    .or_insert_with(|| path.clone());
             }
+            index
+        });
+        let mut key = (dir.trim_end_matches('/').to_string(), name.to_ascii_lowercase());
+        loop {
+            if let Some(path) = index.get(&key) {
+                return self.get(path);
+            }
+            let d = key.0.as_str();
             if d.is_empty() {
                 return None;
             }
-            d = d
-                .rsplit_once('/')
-                .map_or(String::new(), |(p, _)| p.to_string());
+            key.0 = d.rsplit_once('/').map_or("", |(p, _)| p).to_string();
         }
     }
 }
@@ -193,7 +205,7 @@ mod tests {
             .into_iter()
             .map(|f| (f.path.clone(), f))
             .collect();
-        let cx = ExtractContext { files: &files };
+        let cx = ExtractContext::new(&files);
         assert_eq!(
             cx.find_upward("src/App", "directory.packages.props")
                 .map(|f| f.path.as_str()),
