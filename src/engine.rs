@@ -14,7 +14,9 @@ use crate::finding::{
     FailOn, Finding, Location, Severity, Suppression, SuppressionKind, fingerprint,
 };
 use crate::lint::{self, FileContext, LintContext, RawFinding, Rule, RuleMeta, registry};
-use crate::sbom::{AssembleOptions, Sbom, assemble};
+use crate::parallel::{Map, Sequential};
+use crate::sbom::assemble::assemble_with;
+use crate::sbom::{AssembleOptions, Sbom};
 use crate::sca::{self, AdvisoryData, DependencyOptions, ScaResult};
 use crate::source::{Date, LineIndex, SourceFile, Span};
 use crate::suppress;
@@ -159,6 +161,17 @@ pub fn enabled_rules(config: &Config) -> Vec<&'static Rule> {
 /// Scans the given files: lints Dockerfiles and, with [`ScanOptions::dependencies`], builds
 /// the SBOM of manifests, lock files and Dockerfiles and matches it against advisories.
 pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report {
+    scan_with(files, config, opts, &Sequential)
+}
+
+/// [`scan`] with the per-file work (linting each Dockerfile, each SBOM extractor on each file)
+/// handed to `map`; the report is the same whatever `map` does with it.
+pub fn scan_with<M: Map>(
+    files: &[SourceFile],
+    config: &Config,
+    opts: &ScanOptions,
+    map: &M,
+) -> Report {
     let rules = enabled_rules(config);
     let policy = &config.images;
     let mut report = Report {
@@ -173,13 +186,15 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
         sca: ScaResult::default(),
     };
     let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let forced: BTreeSet<&str> = opts.forced_dockerfiles.iter().map(String::as_str).collect();
     let mut sorted: Vec<&SourceFile> = files.iter().collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut jobs: Vec<(&SourceFile, FileContext)> = Vec::new();
     for file in sorted {
         if config.is_excluded(&file.path) {
             continue;
         }
-        let kind = if opts.forced_dockerfiles.iter().any(|p| p == &file.path) {
+        let kind = if forced.contains(file.path.as_str()) {
             FileKind::Dockerfile
         } else {
             classify(&file.path)
@@ -206,7 +221,12 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
                 .then(|| has_dockerignore(&paths, &file.path)),
             resolved: opts.resolved.clone(),
         };
-        let (findings, diags) = lint_file(file, config, policy, &rules, &ctx, opts.today);
+        jobs.push((file, ctx));
+    }
+    let linted = map.map(&jobs, &|(file, ctx)| {
+        lint_file(file, config, policy, &rules, ctx, opts.today)
+    });
+    for ((file, _), (findings, diags)) in jobs.iter().zip(linted) {
         report.findings.extend(findings);
         report.diagnostics.extend(diags);
         report
@@ -214,7 +234,7 @@ pub fn scan(files: &[SourceFile], config: &Config, opts: &ScanOptions) -> Report
             .insert(file.path.clone(), Arc::from(file.text.as_str()));
     }
     if let Some(deps) = &opts.dependencies {
-        scan_dependencies(files, config, opts.today, deps, &mut report);
+        scan_dependencies(files, config, opts.today, deps, &mut report, map);
     }
     report.findings.sort_by(|a, b| {
         (
@@ -269,6 +289,16 @@ fn is_manifest(path: &str) -> bool {
 /// The SBOM a dependency scan of `files` builds (what [`scan`] assembles; callers use it to
 /// know which advisories to load).
 pub fn dependency_sbom(files: &[SourceFile], config: &Config, root_name: &str) -> Sbom {
+    dependency_sbom_with(files, config, root_name, &Sequential)
+}
+
+/// [`dependency_sbom`] with the extractor runs handed to `map` (same result).
+pub fn dependency_sbom_with<M: Map>(
+    files: &[SourceFile],
+    config: &Config,
+    root_name: &str,
+    map: &M,
+) -> Sbom {
     let opts = AssembleOptions {
         root_name: root_name.to_string(),
         ..AssembleOptions::default()
@@ -279,25 +309,30 @@ pub fn dependency_sbom(files: &[SourceFile], config: &Config, root_name: &str) -
             .filter(|f| !config.is_excluded(&f.path))
             .cloned()
             .collect();
-        assemble(&kept, &opts)
+        assemble_with(&kept, &opts, map)
     } else {
-        assemble(files, &opts)
+        assemble_with(files, &opts, map)
     }
 }
 
 /// SBOM extraction and advisory matching (see [`ScanOptions::dependencies`]).
-fn scan_dependencies(
+fn scan_dependencies<M: Map>(
     files: &[SourceFile],
     config: &Config,
     today: Date,
     deps: &DependencyOptions,
     report: &mut Report,
+    map: &M,
 ) {
     let kept: Vec<&SourceFile> = files
         .iter()
         .filter(|f| !config.is_excluded(&f.path))
         .collect();
-    let sbom = dependency_sbom(files, config, &deps.root_name);
+    // The caller may have assembled it already (to know which advisories to load).
+    let sbom = match &deps.sbom {
+        Some(sbom) if sbom.root_name == deps.root_name => sbom.clone(),
+        _ => dependency_sbom_with(files, config, &deps.root_name, map),
+    };
     // Extraction problems: malformed files and unresolvable properties are warnings (the rest
     // of the scan stands); informational notes stay in the SBOM.
     for d in &sbom.diagnostics {

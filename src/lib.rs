@@ -14,6 +14,7 @@ pub mod finding;
 pub mod fuzzing;
 pub mod lint;
 pub mod lsp;
+pub mod parallel;
 pub mod report;
 pub mod sbom;
 pub mod sca;

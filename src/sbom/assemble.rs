@@ -28,6 +28,7 @@ use serde::Serialize;
 use super::extract::{self, ExtractContext, Extractor};
 use super::model::{Component, Ecosystem, ExtractDiagnostic, Extracted, VersionSpec};
 use super::purl::{self, ImageParts};
+use crate::parallel::{Map, Sequential};
 use crate::source::SourceFile;
 
 /// Merge identity of a component: ecosystem, normalized name, version spec.
@@ -122,16 +123,27 @@ impl Sbom {
 
 /// Runs every extractor whose `wants(path)` matches over `files` and assembles the result.
 pub fn assemble(files: &[SourceFile], opts: &AssembleOptions<'_>) -> Sbom {
+    assemble_with(files, opts, &Sequential)
+}
+
+/// [`assemble`] with the extractor runs (one per file and extractor that wants it) handed to
+/// `map`; they are added in the same order whatever `map` does, so the SBOM is the same.
+pub fn assemble_with<M: Map>(files: &[SourceFile], opts: &AssembleOptions<'_>, map: &M) -> Sbom {
     let by_path: BTreeMap<String, &SourceFile> =
         files.iter().map(|f| (f.path.clone(), f)).collect();
     let cx = ExtractContext::new(&by_path);
-    let mut asm = Assembler::new(&opts.root_name);
+    let mut jobs: Vec<(&str, &SourceFile, &Extractor)> = Vec::new();
     for (path, file) in &by_path {
         for ex in opts.extractors {
             if (ex.wants)(path) {
-                asm.add(path, ex.name, (ex.extract)(file, &cx));
+                jobs.push((path, file, ex));
             }
         }
+    }
+    let extracted = map.map(&jobs, &|(_, file, ex)| (ex.extract)(file, &cx));
+    let mut asm = Assembler::new(&opts.root_name);
+    for ((path, _, ex), out) in jobs.iter().zip(extracted) {
+        asm.add(path, ex.name, out);
     }
     asm.finish()
 }

@@ -177,6 +177,10 @@ pub struct DependencyOptions {
     /// Name of the scanned root (the SBOM's `metadata.component`).
     pub root_name: String,
     pub match_options: MatchOptions,
+    /// The SBOM of exactly the scanned files when the caller already assembled it
+    /// ([`crate::engine::dependency_sbom`] with the same files, config and `root_name`), so the
+    /// scan does not assemble it a second time; `None`: the scan assembles it.
+    pub sbom: Option<crate::sbom::Sbom>,
 }
 
 impl DependencyOptions {
@@ -186,6 +190,7 @@ impl DependencyOptions {
             vex: Vec::new(),
             root_name: "project".to_string(),
             match_options: MatchOptions::default(),
+            sbom: None,
         }
     }
 }

@@ -29,14 +29,14 @@ pub struct ExtractContext<'a> {
     /// `(directory, ASCII-lowercased file name)` → file, built on the first
     /// [`Self::find_upward`] so that lookups do not scan every path.
     /// (Owned, so that the context stays covariant in `'a`.)
-    by_dir: std::cell::OnceCell<BTreeMap<(String, String), String>>,
+    by_dir: std::sync::OnceLock<BTreeMap<(String, String), String>>,
 }
 
 impl<'a> ExtractContext<'a> {
     pub fn new(files: &'a BTreeMap<String, &'a SourceFile>) -> Self {
         Self {
             files,
-            by_dir: std::cell::OnceCell::new(),
+            by_dir: std::sync::OnceLock::new(),
         }
     }
 
