@@ -50,6 +50,8 @@ export interface ScanOptions {
   diagnostics?: DiagnosticInput[];
   /** Dependency scanning (SBOM + advisory matching); default true. false: Dockerfiles only. */
   dependencies?: boolean;
+  /** Report dependency findings only (known-vulnerable packages), not Dockerfile rules. */
+  dependenciesOnly?: boolean;
   /** OSV advisory records. Absent: checking off (a note says so); present, even empty: matched. */
   advisories?: AdvisoryInput[];
   /** Where the records came from, shown in the report. */

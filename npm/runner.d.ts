@@ -24,6 +24,10 @@ export interface RunOptions {
   windowsHosts?: string[];
   /** "off" (default), "online" (OSV API) or a file/directory of OSV JSON records. */
   advisories?: string;
+  /** Report dependency findings only (known-vulnerable packages), not Dockerfile rules. */
+  dependenciesOnly?: boolean;
+  /** false: lint Dockerfiles only (no SBOM, no advisory matching); default true. */
+  dependencies?: boolean;
   maxFileSize?: number;
   fetch?: typeof fetch;
   osvApiUrl?: string;

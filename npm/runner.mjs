@@ -67,6 +67,8 @@ function write(file, text) {
  *   failOn, category, today, target, buildArgs, windowsHosts   as the engine's options
  *                 (today defaults to $PORTCULLIS_TODAY, else the current UTC date)
  *   advisories    "off" (default), "online", or a file/directory of OSV JSON records
+ *   dependenciesOnly  report dependency findings only (no Dockerfile rules)
+ *   dependencies  false: lint Dockerfiles only (no SBOM, no advisory matching)
  *   maxFileSize   largest file read (default 4 MiB)
  *   fetch, osvApiUrl, timeoutMs   online lookups
  *   log           function(message) for progress lines
@@ -137,6 +139,8 @@ export async function runScan(engine, options) {
     buildArgs: options.buildArgs ?? {},
     windowsHosts: options.windowsHosts ?? [],
     forcedDockerfiles: forced,
+    dependenciesOnly: options.dependenciesOnly || undefined,
+    dependencies: options.dependencies === false ? false : undefined,
     diagnostics,
     findings: options.findings ?? true,
     sbom: {

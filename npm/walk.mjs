@@ -63,6 +63,20 @@ function isIgnored(matchers, rel, isDir) {
   return ignored;
 }
 
+/** Whether a file name is a Dockerfile by name (as the engine's classification). */
+export function isDockerfileName(rel) {
+  const lower = rel.split('/').pop().toLowerCase();
+  if (lower.endsWith('.dockerignore')) return false;
+  return (
+    lower === 'dockerfile' ||
+    lower === 'containerfile' ||
+    lower.endsWith('.dockerfile') ||
+    lower.endsWith('.containerfile') ||
+    lower.startsWith('dockerfile.') ||
+    lower.startsWith('containerfile.')
+  );
+}
+
 /**
  * Lists the files below `roots` (absolute or workspace-relative), workspace-relative.
  * Returns { candidates: [{ rel, abs, explicit }], diagnostics }.
@@ -97,6 +111,15 @@ export function listFiles(workspace, roots) {
     }
     if (statSync(abs).isFile()) {
       push(rootRel, abs, true);
+      // A Dockerfile named on its own brings the .dockerignore files that apply to it, so DF127
+      // knows whether the build context is filtered (as the native walker does).
+      if (isDockerfileName(rootRel)) {
+        const name = rootRel.split('/').pop();
+        const dir = path.dirname(abs);
+        for (const f of [path.join(dir, '.dockerignore'), path.join(dir, `${name}.dockerignore`), path.join(base, '.dockerignore')]) {
+          if (existsSync(f) && statSync(f).isFile()) push(relativeTo(base, f), f, false);
+        }
+      }
       continue;
     }
     // Ignore files of the workspace and of every directory down to the root.

@@ -286,6 +286,15 @@ fn is_manifest(path: &str) -> bool {
     classify(path) == FileKind::Other && crate::sbom::extract::all().iter().any(|e| (e.wants)(path))
 }
 
+/// Keeps only the dependency findings of a report (known-vulnerable packages; `--dependencies-only`
+/// of `scan`, used by the pre-commit hook for manifests): findings of Dockerfile rules are
+/// dropped, diagnostics and the SBOM stay.
+pub fn keep_dependency_findings(report: &mut Report) {
+    report
+        .findings
+        .retain(|f| crate::lint::registry::find(&f.rule).is_none());
+}
+
 /// The SBOM a dependency scan of `files` builds (what [`scan`] assembles; callers use it to
 /// know which advisories to load).
 pub fn dependency_sbom(files: &[SourceFile], config: &Config, root_name: &str) -> Sbom {

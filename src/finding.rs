@@ -220,7 +220,9 @@ impl FingerprintHasher {
     }
 
     fn mix(&mut self, w: u64) {
-        self.a = (self.a ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15).rotate_left(29);
+        self.a = (self.a ^ w)
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            .rotate_left(29);
         self.b = (self.b ^ w.rotate_left(32))
             .wrapping_mul(0xc2b2_ae3d_27d4_eb4f)
             .rotate_left(31);

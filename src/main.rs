@@ -199,6 +199,9 @@ struct DepArgs {
     /// Lint Dockerfiles only: no SBOM, no advisory matching.
     #[arg(long, conflicts_with_all = ["advisories", "vex"])]
     no_dependencies: bool,
+    /// Report dependency findings only (known-vulnerable packages), not Dockerfile rules.
+    #[arg(long, conflicts_with = "no_dependencies")]
+    dependencies_only: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -928,6 +931,9 @@ fn scan(
         dependencies,
     };
     let mut report = engine::scan_with(&files, &config, &opts, &threads);
+    if deps.is_some_and(|d| d.dependencies_only) {
+        engine::keep_dependency_findings(&mut report);
+    }
     if progress {
         eprint!("{:60}\r", "");
     }

@@ -424,6 +424,42 @@ fn editor_session_over_stdio() {
     });
     assert_eq!(m["params"]["version"], 6, "{m}");
 
+    // The casing fix (DF103) and the MAINTAINER fix (DF111), on a line with a tab and an emoji
+    // before the flagged text, requested before the debounced scan ran.
+    c.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": df, "version": 7}, "contentChanges": [{"text":
+            "FROM\tscratch\r\nRun echo 😀\r\n\tMAINTAINER ops@example.com\r\n"}]}),
+    );
+    let a = c.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": df}, "range": range(1, 1, 2, 3), "context": {"diagnostics": []}}),
+    );
+    let actions = a["result"].as_array().cloned().unwrap_or_default();
+    let edit_of = |prefix: &str| {
+        actions
+            .iter()
+            .find(|x| x["title"].as_str().is_some_and(|t| t.starts_with(prefix)))
+            .map(|x| x["edit"]["changes"][&df][0].clone())
+    };
+    assert_eq!(
+        edit_of("DF103:"),
+        Some(json!({"range": range(1, 0, 1, 3), "newText": "RUN"})),
+        "{actions:?}"
+    );
+    assert_eq!(
+        edit_of("DF111:"),
+        Some(
+            json!({"range": range(2, 1, 2, 27), "newText": "LABEL org.opencontainers.image.authors=\"ops@example.com\""})
+        ),
+        "{actions:?}"
+    );
+    c.wait_for("diagnostics v7", |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+            && m["params"]["uri"] == df
+            && m["params"]["version"] == 7
+    });
+
     // Close → empty diagnostics.
     c.notify(
         "textDocument/didClose",

@@ -1,5 +1,7 @@
 //! Every example in every rule document runs as a test: a `bad` example must fire at its marked
-//! lines (```` ```dockerfile bad lines=3 ````), a `good` example must not fire.
+//! lines (```` ```dockerfile bad lines=3 ````), a `good` example must not fire. Every fix a bad
+//! example's finding carries is applied, and the fixed text must lose that finding without
+//! gaining a parse error.
 #![allow(clippy::disallowed_methods)]
 
 use std::path::Path;
@@ -34,6 +36,7 @@ fn every_rule_doc_example_holds() {
     let today = Date::new(2026, 11, 22).expect("valid date");
     let mut failures = Vec::new();
     let mut checked = 0;
+    let mut fixed_rules = std::collections::BTreeSet::new();
     for (name, text) in docs() {
         let doc = match parse_rule_doc(&text) {
             Ok(d) => d,
@@ -144,6 +147,47 @@ fn every_rule_doc_example_holds() {
             } else {
                 None
             };
+            if ex.bad {
+                let count = |fs: &[portcullis::Finding], rule: &str| {
+                    fs.iter()
+                        .filter(|f| f.rule == rule && !f.is_suppressed())
+                        .count()
+                };
+                for f in findings
+                    .iter()
+                    .filter(|f| f.rule == id && !f.is_suppressed())
+                {
+                    let Some(fix) = &f.fix else { continue };
+                    let code = &ex.code;
+                    let Some(applied) = code.get(..fix.span.start).and_then(|a| {
+                        Some(format!(
+                            "{a}{}{}",
+                            fix.replacement,
+                            code.get(fix.span.end..)?
+                        ))
+                    }) else {
+                        failures.push(format!(
+                            "rules/{name}:{}: fix span {:?} is not inside the example",
+                            ex.doc_line, fix.span
+                        ));
+                        continue;
+                    };
+                    fixed_rules.insert(id.clone());
+                    let file = SourceFile::new(path, applied.clone());
+                    let (after, _) = lint_file(&file, &config, &config.images, &rules, &ctx, today);
+                    let parse_errors = |fs: &[portcullis::Finding]| {
+                        count(fs, "DF100") + count(fs, "DF101") + count(fs, "DF102")
+                    };
+                    if count(&after, &id) >= count(&findings, &id)
+                        || parse_errors(&after) > parse_errors(&findings)
+                    {
+                        failures.push(format!(
+                            "rules/{name}:{}: the fix `{}` does not remove the finding cleanly\n--- fixed ---\n{applied}",
+                            ex.doc_line, fix.description
+                        ));
+                    }
+                }
+            }
             if let Some(p) = problem {
                 failures.push(format!(
                     "rules/{name}:{}: {p}\n--- example ---\n{}--- all findings ---\n{}",
@@ -152,6 +196,12 @@ fn every_rule_doc_example_holds() {
                     all.join("\n")
                 ));
             }
+        }
+    }
+    // The rules known to offer fixes must show one in their own examples.
+    for id in ["DF103", "DF110", "DF111", "DF123", "DF402", "DF404"] {
+        if !fixed_rules.contains(id) {
+            failures.push(format!("no bad example of {id} exercised its fix"));
         }
     }
     assert!(

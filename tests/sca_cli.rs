@@ -496,3 +496,92 @@ fn config_source_is_relative_to_the_config_file() {
     );
     assert_eq!(stdout_json(&out)["dependencies"]["matches"], 7);
 }
+
+#[test]
+fn dependencies_only_reports_known_vulnerable_packages_alone() {
+    let cache = TempDir::new("cache");
+    let json_of = |extra: &[&str]| {
+        let mut args = vec![
+            "scan",
+            PROJECT,
+            "--no-config",
+            "--advisories",
+            OSV,
+            "-f",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = run(&args, cache.path());
+        (out.status.code(), stdout_json(&out))
+    };
+    let rules = |doc: &Value| -> Vec<String> {
+        doc["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["rule"].as_str().map(str::to_string))
+            .collect()
+    };
+    let (_, all) = json_of(&[]);
+    let (code, only) = json_of(&["--dependencies-only"]);
+    let all = rules(&all);
+    let only = rules(&only);
+    assert!(all.iter().any(|r| r.starts_with("DF")), "{all:?}");
+    assert!(!only.is_empty(), "{only:?}");
+    assert!(only.iter().all(|r| !r.starts_with("DF")), "{only:?}");
+    assert_eq!(
+        only,
+        all.iter()
+            .filter(|r| !r.starts_with("DF"))
+            .cloned()
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(code, Some(1));
+    // Contradictory flags are a usage error.
+    let out = run(
+        &["scan", PROJECT, "--no-dependencies", "--dependencies-only"],
+        cache.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_dockerfile_named_on_its_own_brings_its_dockerignore() {
+    let cache = TempDir::new("cache");
+    let dir = TempDir::new("dockerignore");
+    let copy_all = "FROM alpine:3.20\nCOPY . /app\n";
+    for (rel, text) in [
+        ("a/Dockerfile", copy_all),
+        ("a/.dockerignore", ".git\n"),
+        ("b/Dockerfile", copy_all),
+        ("c/api.Dockerfile", copy_all),
+        ("c/api.Dockerfile.dockerignore", "*.md\n"),
+    ] {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    let df127 = |rel: &str| {
+        let file = dir.path().join(rel);
+        let out = run(
+            &[
+                "scan",
+                file.to_str().expect("utf-8 path"),
+                "--no-config",
+                "--no-dependencies",
+                "-f",
+                "json",
+            ],
+            cache.path(),
+        );
+        stdout_json(&out)["findings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f["rule"] == "DF127")
+            .count()
+    };
+    assert_eq!(df127("a/Dockerfile"), 0);
+    assert_eq!(df127("b/Dockerfile"), 1);
+    assert_eq!(df127("c/api.Dockerfile"), 0);
+}

@@ -1,7 +1,8 @@
-// Bundles the GitHub Action (dist/index.js, committed) and the Azure DevOps task
-// (task/PortcullisScanV1/index.js, built for packaging) with the WebAssembly module inlined.
-// Run after scripts/build-wasm.sh: `npm --prefix npm run bundle`.
-import { writeFileSync } from 'node:fs';
+// Bundles the GitHub Action (dist/index.js, committed), the command line for the pre-commit hook
+// (dist/cli.js, committed) and the Azure DevOps task (task/PortcullisScanV1/index.js, built for
+// packaging) with the WebAssembly module inlined. Run after scripts/build-wasm.sh:
+// `npm --prefix npm run bundle`.
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -22,10 +23,18 @@ const common = {
 // GitHub Action: ESM (@actions/core 3 is ESM-only); its CJS dependencies need `require`.
 // dist/main.js is the bundle; dist/index.js (action.yml's `main`) is a small launcher that
 // starts it (see npm/action/launcher.mjs), so the 7 MB bundle is parsed once.
+// dist/cli.js is the command line (npm/cli-bundle.mjs) the pre-commit hook runs. Both are built
+// together with code splitting, so the engine (the inlined module) lives once in a shared
+// dist/chunk-*.js instead of twice in the repository.
+for (const f of readdirSync(path.join(root, 'dist'))) {
+  if (/^chunk-.*\.js$/.test(f)) rmSync(path.join(root, 'dist', f));
+}
 await build({
   ...common,
-  entryPoints: ['npm/action/index.mjs'],
-  outfile: 'dist/main.js',
+  entryPoints: { main: 'npm/action/index.mjs', cli: 'npm/cli-bundle.mjs' },
+  outdir: 'dist',
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   format: 'esm',
   banner: { js: 'import { createRequire } from "module"; const require = createRequire(import.meta.url);' },
 });
@@ -48,4 +57,4 @@ await build({
   // The web glue only touches import.meta.url when asked to fetch the module itself.
   define: { 'import.meta.url': 'undefined' },
 });
-console.log('bundle: dist/index.js, task/PortcullisScanV1/index.js');
+console.log('bundle: dist/index.js, dist/cli.js, task/PortcullisScanV1/index.js');

@@ -122,6 +122,33 @@ describe('runner', () => {
     assert.ok(report.files.some((f) => f.path === 'bom/Dockerfile'));
   });
 
+  test('a Dockerfile named on its own brings its .dockerignore files (DF127), and --dependencies-only', async () => {
+    const copyAll = 'FROM alpine:3.20\nCOPY . /app\n';
+    const root = tree({
+      'a/Dockerfile': copyAll,
+      'a/.dockerignore': '.git\n',
+      'b/Dockerfile': copyAll,
+      'c/api.Dockerfile': copyAll,
+      'c/api.Dockerfile.dockerignore': '*.md\n',
+      'c/App.csproj': '<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Newtonsoft.Json" Version="12.0.1" /></ItemGroup></Project>',
+    });
+    const df127 = async (p) => {
+      const run = await runScan(engine, { workspace: root, paths: [p], today: TODAY, dependencies: false });
+      assert.equal(run.ok, true);
+      return run.result.findings.filter((f) => f.rule === 'DF127').length;
+    };
+    assert.equal(await df127('a/Dockerfile'), 0);
+    assert.equal(await df127('b/Dockerfile'), 1);
+    assert.equal(await df127('c/api.Dockerfile'), 0);
+    const adv = path.join(repoRoot, 'examples/advisories');
+    const only = await runScan(engine, { workspace: root, today: TODAY, advisories: adv, dependenciesOnly: true });
+    assert.equal(only.ok, true);
+    const rules = only.result.findings.map((f) => f.rule);
+    assert.ok(rules.includes('GHSA-5crp-9r3c-p9vr'), rules.join(','));
+    assert.ok(rules.every((r) => !/^DF\d{3}$/.test(r)), rules.join(','));
+    assert.equal(only.exitCode, 1);
+  });
+
   test('writes the requested output files', async () => {
     const root = tree({ Dockerfile: BAD, 'src/App.csproj': '<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Newtonsoft.Json" Version="12.0.1" /></ItemGroup></Project>' });
     const run = await runScan(engine, {

@@ -34,7 +34,10 @@ pub struct Pattern {
 /// regex compilation was a noticeable part of every short scan, above all in WebAssembly).
 #[derive(Debug, Clone)]
 enum Matcher {
-    Literal { text: String, case_insensitive: bool },
+    Literal {
+        text: String,
+        case_insensitive: bool,
+    },
     Glob(GlobMatcher),
 }
 
@@ -240,7 +243,14 @@ mod tests {
 
     #[test]
     fn literal_patterns_match_like_the_glob_engine() {
-        let patterns = ["mcr.microsoft.com", "dotnet/sdk", "8.0", "ltsc2022", "", "a.b-c_d"];
+        let patterns = [
+            "mcr.microsoft.com",
+            "dotnet/sdk",
+            "8.0",
+            "ltsc2022",
+            "",
+            "a.b-c_d",
+        ];
         let inputs = [
             "mcr.microsoft.com",
             "MCR.Microsoft.com",
@@ -270,7 +280,11 @@ mod tests {
             }
         }
         assert!(matches!(glob("dotnet/*", false), Ok(Matcher::Glob(_))));
-        assert!(glob("dotnet/*", false).expect("glob").is_match("dotnet/sdk"));
+        assert!(
+            glob("dotnet/*", false)
+                .expect("glob")
+                .is_match("dotnet/sdk")
+        );
     }
 
     fn img(s: &str) -> ImageRef {

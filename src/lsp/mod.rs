@@ -2,16 +2,23 @@
 //! diagnostics, hovers and code actions, as plain `serde_json` values shaped like the LSP 3.17
 //! structures. Positions are UTF-16 code units (the LSP default encoding); lines are 0-based.
 //!
-//! The native server (`portcullis lsp`, in `native::lsp`) owns the transport, the documents and
-//! the config; everything here is pure so a WASM host can reuse it.
+//! The native server (`portcullis lsp`, in `native::lsp`) owns the transport, the documents,
+//! reading the config from disk and loading advisory data; everything here (what a document is,
+//! how one open document is scanned, how the config is checked, the LSP shapes) is pure, so the
+//! WASM build (`lspDiagnostics`, `lspHover`, `lspCodeActions` in `wasm/`) and the VS Code
+//! extension on it give the same answers as `portcullis lsp`.
 
 use serde_json::{Value, json};
 
-use crate::baseimage::inventory::ImageRow;
-use crate::engine::Report;
+use crate::baseimage::inventory::{ImageRow, inventory};
+use crate::baseimage::resolved::Resolutions;
+use crate::config::{self, Config};
+use crate::engine::{self, FileKind, Report, ScanOptions};
 use crate::finding::{Finding, Severity};
 use crate::lint::registry;
 use crate::report::{help_uri_in, rule_help_uri, title_in};
+use crate::sca::DependencyOptions;
+use crate::source::{Date, SourceFile};
 use crate::source::{LineIndex, Span};
 
 #[cfg(test)]
@@ -22,6 +29,153 @@ pub const SOURCE: &str = "portcullis";
 
 /// Reason written into an inserted ignore comment; the user replaces it.
 pub const IGNORE_REASON_PLACEHOLDER: &str = "explain why this is acceptable";
+
+/// Config file names looked up at the workspace root, first match wins.
+pub const CONFIG_NAMES: [&str; 2] = [".portcullis.yaml", ".portcullis.yml"];
+
+/// What the language server does with a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocKind {
+    /// Linted (and its base images judged).
+    Dockerfile,
+    /// A manifest or lock file an SBOM extractor reads: extraction problems and advisories.
+    Manifest,
+    /// `.portcullis.yaml`: checked as a config.
+    Config,
+    /// Nothing to report.
+    Other,
+}
+
+impl DocKind {
+    /// Kind of the document at repository-relative `path`; an editor that says the document is
+    /// a Dockerfile (`language_id` `dockerfile`: any name, untitled buffers) is believed.
+    pub fn of(path: &str, language_id: Option<&str>) -> Self {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        if CONFIG_NAMES.contains(&name) {
+            return DocKind::Config;
+        }
+        match engine::classify(path) {
+            FileKind::Dockerfile => DocKind::Dockerfile,
+            _ if crate::sbom::extract::all().iter().any(|e| (e.wants)(path)) => DocKind::Manifest,
+            _ if language_id == Some("dockerfile") => DocKind::Dockerfile,
+            _ => DocKind::Other,
+        }
+    }
+
+    /// `dockerfile`, `manifest`, `config` or `other`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Dockerfile => "dockerfile",
+            DocKind::Manifest => "manifest",
+            DocKind::Config => "config",
+            DocKind::Other => "other",
+        }
+    }
+}
+
+/// The scan of one open document: the report (for diagnostics, hover and code actions) and,
+/// for a Dockerfile, its image inventory (for hovers on image references).
+#[derive(Debug)]
+pub struct DocScan {
+    pub report: Report,
+    pub images: Vec<ImageRow>,
+}
+
+/// The SBOM root name used for documents scanned on their own.
+pub const WORKSPACE_ROOT_NAME: &str = "workspace";
+
+/// Scans one open document the way the language server does: a Dockerfile is linted whatever
+/// its name (`.dockerignore` presence unknown, so DF127 stays silent) and its images are
+/// inventoried; a manifest gets dependency scanning with `dependencies` (advisory data the host
+/// loaded; `None` = not checked). `Config` and `Other` documents are not scanned (`None`).
+pub fn scan_document(
+    path: &str,
+    text: &str,
+    kind: DocKind,
+    config: &Config,
+    today: Date,
+    dependencies: Option<DependencyOptions>,
+) -> Option<DocScan> {
+    if !matches!(kind, DocKind::Dockerfile | DocKind::Manifest) {
+        return None;
+    }
+    let file = SourceFile::new(path, text);
+    let scanned = file.path.clone();
+    let files = vec![file];
+    let mut opts = ScanOptions::new(today);
+    opts.dockerignore_known = false;
+    if kind == DocKind::Dockerfile {
+        opts.forced_dockerfiles = vec![scanned];
+    } else {
+        let mut deps = dependencies
+            .unwrap_or_else(|| DependencyOptions::new(crate::sca::AdvisoryData::Disabled));
+        deps.root_name = WORKSPACE_ROOT_NAME.into();
+        opts.dependencies = Some(deps);
+    }
+    let report = engine::scan(&files, config, &opts);
+    let images = if kind == DocKind::Dockerfile {
+        inventory(
+            &files,
+            config,
+            &opts.forced_dockerfiles,
+            &Resolutions::new(),
+            today,
+        )
+    } else {
+        Vec::new()
+    };
+    Some(DocScan { report, images })
+}
+
+/// A config problem: 1-based line (0 = unknown) and message.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigProblem {
+    pub line: usize,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}: {}", self.line, self.message)
+        } else {
+            f.write_str(&self.message)
+        }
+    }
+}
+
+/// Parses a `.portcullis.yaml` text (shown as `display` in messages) against the registry's
+/// rule ids.
+pub fn parse_config(display: &str, text: &str) -> Result<Config, Vec<ConfigProblem>> {
+    let ids: Vec<&str> = registry::all().iter().map(|r| r.meta.id).collect();
+    config::parse(display, text, &ids).map_err(|errs| {
+        errs.into_iter()
+            .map(|e| ConfigProblem {
+                line: e.line,
+                message: e.message,
+            })
+            .collect()
+    })
+}
+
+/// Diagnostics for config problems, each on its line of the config document.
+pub fn config_diagnostics(doc: &Doc<'_>, problems: &[ConfigProblem]) -> Vec<Value> {
+    problems
+        .iter()
+        .map(|e| line_diagnostic(doc, Some(e.line), Severity::Error, &e.message))
+        .collect()
+}
+
+/// Scan-wide notes of a report (no path: advisory data missing or stale, ...), which a host
+/// shows in its log rather than on a document.
+pub fn scan_notes(report: &Report) -> Vec<(Severity, &str)> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.path.is_none())
+        .map(|d| (d.severity, d.message.as_str()))
+        .collect()
+}
 
 /// LSP `DiagnosticSeverity`: 1 error, 2 warning, 3 information.
 pub fn severity_code(s: Severity) -> u8 {

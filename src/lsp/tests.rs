@@ -171,3 +171,98 @@ fn utf8_positions_when_negotiated() {
         json!({"line": 0, "character": 7})
     );
 }
+
+#[test]
+fn kinds_by_name_and_language() {
+    assert_eq!(DocKind::of("a/Dockerfile", None), DocKind::Dockerfile);
+    assert_eq!(DocKind::of("b/x.dockerfile", None), DocKind::Dockerfile);
+    assert_eq!(DocKind::of("app/app.csproj", None), DocKind::Manifest);
+    assert_eq!(
+        DocKind::of("Directory.Packages.props", None),
+        DocKind::Manifest
+    );
+    assert_eq!(DocKind::of(".portcullis.yaml", None), DocKind::Config);
+    assert_eq!(DocKind::of("README.md", None), DocKind::Other);
+    assert_eq!(
+        DocKind::of("Untitled-1", Some("dockerfile")),
+        DocKind::Dockerfile
+    );
+    // A name the engine knows wins over the editor's language id.
+    assert_eq!(
+        DocKind::of("a.csproj", Some("dockerfile")),
+        DocKind::Manifest
+    );
+}
+
+#[test]
+fn scan_document_lints_dockerfiles_and_checks_manifests() {
+    let today = Date::from_days_since_epoch(20_468);
+    let config = Config::default();
+    let scan = scan_document(
+        "svc/Dockerfile",
+        "FROM microsoft/aspnet:4.7.2\nCOPY . .\n",
+        DocKind::Dockerfile,
+        &config,
+        today,
+        None,
+    );
+    let scan = scan.expect("a Dockerfile is scanned");
+    let rules: Vec<&str> = scan
+        .report
+        .findings
+        .iter()
+        .map(|f| f.rule.as_str())
+        .collect();
+    assert!(rules.contains(&"DF404"), "{rules:?}");
+    // The editor cannot know about .dockerignore files: no DF127.
+    assert!(!rules.contains(&"DF127"), "{rules:?}");
+    assert_eq!(scan.images.len(), 1);
+
+    let csproj = "<Project Sdk=\"Microsoft.NET.Sdk\"><ItemGroup><PackageReference Include=\"A\" Version=\"$(Nope)\" /></ItemGroup></Project>\n";
+    let scan = scan_document(
+        "a/a.csproj",
+        csproj,
+        DocKind::Manifest,
+        &config,
+        today,
+        None,
+    )
+    .expect("a manifest is scanned");
+    assert!(
+        scan.report
+            .diagnostics
+            .iter()
+            .any(|d| d.path.as_deref() == Some("a/a.csproj") && d.message.contains("Nope")),
+        "{:?}",
+        scan.report.diagnostics
+    );
+    assert!(
+        scan_notes(&scan.report)
+            .iter()
+            .any(|(_, m)| m.contains("not checked")),
+        "{:?}",
+        scan.report.diagnostics
+    );
+    assert!(
+        scan_document(
+            ".portcullis.yaml",
+            "",
+            DocKind::Config,
+            &config,
+            today,
+            None
+        )
+        .is_none()
+    );
+}
+
+#[test]
+fn config_problems_become_line_diagnostics() {
+    let text = "rules:\n  DF404: sometimes\n";
+    let problems = parse_config(".portcullis.yaml", text).expect_err("invalid");
+    assert_eq!(problems[0].line, 2);
+    let diags = config_diagnostics(&Doc::new(text), &problems);
+    assert_eq!(diags[0]["range"]["start"]["line"], 1);
+    assert_eq!(diags[0]["severity"], 1);
+    assert!(parse_config(".portcullis.yaml", "rules:\n  DF404: off\n").is_ok());
+}

@@ -12,21 +12,15 @@ use std::time::{Duration, Instant};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use serde_json::{Value, json};
 
-use crate::baseimage::inventory::inventory;
-use crate::baseimage::resolved::Resolutions;
-use crate::config::{self, Config};
-use crate::engine::{self, FileKind, Report, ScanOptions};
-use crate::finding::Severity;
-use crate::lsp::{self as core, Doc, PositionEncoding};
+use crate::config::Config;
+use crate::engine::{self, Report};
+use crate::lsp::{self as core, CONFIG_NAMES, ConfigProblem, Doc, DocKind, PositionEncoding};
 use crate::native::advisories::{self, LoadOptions, Needs, SourceSpec};
 use crate::sca::DependencyOptions;
 use crate::source::{Date, SourceFile, normalize_path};
 
 /// Quiet time after the last change before a document is scanned again.
 pub const DEBOUNCE: Duration = Duration::from_millis(200);
-
-/// Config file names looked up at the workspace root, first match wins.
-const CONFIG_NAMES: [&str; 2] = [".portcullis.yaml", ".portcullis.yml"];
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -139,27 +133,6 @@ fn percent_decode(s: &str) -> Option<String> {
         }
     }
     String::from_utf8(out).ok()
-}
-
-/// What the server does with a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum DocKind {
-    Dockerfile,
-    Manifest,
-    Config,
-    Other,
-}
-
-fn doc_kind(path: &str) -> DocKind {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    if CONFIG_NAMES.contains(&name) {
-        return DocKind::Config;
-    }
-    match engine::classify(path) {
-        FileKind::Dockerfile => DocKind::Dockerfile,
-        _ if crate::sbom::extract::all().iter().any(|e| (e.wants)(path)) => DocKind::Manifest,
-        _ => DocKind::Other,
-    }
 }
 
 struct OpenDoc {
@@ -368,12 +341,7 @@ impl<'c> Server<'c> {
                     .and_then(Value::as_str);
                 if let (Some(uri), Some(text)) = (uri, text) {
                     let path = self.relative(uri);
-                    let kind = match doc_kind(&path) {
-                        // An editor that knows the file is a Dockerfile (any name, untitled
-                        // buffers) is believed.
-                        DocKind::Other if language == Some("dockerfile") => DocKind::Dockerfile,
-                        k => k,
-                    };
+                    let kind = DocKind::of(&path, language);
                     self.docs.insert(
                         uri.to_string(),
                         OpenDoc {
@@ -513,40 +481,22 @@ impl<'c> Server<'c> {
                 }
             }
             DocKind::Dockerfile | DocKind::Manifest => {
-                let file = SourceFile::new(path.clone(), text.clone());
-                let scanned_path = file.path.clone();
-                let files = vec![file];
-                let mut opts = ScanOptions::new(self.today);
-                opts.dockerignore_known = false;
-                if kind == DocKind::Dockerfile {
-                    opts.forced_dockerfiles = vec![scanned_path.clone()];
-                } else {
-                    opts.dependencies = Some(self.dependency_options(&files));
-                }
-                let report = engine::scan(&files, &self.config, &opts);
-                let images = if kind == DocKind::Dockerfile {
-                    inventory(
-                        &files,
-                        &self.config,
-                        &opts.forced_dockerfiles,
-                        &Resolutions::new(),
-                        self.today,
-                    )
-                } else {
-                    Vec::new()
+                let dependencies = (kind == DocKind::Manifest).then(|| {
+                    self.dependency_options(&[SourceFile::new(path.clone(), text.clone())])
+                });
+                let Some(core::DocScan { report, images }) =
+                    core::scan_document(&path, &text, kind, &self.config, self.today, dependencies)
+                else {
+                    return self.publish(uri, version, Vec::new());
                 };
+                let scanned_path = normalize_path(&path);
                 // Scan-wide notes (advisory data missing or stale) go to the client's log, each
                 // message once per session.
-                for d in report.diagnostics.iter().filter(|d| d.path.is_none()) {
-                    if self.logged.insert(d.message.clone()) {
-                        let kind = match d.severity {
-                            Severity::Error => 1,
-                            Severity::Warning => 2,
-                            Severity::Note => 3,
-                        };
+                for (severity, message) in core::scan_notes(&report) {
+                    if self.logged.insert(message.to_string()) {
                         self.notify(
                             "window/logMessage",
-                            json!({ "type": kind, "message": format!("portcullis: {}", d.message) }),
+                            json!({ "type": core::severity_code(severity), "message": format!("portcullis: {message}") }),
                         )?;
                     }
                 }
@@ -565,7 +515,7 @@ impl<'c> Server<'c> {
     /// Advisories for a manifest: only local sources (the offline database or a configured
     /// path), never the network from inside an editor.
     fn dependency_options(&self, files: &[SourceFile]) -> DependencyOptions {
-        let sbom = engine::dependency_sbom(files, &self.config, "workspace");
+        let sbom = engine::dependency_sbom(files, &self.config, core::WORKSPACE_ROOT_NAME);
         let base = self.config_path.as_deref().and_then(Path::parent);
         let spec = match self.config.advisories.source.as_deref() {
             Some(v) => match SourceSpec::parse(v, base) {
@@ -586,7 +536,8 @@ impl<'c> Server<'c> {
             Err("online advisories are not used by the language server".to_string())
         });
         let mut deps = DependencyOptions::new(loaded.data);
-        deps.root_name = "workspace".into();
+        deps.root_name = core::WORKSPACE_ROOT_NAME.into();
+        // The SBOM assembled above is the one the scan needs: reused, not assembled again.
         deps.sbom = Some(sbom);
         deps
     }
@@ -676,36 +627,8 @@ impl<'c> Server<'c> {
     }
 }
 
-/// A config parse error: 1-based line (0 = unknown) and message.
-#[derive(Debug, Clone, Default)]
-struct ConfigProblem {
-    line: usize,
-    message: String,
-}
-
-impl std::fmt::Display for ConfigProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.line > 0 {
-            write!(f, "line {}: {}", self.line, self.message)
-        } else {
-            f.write_str(&self.message)
-        }
-    }
-}
-
 fn parse_config(display: &str, text: &str) -> Result<Config, Vec<ConfigProblem>> {
-    let ids: Vec<&str> = crate::lint::registry::all()
-        .iter()
-        .map(|r| r.meta.id)
-        .collect();
-    config::parse(display, text, &ids).map_err(|errs| {
-        errs.into_iter()
-            .map(|e| ConfigProblem {
-                line: e.line,
-                message: e.message,
-            })
-            .collect()
-    })
+    core::parse_config(display, text)
 }
 
 fn config_diagnostics(
@@ -713,11 +636,7 @@ fn config_diagnostics(
     errors: &[ConfigProblem],
     encoding: PositionEncoding,
 ) -> Vec<Value> {
-    let doc = Doc::with_encoding(text, encoding);
-    errors
-        .iter()
-        .map(|e| core::line_diagnostic(&doc, Some(e.line), Severity::Error, &e.message))
-        .collect()
+    core::config_diagnostics(&Doc::with_encoding(text, encoding), errors)
 }
 
 /// Whether a code-action request admits `quickfix` actions (`context.only` absent, or holding
@@ -807,14 +726,5 @@ mod tests {
         assert!(!wants_quickfix(
             &json!({"context": {"only": ["source.organizeImports"]}})
         ));
-    }
-
-    #[test]
-    fn kinds_by_name() {
-        assert_eq!(doc_kind("a/Dockerfile"), DocKind::Dockerfile);
-        assert_eq!(doc_kind("app/app.csproj"), DocKind::Manifest);
-        assert_eq!(doc_kind("Directory.Packages.props"), DocKind::Manifest);
-        assert_eq!(doc_kind(".portcullis.yaml"), DocKind::Config);
-        assert_eq!(doc_kind("README.md"), DocKind::Other);
     }
 }

@@ -218,6 +218,15 @@ pub fn walk(roots: &[PathBuf], base: &Path, config: &Config, max_size: u64) -> W
             if seen.insert(rel.clone()) {
                 push_read(&mut out, root, &rel, max_size, true);
             }
+            // A Dockerfile named on its own brings the `.dockerignore` files that apply to it,
+            // so DF127 knows whether the build context is filtered (as in a directory walk).
+            if engine::classify(&rel) == FileKind::Dockerfile {
+                for (path, rel) in dockerignores_for(root, &rel, base) {
+                    if seen.insert(rel.clone()) {
+                        push_read(&mut out, &path, &rel, max_size, false);
+                    }
+                }
+            }
             continue;
         }
         let canonical_root = root.canonicalize().unwrap_or_else(|_| root.clone());
@@ -329,6 +338,27 @@ fn read_file_ignored_sbom_inputs(
 /// Whether an SBOM extractor wants this file (manifests, lock files, ...).
 pub fn is_sbom_input(rel: &str) -> bool {
     crate::sbom::extract::all().iter().any(|e| (e.wants)(rel))
+}
+
+/// The `.dockerignore` files that exist for the Dockerfile at `path` (`rel` from `base`): next to
+/// it (`.dockerignore`, `<name>.dockerignore`) and at `base`, with their relative paths.
+fn dockerignores_for(path: &Path, rel: &str, base: &Path) -> Vec<(PathBuf, String)> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let dir = path.parent().unwrap_or(base);
+    let mut out = Vec::new();
+    for candidate in [
+        dir.join(".dockerignore"),
+        dir.join(format!("{name}.dockerignore")),
+        base.join(".dockerignore"),
+    ] {
+        if candidate.is_file() {
+            let rel = relative_path(&candidate, base);
+            if !out.iter().any(|(_, r)| r == &rel) {
+                out.push((candidate, rel));
+            }
+        }
+    }
+    out
 }
 
 fn push_read(out: &mut Walked, path: &Path, rel: &str, max_size: u64, explicit: bool) {

@@ -14,6 +14,7 @@
 //! | `fileKind(path)` | [`file_kind`] | dockerfile, dockerignore, manifest or other |
 //! | `selectFiles(options, paths)` | [`select_files`] | the paths worth reading under a config |
 //! | `scanJson(files, options)` | [`scan_json`] | the scan result (see [`ScanResult`]) |
+//! | `lspDiagnostics`, `lspHover`, `lspCodeActions` | [`lsp`] | the language server's answers for one document |
 //!
 //! The same functions are plain Rust too (`rlib`), so `cargo test` checks them natively.
 
@@ -32,6 +33,8 @@ use portcullis::report::{self, Counts};
 use portcullis::sca::{Advisories, AdvisoryData, DependencyOptions};
 use portcullis::source::{Date, SourceFile, normalize_path};
 use portcullis::vuln::osv;
+
+pub mod lsp;
 
 /// Formats `scan` can render.
 pub const FORMATS: &[&str] = &["sarif", "json", "text", "github", "azure", "cyclonedx"];
@@ -164,6 +167,9 @@ pub struct ScanInput {
     /// Dependency scanning (SBOM of manifests, lock files and Dockerfiles, advisory matching);
     /// default true. `false` lints Dockerfiles only (no `cyclonedx`).
     pub dependencies: Option<bool>,
+    /// Report dependency findings only (known-vulnerable packages), not Dockerfile rules (as
+    /// `portcullis scan --dependencies-only`).
+    pub dependencies_only: bool,
     /// OSV advisory records: JSON texts (object, array or `{"vulns": [..]}`), bare or with a
     /// path for messages. Absent: checking is off (a note says so). Present, even empty: the
     /// dependencies are matched against these records.
@@ -404,6 +410,11 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
 
     let wants = |f: &str| input.formats.iter().any(|x| x == f);
     let dependencies = input.dependencies.unwrap_or(true);
+    if !dependencies && input.dependencies_only {
+        return Err(vec![
+            "dependenciesOnly needs dependency scanning (dependencies: false)".into(),
+        ]);
+    }
     if !dependencies && wants("cyclonedx") {
         return Err(vec![
             "format `cyclonedx` needs dependency scanning (dependencies: false)".into(),
@@ -432,6 +443,9 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
     }
 
     let mut report = engine::scan(&sources, &config, &opts);
+    if input.dependencies_only {
+        engine::keep_dependency_findings(&mut report);
+    }
     report.diagnostics.extend(caller_diagnostics);
     report.diagnostics.sort();
     if report.files.is_empty() && report.diagnostics.is_empty() {
@@ -455,12 +469,13 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
         0
     };
     let counts = Counts::of(&report);
-    let json_text = (wants("json") || input.findings != Some(false))
-        .then(|| report::json::render(&report));
+    let json_text =
+        (wants("json") || input.findings != Some(false)).then(|| report::json::render(&report));
     let findings = match &json_text {
         Some(text) if input.findings != Some(false) => findings_of(text)?,
-        _ => RawValue::from_string("null".to_string())
-            .map_err(|e| vec![format!("findings: {e}")])?,
+        _ => {
+            RawValue::from_string("null".to_string()).map_err(|e| vec![format!("findings: {e}")])?
+        }
     };
 
     let cyclonedx = match (&report.sbom, wants("cyclonedx")) {

@@ -58,7 +58,10 @@ impl<'a> ExtractContext<'a> {
             }
             index
         });
-        let mut key = (dir.trim_end_matches('/').to_string(), name.to_ascii_lowercase());
+        let mut key = (
+            dir.trim_end_matches('/').to_string(),
+            name.to_ascii_lowercase(),
+        );
         loop {
             if let Some(path) = index.get(&key) {
                 return self.get(path);
