@@ -5,7 +5,7 @@ use crate::lint::{Emitter, LintContext};
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for (s, a) in w::windows_scripts(cx) {
-        for c in w::ps_cmds(&a) {
+        for c in w::ps_cmds(a) {
             if c.name() != "set-executionpolicy" {
                 continue;
             }

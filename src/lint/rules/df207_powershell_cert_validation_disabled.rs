@@ -6,7 +6,7 @@ use crate::lint::{Emitter, LintContext};
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     for (s, a) in w::windows_scripts(cx) {
         let text = &s.text.text;
-        for c in w::ps_cmds(&a) {
+        for c in w::ps_cmds(a) {
             if let Some(i) = c.find_arg(&["-skipcertificatecheck"])
                 && let Some(t) = c.args().get(i)
             {
