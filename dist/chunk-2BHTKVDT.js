@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-6ROAO6PZ.js";
+} from "./chunk-BVAJXMMZ.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
@@ -81,6 +81,8 @@ async function cliMain(engine, argv) {
     config: v.config,
     noConfig: v["no-config"],
     formats: compact ? [] : [v.format],
+    // Only the compact format reads the findings; the others are rendered by the engine.
+    findings: compact,
     outputs: { sarif: v.sarif, cyclonedx: v.sbom },
     failOn: v["fail-on"],
     category: v.category,
