@@ -9,47 +9,15 @@
 
 mod cdx_support;
 
-use std::path::{Path, PathBuf};
+mod support;
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use support::TempDir;
 
 use cdx_support::{parse_xml, schema_errors};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_portcullis");
-
-/// A temporary directory removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "portcullis-sbom-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("create temp dir");
-        Self(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.0.join(rel);
-        if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d).expect("create dir");
-        }
-        std::fs::write(p, text).expect("write file");
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 const CSPROJ: &str = r#"<Project Sdk="Microsoft.NET.Sdk.Web">
   <ItemGroup>

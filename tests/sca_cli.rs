@@ -7,9 +7,10 @@
 
 mod cdx_support;
 
-use std::path::{Path, PathBuf};
+mod support;
+use std::path::Path;
 use std::process::{Command, Output};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use support::TempDir;
 
 use cdx_support::schema_errors;
 use serde_json::{Value, json};
@@ -17,31 +18,6 @@ use serde_json::{Value, json};
 const BIN: &str = env!("CARGO_BIN_EXE_portcullis");
 const PROJECT: &str = "tests/fixtures/advisories/project";
 const OSV: &str = "tests/fixtures/advisories/osv";
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "portcullis-scacli-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Runs the binary in the repository root with an empty cache directory (so no offline
 /// database of the machine is used) and a fixed date.

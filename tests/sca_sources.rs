@@ -4,9 +4,10 @@
 //! and RustSec advisory-db checkouts (a tiny one in tests/fixtures/advisories/rustsec-db).
 #![allow(clippy::disallowed_methods)]
 
+mod support;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use support::TempDir;
 
 use portcullis::engine::Diagnostic;
 use portcullis::finding::Severity;
@@ -17,39 +18,6 @@ use portcullis::sbom::Sbom;
 use portcullis::sca::AdvisoryData;
 use portcullis::vuln::osv::{Event, Record};
 use portcullis::{Date, SourceFile};
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(tag: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "portcullis-sca-{tag}-{}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::SeqCst)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-    fn write(&self, rel: &str, text: &str) -> PathBuf {
-        let p = self.0.join(rel);
-        if let Some(d) = p.parent() {
-            std::fs::create_dir_all(d).expect("dir");
-        }
-        std::fs::write(&p, text).expect("write");
-        p
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

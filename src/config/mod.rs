@@ -674,6 +674,39 @@ impl Validator<'_> {
         }
     }
 
+    /// The `reason` (required, trimmed) and `until` (optional date) of an ignore entry, with
+    /// an error for a missing reason (at the entry when there is no `reason` key) or a bad date.
+    fn reason_and_until(
+        &mut self,
+        entry: &Location,
+        reason: Option<&Spanned<String>>,
+        until: Option<&Spanned<Scalar>>,
+        missing_reason: &str,
+    ) -> (String, Option<Date>) {
+        let text = reason
+            .map(|r| r.value.trim().to_string())
+            .unwrap_or_default();
+        if text.is_empty() {
+            let loc = reason.map_or(*entry, |r| r.referenced);
+            self.err(&loc, missing_reason.to_string());
+        }
+        let mut date = None;
+        if let Some(u) = until {
+            match &u.value {
+                Scalar::Null => {}
+                Scalar::Str(s) if Date::parse(s).is_some() => date = Date::parse(s),
+                other => self.err(
+                    &u.referenced,
+                    format!(
+                        "`until` is {}; write a date as YYYY-MM-DD, e.g. 2027-01-31",
+                        other.describe()
+                    ),
+                ),
+            }
+        }
+        (text, date)
+    }
+
     fn advisory_ignore(&mut self, entry: Spanned<RawAdvisoryIgnore>) -> Option<AdvisoryIgnore> {
         let before = self.errors.len();
         let (line, _) = line_col(&entry.referenced);
@@ -716,33 +749,12 @@ impl Validator<'_> {
                 ),
             }
         }
-        let reason = e
-            .reason
-            .as_ref()
-            .map(|r| r.value.trim().to_string())
-            .unwrap_or_default();
-        if reason.is_empty() {
-            let loc = e.reason.as_ref().map_or(entry.referenced, |r| r.referenced);
-            self.err(
-                &loc,
-                "advisory ignore has no reason; add `reason: \"why this vulnerability is acceptable\"`"
-                    .to_string(),
-            );
-        }
-        let mut until = None;
-        if let Some(u) = &e.until {
-            match &u.value {
-                Scalar::Null => {}
-                Scalar::Str(s) if Date::parse(s).is_some() => until = Date::parse(s),
-                other => self.err(
-                    &u.referenced,
-                    format!(
-                        "`until` is {}; write a date as YYYY-MM-DD, e.g. 2027-01-31",
-                        other.describe()
-                    ),
-                ),
-            }
-        }
+        let (reason, until) = self.reason_and_until(
+            &entry.referenced,
+            e.reason.as_ref(),
+            e.until.as_ref(),
+            "advisory ignore has no reason; add `reason: \"why this vulnerability is acceptable\"`",
+        );
         (self.errors.len() == before).then_some(AdvisoryIgnore {
             ids,
             package,
@@ -895,33 +907,12 @@ impl Validator<'_> {
             Some(p) => self.globs(p, "paths"),
             None => Vec::new(),
         };
-        let reason = e
-            .reason
-            .as_ref()
-            .map(|r| r.value.trim().to_string())
-            .unwrap_or_default();
-        if reason.is_empty() {
-            let loc = e.reason.as_ref().map_or(entry.referenced, |r| r.referenced);
-            self.err(
-                &loc,
-                "ignore entry has no reason; add `reason: \"why this finding is acceptable\"`"
-                    .to_string(),
-            );
-        }
-        let mut until = None;
-        if let Some(u) = &e.until {
-            match &u.value {
-                Scalar::Null => {}
-                Scalar::Str(s) if Date::parse(s).is_some() => until = Date::parse(s),
-                other => self.err(
-                    &u.referenced,
-                    format!(
-                        "`until` is {}; write a date as YYYY-MM-DD, e.g. 2027-01-31",
-                        other.describe()
-                    ),
-                ),
-            }
-        }
+        let (reason, until) = self.reason_and_until(
+            &entry.referenced,
+            e.reason.as_ref(),
+            e.until.as_ref(),
+            "ignore entry has no reason; add `reason: \"why this finding is acceptable\"`",
+        );
         (self.errors.len() == before).then_some(Ignore {
             rules,
             paths,
