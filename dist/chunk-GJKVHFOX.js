@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-BVAJXMMZ.js";
+} from "./chunk-3U6H6Y7P.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
