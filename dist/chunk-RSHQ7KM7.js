@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-3U6H6Y7P.js";
+} from "./chunk-E2QAE3NU.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
