@@ -1,6 +1,7 @@
 //! Base images.
 
 use super::*;
+pub use crate::lint::helpers::general::stage_chain;
 
 /// The Windows base image family an image is built on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,20 +147,6 @@ pub fn image_build(reference: &str) -> Option<WinBuild> {
         }
     }
     None
-}
-
-/// Stage indices from `stage` up its `FROM <earlier stage>` chain (itself first).
-pub fn stage_chain(model: &StageModel, stage: usize) -> Vec<usize> {
-    let mut out = Vec::new();
-    let mut cur = Some(stage);
-    while let Some(s) = cur {
-        if out.contains(&s) || out.len() > model.stages.len() {
-            break;
-        }
-        out.push(s);
-        cur = model.stages.get(s).and_then(|st| st.parent_stage);
-    }
-    out
 }
 
 /// The external image at the root of a stage's chain (resolved through ARGs when possible).
