@@ -832,23 +832,7 @@ fn load_dependency_options(
                 continue;
             }
         };
-        match portcullis::sca::vex::parse(&shown, &text) {
-            Ok((statements, warnings)) => {
-                deps.vex.extend(statements);
-                diagnostics.extend(warnings.into_iter().map(|w| Diagnostic {
-                    severity: Severity::Warning,
-                    path: None,
-                    line: None,
-                    message: format!("--vex: {w}"),
-                }));
-            }
-            Err(e) => diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                path: Some(e.path.clone()),
-                line: None,
-                message: format!("--vex: {}", e.message),
-            }),
-        }
+        portcullis::sca::vex::parse_into(&shown, &text, "--vex", &mut deps.vex, diagnostics);
     }
     deps
 }

@@ -38,6 +38,36 @@ pub struct VexStatement {
     pub analysis: VexAnalysis,
 }
 
+/// [`parse`] for a host: statements go to `out`, warnings and the error become diagnostics
+/// whose messages start with `label` (`--vex` on the command line, `vex` in the WASM API).
+pub fn parse_into(
+    path: &str,
+    text: &str,
+    label: &str,
+    out: &mut Vec<VexStatement>,
+    diagnostics: &mut Vec<crate::engine::Diagnostic>,
+) {
+    use crate::engine::Diagnostic;
+    use crate::finding::Severity;
+    match parse(path, text) {
+        Ok((statements, warnings)) => {
+            out.extend(statements);
+            diagnostics.extend(warnings.into_iter().map(|w| Diagnostic {
+                severity: Severity::Warning,
+                path: None,
+                line: None,
+                message: format!("{label}: {w}"),
+            }));
+        }
+        Err(e) => diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            path: Some(e.path),
+            line: None,
+            message: format!("{label}: {}", e.message),
+        }),
+    }
+}
+
 /// Parses a CycloneDX VEX document. Returns the statements and warnings about entries that
 /// were skipped (unknown state, no id).
 pub fn parse(path: &str, text: &str) -> Result<(Vec<VexStatement>, Vec<String>), VexError> {

@@ -592,23 +592,7 @@ fn parse_vex(
     let mut out = Vec::new();
     for d in docs {
         let path = normalize_path(&d.path);
-        match portcullis::sca::vex::parse(&path, &d.text) {
-            Ok((statements, warnings)) => {
-                out.extend(statements);
-                diagnostics.extend(warnings.into_iter().map(|w| Diagnostic {
-                    severity: Severity::Warning,
-                    path: None,
-                    line: None,
-                    message: format!("vex: {w}"),
-                }));
-            }
-            Err(e) => diagnostics.push(Diagnostic {
-                severity: Severity::Error,
-                path: Some(e.path.clone()),
-                line: None,
-                message: format!("vex: {}", e.message),
-            }),
-        }
+        portcullis::sca::vex::parse_into(&path, &d.text, "vex", &mut out, diagnostics);
     }
     out
 }
