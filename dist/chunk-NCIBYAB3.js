@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-E2QAE3NU.js";
+} from "./chunk-Z7OILDQ5.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
