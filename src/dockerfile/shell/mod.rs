@@ -20,6 +20,7 @@ mod cmd;
 mod posix;
 mod powershell;
 
+use std::borrow::Cow;
 use std::ops::Range;
 
 /// Maximum nesting of recursive constructs that are descended into. Deeper input is skipped
@@ -80,7 +81,7 @@ pub struct Command {
 
 impl Command {
     /// Lowercased command name without directory and `.exe`/`.cmd`/`.bat`/`.ps1`/`.com`.
-    pub fn name(&self) -> String {
+    pub fn name(&self) -> ProgramName<'_> {
         self.words
             .first()
             .map(|w| program_name(&w.text))
@@ -98,7 +99,7 @@ impl Command {
         let raw = first.text.as_str();
         let base = raw.rsplit(['/', '\\']).next().unwrap_or(raw);
         if base.contains('.') && !base.starts_with('.') {
-            return program_name(raw);
+            return program_name(raw).into_owned();
         }
         let lower = base.to_ascii_lowercase();
         powershell_alias(&lower).map_or(lower, str::to_string)
@@ -168,7 +169,7 @@ impl Script {
     pub fn named<'a>(&'a self, names: &'a [&'a str]) -> impl Iterator<Item = &'a Command> + 'a {
         self.commands.iter().filter(move |c| {
             let n = c.name();
-            names.iter().any(|x| *x == n)
+            names.iter().any(|x| n == *x)
         })
     }
 
@@ -200,18 +201,72 @@ pub fn parse(script: &str, dialect: Dialect) -> Script {
 }
 
 /// Lowercased program name without directory and `.exe`/`.cmd`/`.bat`/`.ps1`/`.com` suffix.
-pub fn program_name(word: &str) -> String {
-    let base = word
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or(word)
-        .to_ascii_lowercase();
-    for ext in [".exe", ".cmd", ".bat", ".ps1", ".com"] {
-        if let Some(s) = base.strip_suffix(ext) {
-            return s.to_string();
+/// Borrows from `word` unless it has upper-case letters (this runs for every command word, so
+/// the common case allocates nothing).
+pub fn program_name(word: &str) -> ProgramName<'_> {
+    let start = word
+        .as_bytes()
+        .iter()
+        .rposition(|&b| b == b'/' || b == b'\\')
+        .map_or(0, |i| i + 1);
+    let base = &word[start..];
+    let name = match base.len().checked_sub(4) {
+        Some(cut)
+            if base.is_char_boundary(cut)
+                && [".exe", ".cmd", ".bat", ".ps1", ".com"]
+                    .iter()
+                    .any(|ext| base[cut..].eq_ignore_ascii_case(ext)) =>
+        {
+            &base[..cut]
         }
+        _ => base,
+    };
+    ProgramName(if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    })
+}
+
+/// A lowercased program name ([`program_name`]): borrowed from the command word when it is
+/// already lower-case.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgramName<'a>(Cow<'a, str>);
+
+impl ProgramName<'_> {
+    pub fn as_str(&self) -> &str {
+        &self.0
     }
-    base
+
+    pub fn into_owned(self) -> String {
+        self.0.into_owned()
+    }
+}
+
+impl std::ops::Deref for ProgramName<'_> {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for ProgramName<'_> {
+    fn eq(&self, other: &str) -> bool {
+        *self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for ProgramName<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        *self.0 == **other
+    }
+}
+
+impl std::fmt::Display for ProgramName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
 }
 
 /// The cmdlet a built-in PowerShell alias stands for (lowercase in, lowercase out). Includes the

@@ -16,7 +16,7 @@ fn names(script: &str, d: Dialect) -> Vec<String> {
     parse(script, d)
         .commands
         .iter()
-        .map(Command::name)
+        .map(|c| c.name().into_owned())
         .collect()
 }
 

@@ -4,7 +4,7 @@
 //! classification per ecosystem, and small Dockerfile-level facts (cache mounts, ENV in a
 //! stage, stages that end up in the final image).
 
-use crate::dockerfile::shell::{Command, ShWord, program_name};
+use crate::dockerfile::shell::{Command, ProgramName, ShWord, program_name};
 use crate::dockerfile::{InstructionKind, Logical};
 use crate::lint::{LintContext, ShellScript};
 use crate::source::Span;
@@ -24,7 +24,7 @@ pub struct Invocation<'a> {
 }
 
 impl Invocation<'_> {
-    pub fn name(&self) -> String {
+    pub fn name(&self) -> ProgramName<'_> {
         program_name(&self.name_word.text)
     }
 }
@@ -928,7 +928,7 @@ pub fn pkg_command<'a>(inv: &Invocation<'a>) -> Option<PkgCmd<'a>> {
     };
     Some(PkgCmd {
         family,
-        tool,
+        tool: tool.into_owned(),
         sub,
         sub_word,
         args,
@@ -1678,7 +1678,7 @@ pub fn ps_install<'a>(inv: &Invocation<'a>) -> Option<PsInstall<'a>> {
         names.extend(comma_items(word, range, text));
     }
     Some(PsInstall {
-        cmdlet,
+        cmdlet: cmdlet.into_owned(),
         psresource,
         names,
         args,
@@ -1799,7 +1799,7 @@ pub fn node_install<'a>(inv: &Invocation<'a>) -> Option<NodeInstall<'a>> {
     };
     let packages = args.operands.get(skip..).unwrap_or(&[]).to_vec();
     Some(NodeInstall {
-        tool,
+        tool: tool.into_owned(),
         verb,
         verb_word,
         global,

@@ -70,11 +70,11 @@ fn executes_stdin(cmd: &Command) -> Option<String> {
         if file_arg && !rest.iter().any(|a| *a == "-s" || *a == "-") {
             return None;
         }
-        return Some(name);
+        return Some(name.into_owned());
     }
     if INTERPRETERS.contains(&name.as_str()) {
         if rest.is_empty() || rest.first() == Some(&"-") {
-            return Some(name);
+            return Some(name.into_owned());
         }
         return None;
     }

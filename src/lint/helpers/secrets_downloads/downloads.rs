@@ -1043,7 +1043,9 @@ pub fn download_verdicts(df: &Dockerfile, scripts: &[ShellScript<'_>]) -> Vec<Do
                         out.push(DownloadFinding {
                             script: si,
                             download: d.clone(),
-                            verdict: DownloadVerdict::PipedUnverified { consumer: name },
+                            verdict: DownloadVerdict::PipedUnverified {
+                                consumer: name.into_owned(),
+                            },
                         });
                     }
                 }

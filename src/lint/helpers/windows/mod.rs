@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use crate::dockerfile::shell::program_name;
+use crate::dockerfile::shell::{ProgramName, program_name};
 use crate::dockerfile::stages::{ShellKind, StageModel};
 use crate::dockerfile::{Dockerfile, Form, InstructionKind};
 use crate::lint::ShellScript;

@@ -72,7 +72,7 @@ pub struct WinCmd {
 
 impl WinCmd {
     /// Lowercased program name (directory and `.exe` etc. removed).
-    pub fn name(&self) -> String {
+    pub fn name(&self) -> ProgramName<'_> {
         self.words
             .first()
             .map(|w| program_name(&w.text))

@@ -15,7 +15,7 @@ fn cmd() -> TopShell {
     }
 }
 fn names(a: &Analysis) -> Vec<String> {
-    a.cmds.iter().map(WinCmd::name).collect()
+    a.cmds.iter().map(|c| c.name().into_owned()).collect()
 }
 
 #[test]
@@ -143,7 +143,7 @@ fn splits_and_or() {
         .iter()
         .map(|c| {
             (
-                c.name(),
+                c.name().into_owned(),
                 c.conn,
                 a.dialect_of(c).is_some_and(WinDialect::is_ps),
             )

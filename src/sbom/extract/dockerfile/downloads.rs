@@ -472,13 +472,13 @@ fn add_instruction(doc: &Doc<'_>, idx: usize, inst: &Instruction, out: &mut Vec<
 fn command_name(word: &ShWord, ps51: bool) -> String {
     let base = word.text.rsplit(['/', '\\']).next().unwrap_or(&word.text);
     if base.contains('.') && !base.starts_with('.') {
-        return program_name(&word.text);
+        return program_name(&word.text).into_owned();
     }
     match base.to_ascii_lowercase().as_str() {
         "iwr" => "invoke-webrequest".to_string(),
         "irm" => "invoke-restmethod".to_string(),
         "curl" | "wget" if ps51 => "invoke-webrequest".to_string(),
-        _ => program_name(&word.text),
+        _ => program_name(&word.text).into_owned(),
     }
 }
 

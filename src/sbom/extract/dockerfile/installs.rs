@@ -40,7 +40,7 @@ impl Cmd<'_, '_> {
             self.script.stage,
         );
         c.properties
-            .insert("installer".to_string(), self.inv.name());
+            .insert("installer".to_string(), self.inv.name().into_owned());
         if matches!(
             ecosystem,
             Ecosystem::Debian | Ecosystem::Alpine | Ecosystem::Rpm
@@ -108,7 +108,7 @@ fn remote_package(cmd: &Cmd<'_, '_>, sink: &mut Sink, w: &ShWord, spec: &Value) 
     );
     c.url = Some(t.to_string());
     c.properties
-        .insert("downloader".to_string(), cmd.inv.name());
+        .insert("downloader".to_string(), cmd.inv.name().into_owned());
     c.properties
         .insert("verified".to_string(), "false".to_string());
     if let Some(e) = &spec.expression {

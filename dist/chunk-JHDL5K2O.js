@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-Z7OILDQ5.js";
+} from "./chunk-2ZRDLSKD.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
