@@ -1,8 +1,17 @@
-// WASM vs native on the same input: wall-clock time of a whole run (process start, walking,
-// reading, scanning, SARIF written) of `portcullis scan` and of the WebAssembly CLI
-// (npm/cli.mjs, the runner the Action and the task use), median of several runs.
+// WASM vs native on the same input, two ways:
 //
-//   node npm/scripts/bench.mjs --native target/release/portcullis [--runs 5] [--files 400]
+// 1. Whole runs: wall-clock time from process start to exit (walking, reading, scanning, SARIF
+//    written) of `portcullis scan` and of the WebAssembly CLI (npm/cli.mjs, the runner the
+//    Action and the task use), median of several runs.
+// 2. The engine alone: the same `scanJson` call (the WASM crate's code, compiled natively as the
+//    `engine_time` example and to WebAssembly) on the same JSON input, one thread on both sides,
+//    timed inside the process: the first call (what a one-shot host pays, lazy compilation and
+//    one-time set-up included) and the median of the later calls, with V8's baseline code
+//    (`--liftoff-only`, as the Action, the task and the CLI run) and with optimized code (what a
+//    long-lived host such as the editor extension reaches once V8 has tiered the module up).
+//
+//   node npm/scripts/bench.mjs --native target/release/portcullis \
+//       --engine target/release/examples/engine_time [--runs 5] [--files 400]
 //
 // Inputs: the repository's examples/ (small, what a typical repository looks like) and a
 // corpus of tests/fixtures plus generated Windows and Linux Dockerfiles (large).
@@ -16,6 +25,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 const { values } = parseArgs({
   options: {
     native: { type: 'string', default: path.join(root, 'target/release/portcullis') },
+    engine: { type: 'string' },
     runs: { type: 'string', default: '5' },
     files: { type: 'string', default: '400' },
   },
@@ -88,6 +98,68 @@ const cases = [
   [`corpus (fixtures + ${values.files} generated services)`, corpus(Number(values.files))],
 ];
 const cli = path.join(root, 'npm', 'cli.mjs');
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// The engine's input for one tree: the files the runner would read (same walk, same selection).
+async function engineInput(dir) {
+  const { engine } = await import('../index.mjs');
+  const { listFiles, readSource } = await import('../walk.mjs');
+  const { candidates } = listFiles(dir, ['.']);
+  const selected = engine.selectFiles(candidates.map((c) => c.rel), {});
+  const files = {};
+  for (const rel of selected.paths) {
+    const { text } = readSource(path.join(dir, rel), rel);
+    if (text !== null) files[rel] = text;
+  }
+  const filesPath = path.join(work, 'engine-files.json');
+  const optsPath = path.join(work, 'engine-options.json');
+  writeFileSync(filesPath, JSON.stringify(files));
+  writeFileSync(optsPath, JSON.stringify({ today: '2026-01-15', formats: ['sarif'], findings: false }));
+  return { filesPath, optsPath, count: Object.keys(files).length };
+}
+
+// Times of `runs` scanJson calls in one fresh process: [first, ...later] in ms.
+function engineTimes(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+  const ms = [...r.stdout.matchAll(/^scan ([0-9.]+) ms/gm)].map((m) => Number(m[1]));
+  if (ms.length !== runs) throw new Error(`${cmd}: expected ${runs} timings, got: ${r.stdout}`);
+  return ms;
+}
+
+const WASM_TIMER = `
+import { readFileSync } from 'node:fs';
+const [glueUrl, wasmPath, filesPath, optsPath, runs] = process.argv.slice(1);
+const glue = await import(glueUrl);
+glue.initSync({ module: readFileSync(wasmPath) });
+const files = readFileSync(filesPath, 'utf8');
+const opts = readFileSync(optsPath, 'utf8');
+let size = -1;
+for (let i = 0; i < Number(runs); i++) {
+  const t = performance.now();
+  const out = glue.scanJson(files, opts);
+  const ms = performance.now() - t;
+  if (size >= 0 && out.length !== size) throw new Error('scans differ');
+  size = out.length;
+  console.log('scan ' + ms.toFixed(1) + ' ms');
+}`;
+
+function wasmEngineTimes(flags, input) {
+  const glueUrl = new URL('../pkg/portcullis_wasm.js', import.meta.url).href;
+  const wasmPath = path.join(root, 'npm', 'pkg', 'portcullis_wasm_bg.wasm');
+  return engineTimes(process.execPath, [
+    ...flags,
+    '--input-type=module',
+    '-e',
+    WASM_TIMER,
+    glueUrl,
+    wasmPath,
+    input.filesPath,
+    input.optsPath,
+    String(runs),
+  ]);
+}
+
 const rows = [];
 for (const [name, dir] of cases) {
   const n = time(nativeBin, ['scan', '.', '--no-config', '--format', 'sarif', '--output', path.join(work, 'native.sarif')], dir);
@@ -96,9 +168,25 @@ for (const [name, dir] of cases) {
   if (n.status !== w.status) throw new Error(`${name}: exit codes differ (native ${n.status}, wasm ${w.status})`);
   rows.push({ name, native: n.ms, wasm: w.ms, ratio: w.ms / n.ms });
 }
-console.log(`bench-wasm: median of ${runs} runs, Node ${process.versions.node}`);
+console.log(`bench-wasm: whole runs, median of ${runs}, Node ${process.versions.node}`);
 for (const r of rows) {
   console.log(
     `bench-wasm: ${r.name.padEnd(48)} native ${r.native.toFixed(0).padStart(6)} ms   wasm ${r.wasm.toFixed(0).padStart(6)} ms   ${r.ratio.toFixed(2)}x`,
   );
+}
+
+if (values.engine) {
+  if (runs < 2) throw new Error('--engine needs --runs 2 or more');
+  const input = await engineInput(cases[1][1]);
+  const native = engineTimes(path.resolve(values.engine), [input.filesPath, input.optsPath, String(runs)]);
+  const baseline = wasmEngineTimes(['--liftoff-only'], input);
+  const optimized = wasmEngineTimes(['--no-liftoff'], input);
+  const line = (label, n, w) =>
+    console.log(
+      `bench-wasm: engine, ${label.padEnd(40)} native ${n.toFixed(0).padStart(6)} ms   wasm ${w.toFixed(0).padStart(6)} ms   ${(w / n).toFixed(2)}x`,
+    );
+  console.log(`bench-wasm: engine alone (scanJson, one thread, ${input.count} files of the corpus)`);
+  line('first call, baseline code (one-shot)', native[0], baseline[0]);
+  line('later calls, baseline code', median(native.slice(1)), median(baseline.slice(1)));
+  line('later calls, optimized code (long-lived)', median(native.slice(1)), median(optimized.slice(1)));
 }
