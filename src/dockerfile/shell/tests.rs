@@ -1072,5 +1072,28 @@ mod props {
         ) {
             check(&parts.concat());
         }
+
+        /// The allocation-free `program_name` equals its plain definition: last path segment,
+        /// lowercased, one known extension removed.
+        #[test]
+        fn program_name_matches_its_definition(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    Just("/"), Just("\\"), Just("C:"), Just("usr"), Just("bin"), Just("Apt-Get"),
+                    Just("curl"), Just(".exe"), Just(".EXE"), Just(".Cmd"), Just(".bat"), Just(".ps1"),
+                    Just(".com"), Just(".zip"), Just("."), Just("é"), Just("É"), Just("😀"), Just("x"),
+                ],
+                0..8,
+            )
+        ) {
+            let word = parts.concat();
+            let base = word.rsplit(['/', '\\']).next().unwrap_or(&word).to_ascii_lowercase();
+            let expected = [".exe", ".cmd", ".bat", ".ps1", ".com"]
+                .iter()
+                .find_map(|ext| base.strip_suffix(ext))
+                .map_or(base.clone(), str::to_string);
+            let got = program_name(&word);
+            prop_assert_eq!(got.as_str(), expected.as_str());
+        }
     }
 }
