@@ -114,17 +114,15 @@ fn one_finding_per_component_and_advisory_with_aliases_collapsed() {
         .collect();
     got.sort();
     let want: Vec<(String, String, usize)> = [
-        ("GHSA-2cwj-8chv-9pp9", "src/App/packages.lock.json", 5),
-        ("GHSA-5crp-9r3c-p9vr", "src/Worker/Worker.csproj", 8),
-        ("GHSA-98g6-xh36-x2p7", "src/App/packages.lock.json", 10),
+        // Resolved by App's packages.lock.json: reported where App.csproj declares them.
+        ("GHSA-2cwj-8chv-9pp9", "src/App/App.csproj", 10),
+        ("GHSA-5crp-9r3c-p9vr", "src/App/App.csproj", 9),
+        ("GHSA-98g6-xh36-x2p7", "src/App/App.csproj", 11),
         ("GHSA-98g6-xh36-x2p7", "src/Worker/Worker.csproj", 9),
+        // Transitive: only the lock file lists it.
         ("GHSA-ghhp-997w-qr28", "src/App/packages.lock.json", 33),
         ("GHSA-j8r2-6x86-q33q", "Dockerfile", 8),
-        (
-            "MAL-0000-fixture-nuget-typosquat",
-            "src/App/packages.lock.json",
-            23,
-        ),
+        ("MAL-0000-fixture-nuget-typosquat", "src/App/App.csproj", 12),
     ]
     .iter()
     .map(|(a, b, c)| (a.to_string(), b.to_string(), *c))
@@ -132,16 +130,28 @@ fn one_finding_per_component_and_advisory_with_aliases_collapsed() {
     assert_eq!(got, want);
     // The CVE record is the same vulnerability as the GHSA: never its own finding.
     assert!(report.findings.iter().all(|f| f.rule != "CVE-2024-21907"));
-    let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj");
+    let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "App.csproj");
     assert!(nj.message.contains("(CVE-2024-21907)"), "{}", nj.message);
-    // Declared in Worker.csproj and locked in App's packages.lock.json: the manifest line is
-    // the location, the lock entry a related location.
-    assert_eq!(nj.related.len(), 1);
-    assert!(
-        nj.related[0]
-            .location
-            .path
-            .ends_with("src/App/packages.lock.json")
+    // Declared in App.csproj (and locked in its packages.lock.json) and in Worker.csproj: the
+    // first manifest line is the location; the other declaration and the lock entry are
+    // related locations.
+    let related: Vec<(&str, usize)> = nj
+        .related
+        .iter()
+        .map(|r| {
+            (
+                r.location
+                    .path
+                    .trim_start_matches("tests/fixtures/advisories/project/"),
+                r.location.region.start.line,
+            )
+        })
+        .collect();
+    assert_eq!(
+        related,
+        [("src/Worker/Worker.csproj", 8), ("src/App/packages.lock.json", 18)],
+        "{:#?}",
+        nj.related
     );
     // Serilog 3.1.1 has no advisory.
     assert!(
@@ -161,7 +171,7 @@ fn one_finding_per_component_and_advisory_with_aliases_collapsed() {
 #[test]
 fn messages_name_version_fix_and_url_and_severity_follows_the_score() {
     let report = scan_project(&Config::default());
-    let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj");
+    let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "App.csproj");
     assert_eq!(nj.severity, Severity::Error);
     assert_eq!(
         nj.message,
@@ -183,11 +193,7 @@ fn messages_name_version_fix_and_url_and_severity_follows_the_score() {
     assert!(req.message.starts_with("requests 2.25.1 is affected by"));
     assert_eq!(req.location.region.start.column, 32);
     // Malicious: always an error, no fix, says so.
-    let mal = find(
-        &report,
-        "MAL-0000-fixture-nuget-typosquat",
-        "packages.lock.json",
-    );
+    let mal = find(&report, "MAL-0000-fixture-nuget-typosquat", "App.csproj");
     assert_eq!(mal.severity, Severity::Error);
     assert!(mal.message.contains("is a malicious package"));
     assert!(mal.message.contains("there is no fixed version"));
@@ -202,7 +208,7 @@ fn messages_name_version_fix_and_url_and_severity_follows_the_score() {
     );
     assert!(range.message.contains("Matched conservatively"));
     assert!(range.message.contains(">= 5.0.0, < 5.1.3"));
-    let exact = find(&report, "GHSA-98g6-xh36-x2p7", "packages.lock.json");
+    let exact = find(&report, "GHSA-98g6-xh36-x2p7", "App.csproj");
     assert!(!exact.message.contains("conservatively"));
     assert!(exact.message.contains("Upgrade to 5.1.3 or later"));
 }
@@ -238,12 +244,12 @@ fn extractor_errors_are_diagnostics_with_file_and_line() {
 #[test]
 fn fingerprints_survive_line_moves_and_differ_per_component() {
     let report = scan_project(&Config::default());
-    let before = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj")
+    let before = find(&report, "GHSA-5crp-9r3c-p9vr", "App.csproj")
         .fingerprint
         .clone();
     let mut files = project_files();
     for f in &mut files {
-        if f.path.ends_with("Worker.csproj") {
+        if f.path.ends_with("App.csproj") {
             f.text = f
                 .text
                 .replacen("<ItemGroup>", "<ItemGroup>\n\n\n    <!-- moved -->", 1);
@@ -254,8 +260,8 @@ fn fingerprints_survive_line_moves_and_differ_per_component() {
         &Config::default(),
         DependencyOptions::new(AdvisoryData::Loaded(advisories())),
     );
-    let after = find(&moved, "GHSA-5crp-9r3c-p9vr", "Worker.csproj");
-    assert_eq!(after.location.region.start.line, 11);
+    let after = find(&moved, "GHSA-5crp-9r3c-p9vr", "App.csproj");
+    assert_eq!(after.location.region.start.line, 12);
     assert_eq!(after.fingerprint, before);
     let fps: std::collections::BTreeSet<&str> = sca_findings(&report)
         .iter()
@@ -333,7 +339,7 @@ fn vex_not_affected_suppresses_and_other_states_do_not() {
     let mut deps = DependencyOptions::new(AdvisoryData::Loaded(advisories()));
     deps.vex = statements;
     let report = run(&project_files(), &Config::default(), deps);
-    let log4net = find(&report, "GHSA-2cwj-8chv-9pp9", "packages.lock.json");
+    let log4net = find(&report, "GHSA-2cwj-8chv-9pp9", "App.csproj");
     let sup = log4net.suppression.as_ref().expect("VEX suppresses");
     assert!(
         sup.reason.contains("not_affected (requires_configuration)"),
@@ -342,7 +348,7 @@ fn vex_not_affected_suppresses_and_other_states_do_not() {
     );
     assert!(sup.reason.contains("configured in code"));
     // in_triage is carried to CycloneDX but does not suppress.
-    let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "Worker.csproj");
+    let nj = find(&report, "GHSA-5crp-9r3c-p9vr", "App.csproj");
     assert!(nj.suppression.is_none());
     let vulns = portcullis::sca::cdx::vulnerabilities(&report.sca);
     let states: Vec<(&str, Option<&str>)> = vulns

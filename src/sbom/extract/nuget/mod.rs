@@ -317,6 +317,23 @@ pub fn nuget(name: &str, version: VersionSpec) -> Component {
     }
 }
 
+/// A package as a lock file or restore output resolved it: the id as the file spells it (the
+/// package's own casing) and its normalized versions (one per target framework at most).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub name: String,
+    pub versions: BTreeSet<String>,
+}
+
+impl Resolved {
+    fn new(name: &str) -> Self {
+        Self {
+            name: name.to_string(),
+            versions: BTreeSet::new(),
+        }
+    }
+}
+
 /// The key of a NuGet package with an exact (already normalized) version.
 pub fn key_exact(name: &str, version: &str) -> Key {
     (

@@ -11,7 +11,10 @@
 //! a version is a diagnostic and an unpinned component — never a guessed version.
 //!
 //! When a `packages.lock.json` or `obj/project.assets.json` sits next to the project, its
-//! resolution wins: the project reports only references the lock lacks (with a note).
+//! resolution wins: a reference the lock resolved is reported at the lock's version(s) (it
+//! merges with the lock's component, so findings point at the `PackageReference` a person
+//! edits), with `declaredVersion` (as written) and `resolvedBy`; a reference the lock lacks
+//! keeps the project's version, with a note.
 //!
 //! `<Reference>` (GAC / framework assemblies) and `<ProjectReference>` are never packages, with
 //! one exception: a `<Reference>` whose `HintPath` points into a NuGet `packages` folder
@@ -1013,39 +1016,41 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         // Lock / assets resolution wins over static evaluation.
         let lock_path = join(this_dir, "packages.lock.json");
         let assets_path = join(this_dir, "obj/project.assets.json");
-        let mut resolved: Option<(BTreeSet<String>, &str)> = None;
+        let mut resolved: Option<(BTreeMap<String, super::Resolved>, &str)> = None;
         if self.honor_lock {
             if let Some(ids) = self
                 .cx
                 .get(&lock_path)
-                .and_then(|f| super::packages_lock::locked_ids(&f.text))
+                .and_then(|f| super::packages_lock::locked_versions(&f.text))
             {
                 resolved = Some((ids, "packages.lock.json"));
             } else if let Some(ids) = self
                 .cx
                 .get(&assets_path)
-                .and_then(|f| super::project_assets::resolved_ids(&f.text))
+                .and_then(|f| super::project_assets::resolved_versions(&f.text))
             {
                 resolved = Some((ids, "obj/project.assets.json"));
             }
         }
 
         for r in &refs {
-            let id_lc = r.id.to_ascii_lowercase();
+            let mut locked = None;
             if r.kind != Kind::PackageDownload
                 && let Some((ids, name)) = &resolved
             {
-                if ids.contains(&id_lc) {
-                    continue;
+                match ids.get(&r.id.to_ascii_lowercase()) {
+                    // Listed without a usable version: the lock file's own entry says why.
+                    Some(v) if v.versions.is_empty() => continue,
+                    Some(v) => locked = Some((v, *name)),
+                    None => b.diag(
+                        r.file,
+                        Severity::Note,
+                        r.span,
+                        format!("{}: not in {name}; version taken from the project (is the lock file out of date?)", r.id),
+                    ),
                 }
-                b.diag(
-                    r.file,
-                    Severity::Note,
-                    r.span,
-                    format!("{}: not in {name}; version taken from the project (is the lock file out of date?)", r.id),
-                );
             }
-            self.emit_ref(b, r, cpm, pinning, &versions);
+            self.emit_ref(b, r, cpm, pinning, &versions, locked);
         }
         self.emit_sdks(b);
         self.hint_path_packages(b);
@@ -1162,6 +1167,7 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         cpm: bool,
         pinning: bool,
         versions: &BTreeMap<String, RefItem<'a>>,
+        locked: Option<(&super::Resolved, &str)>,
     ) {
         let mut c = nuget(&r.id, VersionSpec::Unpinned);
         c.direct = true;
@@ -1281,6 +1287,25 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                 .insert("developmentDependency".into(), "true".into());
         }
 
+        // The lock file (or restore output) next to the project resolved this reference: the
+        // declaration is evidence of the resolved versions (fixes are made here, not in the
+        // lock), with the version as written kept for reference.
+        if let Some((resolved, from)) = locked {
+            if let Some(v) = &chosen {
+                c.properties
+                    .insert("declaredVersion".into(), v.value.trim().to_string());
+            }
+            c.properties.insert("resolvedBy".into(), from.to_string());
+            // The lock spells the id as the package does; the project may not.
+            c.name.clone_from(&resolved.name);
+            for version in &resolved.versions {
+                let mut c = c.clone();
+                c.version = VersionSpec::Exact(version.clone());
+                let key = b.add(c);
+                b.edge(None, key);
+            }
+            return;
+        }
         let Some(v) = chosen else {
             let hint = if !cpm && central.is_some() {
                 " (a PackageVersion exists, but ManagePackageVersionsCentrally is not true)"

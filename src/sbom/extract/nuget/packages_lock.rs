@@ -24,22 +24,33 @@ pub fn wants(path: &str) -> bool {
             && ends_with_ci(name, ".lock.json"))
 }
 
-/// Lowercase ids of the packages (not projects) a lock file lists, or `None` when it cannot be
-/// read. Used by the project extractor: the lock's resolution wins over static evaluation.
-pub fn locked_ids(text: &str) -> Option<BTreeSet<String>> {
+/// Resolved versions of the packages (not projects) a lock file lists, by lowercase id (one
+/// version per target framework at most; normalized), or `None` when it cannot be read. Used by
+/// the project extractor: the lock's resolution wins over static evaluation. A package whose
+/// `resolved` is missing or invalid is listed with no versions.
+pub fn locked_versions(text: &str) -> Option<BTreeMap<String, super::Resolved>> {
     let top = json::object(text, json::parse(text).ok()?)?;
     let deps = json::object(text, json::get(&top, "dependencies")?.value)?;
-    let mut ids = BTreeSet::new();
+    let mut out: BTreeMap<String, super::Resolved> = BTreeMap::new();
     for tfm in deps {
         for pkg in json::object(text, tfm.value).unwrap_or_default() {
-            let ty = json::object(text, pkg.value)
-                .and_then(|o| json::get(&o, "type").and_then(|t| json::string(t.value)));
-            if !ty.is_some_and(|t| t.eq_ignore_ascii_case("project")) {
-                ids.insert(pkg.key.trim().to_ascii_lowercase());
+            let body = json::object(text, pkg.value).unwrap_or_default();
+            let ty = json::get(&body, "type").and_then(|t| json::string(t.value));
+            if ty.is_some_and(|t| t.eq_ignore_ascii_case("project")) {
+                continue;
+            }
+            let id = pkg.key.trim();
+            let entry = out
+                .entry(id.to_ascii_lowercase())
+                .or_insert_with(|| super::Resolved::new(id));
+            if let Some(v) = json::get(&body, "resolved").and_then(|r| json::string(r.value))
+                && let Ok(n) = version::normalize(&v)
+            {
+                entry.versions.insert(n);
             }
         }
     }
-    Some(ids)
+    Some(out)
 }
 
 pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {

@@ -35,20 +35,27 @@ struct Declared {
     auto_referenced: BTreeSet<String>,
 }
 
-/// Lowercase ids of the packages an assets file resolved (for the project extractor).
-pub fn resolved_ids(text: &str) -> Option<BTreeSet<String>> {
+/// Resolved package versions of a restore output (`libraries` of type `package`) by lowercase
+/// id, normalized, or `None` when it cannot be read. Used by the project extractor: the
+/// restore's resolution wins over static evaluation.
+pub fn resolved_versions(text: &str) -> Option<BTreeMap<String, super::Resolved>> {
     let top = json::object(text, json::parse(text).ok()?)?;
     let libs = json::object(text, json::get(&top, "libraries")?.value)?;
-    let mut ids = BTreeSet::new();
+    let mut out: BTreeMap<String, super::Resolved> = BTreeMap::new();
     for l in libs {
         let ty = json::object(text, l.value)
             .and_then(|o| json::get(&o, "type").and_then(|t| json::string(t.value)));
         if ty.is_some_and(|t| t.eq_ignore_ascii_case("package")) {
-            let (name, _) = split_key(&l.key);
-            ids.insert(name.to_ascii_lowercase());
+            let (name, v) = split_key(&l.key);
+            let entry = out
+                .entry(name.to_ascii_lowercase())
+                .or_insert_with(|| super::Resolved::new(name));
+            if let Ok(n) = version::normalize(v) {
+                entry.versions.insert(n);
+            }
         }
     }
-    Some(ids)
+    Some(out)
 }
 
 /// `Name/1.2.3` → (`Name`, `1.2.3`).
