@@ -13,8 +13,8 @@
 //!   upper or lower case) and, on Windows and macOS, from the system settings. Loopback hosts
 //!   are always reached directly, never through a proxy.
 //! - Connect timeout and a per-request timeout (covering the response body), bounded retries
-//!   with exponential backoff on connection failures, timeouts, 429 and 5xx (`Retry-After` in
-//!   seconds is honoured up to the backoff cap). `POST` is only retried when the connection
+//!   with exponential backoff on connection failures, timeouts, 429 and 5xx (`Retry-After`, in
+//!   seconds or as an HTTP date, is honoured up to the backoff cap). `POST` is only retried when the connection
 //!   could not be made at all.
 //! - Every failure is an [`HttpError`] value naming the host or URL and what went wrong; a DNS
 //!   failure says the machine may be offline.
@@ -199,6 +199,11 @@ impl HttpResponse {
 
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
+    }
+
+    /// The server's `Retry-After` (seconds or an HTTP date) as a delay from now.
+    pub fn retry_after(&self) -> Option<Duration> {
+        retry_after(self.header("retry-after")?, std::time::SystemTime::now())
     }
 
     /// The body as text for messages: lossy UTF-8, at most `max` characters, trimmed.
@@ -399,11 +404,7 @@ impl Client {
             match self.send_once(req, &url) {
                 Ok(mut resp) => {
                     if idempotent && can_retry && retryable_status(resp.status) {
-                        let hinted = resp
-                            .header("retry-after")
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .map(Duration::from_secs);
-                        std::thread::sleep(self.backoff(attempt, hinted));
+                        std::thread::sleep(self.backoff(attempt, resp.retry_after()));
                         continue;
                     }
                     resp.attempts = attempt;
@@ -473,12 +474,7 @@ impl Client {
             match self.download_once(req, &url, file, opts, progress) {
                 Ok(mut d) => {
                     if idempotent && can_retry && retryable_status(d.response.status) {
-                        let hinted = d
-                            .response
-                            .header("retry-after")
-                            .and_then(|v| v.trim().parse::<u64>().ok())
-                            .map(Duration::from_secs);
-                        std::thread::sleep(self.backoff(attempt, hinted));
+                        std::thread::sleep(self.backoff(attempt, d.response.retry_after()));
                         continue;
                     }
                     d.response.attempts = attempt;
@@ -705,6 +701,98 @@ impl Client {
     }
 }
 
+/// A `Retry-After` value (RFC 9110 §10.2.3) as a delay after `now`: delay-seconds, or an
+/// HTTP-date in any of the three formats recipients must accept (IMF-fixdate
+/// `Sun, 06 Nov 1994 08:49:37 GMT`, RFC 850 `Sunday, 06-Nov-94 08:49:37 GMT`, asctime
+/// `Sun Nov  6 08:49:37 1994`). A date in the past is no delay; anything else is `None`.
+pub fn retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Longer than u64 seconds: as long as it gets (the backoff cap applies anyway).
+        return Some(Duration::from_secs(value.parse().unwrap_or(u64::MAX)));
+    }
+    let now = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+    let at = http_date(value, now)?;
+    Some(Duration::from_secs(
+        u64::try_from(at.saturating_sub(now)).unwrap_or(0),
+    ))
+}
+
+/// Seconds since the Unix epoch of an HTTP-date (see [`retry_after`]); `now` (seconds since
+/// the epoch) places two-digit years.
+fn http_date(value: &str, now: i64) -> Option<i64> {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+    const LONG_DAYS: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    let month = |m: &str| MONTHS.iter().position(|x| *x == m).map(|i| i as u8 + 1);
+    let number = |t: &str, min: usize, max: usize| -> Option<u32> {
+        (min..=max)
+            .contains(&t.len())
+            .then_some(t)
+            .filter(|t| t.bytes().all(|b| b.is_ascii_digit()))?
+            .parse()
+            .ok()
+    };
+    let tokens: Vec<&str> = value.split(' ').filter(|t| !t.is_empty()).collect();
+    let (year, mon, day, time) = match tokens.as_slice() {
+        // IMF-fixdate
+        [wd, d, m, y, t, "GMT"] if wd.strip_suffix(',').is_some_and(|w| DAYS.contains(&w)) => {
+            (number(y, 4, 4)?, month(m)?, number(d, 2, 2)?, *t)
+        }
+        // RFC 850: two-digit year, read as the most recent year ending in those digits
+        // (RFC 9110: never more than 50 years in the future).
+        [wd, dmy, t, "GMT"]
+            if wd
+                .strip_suffix(',')
+                .is_some_and(|w| LONG_DAYS.contains(&w)) =>
+        {
+            let mut parts = dmy.split('-');
+            let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+            if parts.next().is_some() {
+                return None;
+            }
+            let yy = number(y, 2, 2)?;
+            let this_year = crate::source::Date::from_days_since_epoch(now.div_euclid(86_400))
+                .year
+                .max(0)
+                .unsigned_abs();
+            let mut year = this_year - this_year % 100 + yy;
+            if year > this_year + 50 {
+                year -= 100;
+            }
+            (year, month(m)?, number(d, 2, 2)?, *t)
+        }
+        // asctime: `Sun Nov  6 08:49:37 1994` (a one-digit day is space-padded)
+        [wd, m, d, t, y] if DAYS.contains(wd) => {
+            (number(y, 4, 4)?, month(m)?, number(d, 1, 2)?, *t)
+        }
+        _ => return None,
+    };
+    let mut hms = time.split(':');
+    let (h, mi, se) = (hms.next()?, hms.next()?, hms.next()?);
+    if hms.next().is_some() {
+        return None;
+    }
+    let (h, mi, se) = (number(h, 2, 2)?, number(mi, 2, 2)?, number(se, 2, 2)?);
+    if h > 23 || mi > 59 || se > 60 {
+        return None;
+    }
+    let date = crate::source::Date::new(i32::try_from(year).ok()?, mon, u8::try_from(day).ok()?)?;
+    Some(date.days_since_epoch() * 86_400 + i64::from(h * 3600 + mi * 60 + se))
+}
+
 /// 429 and 5xx, except 501 (Not Implemented) and 505 (HTTP Version Not Supported), which a
 /// retry cannot fix.
 pub fn retryable_status(status: u16) -> bool {
@@ -771,6 +859,65 @@ mod tests {
             backoff_initial: Duration::from_millis(100),
             backoff_max: Duration::from_millis(1000),
             ..HttpOptions::default()
+        }
+    }
+
+    /// 2026-11-22 12:00:00 UTC.
+    fn noon() -> std::time::SystemTime {
+        let days = crate::source::Date::new(2026, 11, 22)
+            .unwrap()
+            .days_since_epoch();
+        std::time::UNIX_EPOCH + Duration::from_secs(days as u64 * 86_400 + 12 * 3600)
+    }
+
+    #[test]
+    fn retry_after_seconds_and_http_dates() {
+        let now = noon();
+        assert_eq!(retry_after("120", now), Some(Duration::from_secs(120)));
+        assert_eq!(retry_after(" 0 ", now), Some(Duration::ZERO));
+        assert_eq!(
+            retry_after("99999999999999999999999", now),
+            Some(Duration::from_secs(u64::MAX))
+        );
+        // The three date formats RFC 9110 makes recipients accept, 90 seconds from now.
+        for v in [
+            "Sun, 22 Nov 2026 12:01:30 GMT",
+            "Sunday, 22-Nov-26 12:01:30 GMT",
+            "Sun Nov 22 12:01:30 2026",
+        ] {
+            assert_eq!(retry_after(v, now), Some(Duration::from_secs(90)), "{v}");
+        }
+        // asctime pads a one-digit day with a space.
+        assert_eq!(
+            retry_after("Tue Dec  1 12:00:00 2026", now),
+            Some(Duration::from_secs(9 * 86_400))
+        );
+        // In the past: retry without waiting for the server.
+        assert_eq!(
+            retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now),
+            Some(Duration::ZERO)
+        );
+        // Two-digit years are never more than 50 years ahead: 94 is 1994, 70 is 2070.
+        assert_eq!(
+            retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert!(retry_after("Sunday, 06-Nov-70 08:49:37 GMT", now).is_some_and(|d| d
+            > Duration::from_secs(40 * 365 * 86_400)));
+        for bad in [
+            "",
+            "-5",
+            "1.5",
+            "soon",
+            "Sun, 22 Nov 2026 12:01:30 UTC",
+            "Sun, 31 Nov 2026 12:01:30 GMT",
+            "Sun, 22 Foo 2026 12:01:30 GMT",
+            "Sun, 22 Nov 2026 24:00:00 GMT",
+            "Sun, 22 Nov 2026 12:01 GMT",
+            "22 Nov 2026 12:01:30 GMT",
+            "Sunday, 22-Nov-2026 12:01:30 GMT",
+        ] {
+            assert_eq!(retry_after(bad, now), None, "{bad:?}");
         }
     }
 

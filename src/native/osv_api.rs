@@ -17,14 +17,13 @@
 //! Transport is the shared [`http::Client`] (TLS >= 1.2, timeouts, proxies from the
 //! environment, loopback-only plain HTTP). `GET`s are retried by the client; the `querybatch`
 //! `POST` is a read-only query and is retried here on 429/5xx and timeouts with the client's
-//! backoff (`Retry-After` in seconds honoured up to the cap). Failures never discard what was
+//! backoff (`Retry-After` in seconds or as an HTTP date honoured up to the cap). Failures never discard what was
 //! obtained: [`OsvApi::fetch`] returns the records it has plus the list of problems.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -548,7 +547,7 @@ impl OsvApi {
                 .body(body.clone());
             match self.http.send(&req) {
                 Ok(resp) if can_retry && http::retryable_status(resp.status) => {
-                    std::thread::sleep(self.http.backoff(attempt, retry_after(&resp)));
+                    std::thread::sleep(self.http.backoff(attempt, resp.retry_after()));
                 }
                 Ok(mut resp) => {
                     resp.attempts = attempt;
@@ -772,12 +771,6 @@ fn with_attempts(e: HttpError, n: u32) -> HttpError {
         },
         other => other,
     }
-}
-
-fn retry_after(resp: &HttpResponse) -> Option<Duration> {
-    resp.header("retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_secs)
 }
 
 fn describe(q: &PackageQuery) -> String {
