@@ -19,7 +19,7 @@ export async function cliMain(engine, argv) {
         'no-config': { type: 'boolean' },
         sarif: { type: 'string' },
         sbom: { type: 'string' },
-        advisories: { type: 'string', default: 'off' },
+        advisories: { type: 'string' },
         'dependencies-only': { type: 'boolean' },
         'no-dependencies': { type: 'boolean' },
         category: { type: 'string' },

@@ -154,7 +154,7 @@ export interface Engine {
   rules(): RuleInfo[];
   wantsFile(path: string): boolean;
   fileKind(path: string): FileKind;
-  selectFiles(paths: Iterable<string>, options?: Pick<ScanOptions, 'config' | 'configPath'>): { ok: true; paths: string[] } | Failure;
+  selectFiles(paths: Iterable<string>, options?: Pick<ScanOptions, 'config' | 'configPath'>): { ok: true; paths: string[]; advisoriesSource: string | null } | Failure;
   scan(files: Record<string, string> | Map<string, string> | { path: string; text: string }[], options?: ScanOptions): ScanResult;
 }
 

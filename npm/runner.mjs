@@ -66,7 +66,10 @@ function write(file, text) {
  *   outputs       { sarif, cyclonedx, json, text }: files to write (workspace-relative or absolute)
  *   failOn, category, today, target, buildArgs, windowsHosts   as the engine's options
  *                 (today defaults to $PORTCULLIS_TODAY, else the current UTC date)
- *   advisories    "off" (default), "online", or a file/directory of OSV JSON records
+ *   advisories    "off", "online", or a file/directory of OSV JSON records; unset or empty:
+ *                 the config's `advisories.source` (a path there is relative to the config
+ *                 file; `auto` means the OSV API here, `offline` names the native database,
+ *                 which this build cannot read), else "off"
  *   dependenciesOnly  report dependency findings only (no Dockerfile rules)
  *   dependencies  false: lint Dockerfiles only (no SBOM, no advisory matching)
  *   maxFileSize   largest file read (default 4 MiB)
@@ -151,8 +154,31 @@ export async function runScan(engine, options) {
 
   // Advisories: absent = checking off (the report says so); records (even none) = checked;
   // `advisoriesUnavailable` = the host could not get data (the report warns).
-  const advisories = String(options.advisories ?? 'off').trim();
+  // A lint-only run (dependencies: false) never gathers any.
+  const lintOnly = options.dependencies === false;
+  const explicit = String(options.advisories ?? '').trim();
+  let advisories = lintOnly ? 'off' : explicit || 'off';
+  let baseDir = workspace;
   const adv = {};
+  const fromConfig = explicit === '' && !lintOnly ? selected.advisoriesSource : null;
+  if (fromConfig) {
+    // The keywords of the native CLI (`SourceSpec::parse`), anything else is a path.
+    const source = fromConfig.trim();
+    log(`advisories: ${source} (advisories.source in ${configPath})`);
+    if (source === 'none') {
+      advisories = 'off';
+    } else if (source === 'online' || source === 'auto') {
+      // `auto` is the offline database, else the OSV API; there is no database here.
+      advisories = 'online';
+    } else if (source === 'offline') {
+      advisories = 'off';
+      adv.advisoriesUnavailable = `advisories.source in ${configPath} is \`offline\`: the database of \`portcullis db update\` is read by the native CLI only; set \`online\` or a path to OSV records (or pass the advisories input) to check dependencies here`;
+    } else {
+      advisories = source;
+      // Relative to the config file, as the native CLI reads it.
+      baseDir = path.dirname(resolveIn(workspace, configPath));
+    }
+  }
   if (advisories === 'online') {
     const first = engine.scan(files, { ...base, formats: ['cyclonedx'] });
     if (!first.ok) return { ok: false, exitCode: 2, result: first, written: {}, configPath, inputs: 0 };
@@ -169,8 +195,8 @@ export async function runScan(engine, options) {
       adv.advisorySource = `the OSV API (${new URL(apiUrl).host}, ${plural(purls.length, 'package')} asked)`;
       log(`OSV API: ${plural(got.records.length, 'advisory', 'advisories')}`);
     }
-  } else if (advisories !== '' && advisories !== 'off' && advisories !== 'none') {
-    const abs = resolveIn(workspace, advisories);
+  } else if (advisories !== 'off' && advisories !== 'none') {
+    const abs = resolveIn(baseDir, advisories);
     const shown = relativeTo(workspace, abs) ?? abs;
     const got = readAdvisoryPath(abs, shown);
     diagnostics.push(...got.diagnostics);

@@ -111,7 +111,7 @@ export async function run() {
       outputs: { sarif: sarifFile || undefined, cyclonedx: sbomFile || undefined },
       failOn: core.getInput('fail-on'),
       category: category || undefined,
-      advisories: core.getInput('advisories') || 'off',
+      advisories: core.getInput('advisories'),
       log: (m) => core.info(m),
     });
     const result = run.result;

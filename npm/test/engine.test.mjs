@@ -28,7 +28,10 @@ describe('engine API', () => {
     assert.equal(pc.fileKind('README.md'), 'other');
     assert.equal(pc.wantsFile('Containerfile'), true);
     const sel = pc.selectFiles(['Dockerfile', 'vendor/x/Dockerfile', 'a.txt', 'go.mod'], { config: 'exclude: [vendor]\n' });
-    assert.deepEqual(sel, { ok: true, paths: ['Dockerfile', 'go.mod'] });
+    assert.deepEqual(sel, { ok: true, paths: ['Dockerfile', 'go.mod'], advisoriesSource: null });
+    // The config's advisory source is handed back for the host to gather advisories.
+    const withSource = pc.selectFiles(['go.mod'], { config: 'advisories:\n  source: online\n' });
+    assert.deepEqual(withSource, { ok: true, paths: ['go.mod'], advisoriesSource: 'online' });
   });
 
   test('findings: false leaves the findings out but not the formats or the decision', () => {

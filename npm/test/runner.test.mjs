@@ -185,6 +185,46 @@ describe('runner', () => {
     assert.equal(missing.result.advisories.applied, false);
   });
 
+  test('advisories.source in the config applies when no advisories option is given', async () => {
+    const osv = JSON.stringify({
+      id: 'GHSA-test-0001',
+      modified: '2024-01-01T00:00:00Z',
+      summary: 'test advisory',
+      affected: [{ package: { ecosystem: 'NuGet', name: 'Newtonsoft.Json' }, versions: ['12.0.1'] }],
+    });
+    const csproj = '<Project Sdk="Microsoft.NET.Sdk"><ItemGroup><PackageReference Include="Newtonsoft.Json" Version="12.0.1" /></ItemGroup></Project>';
+    // A relative path is relative to the config file, as in the native CLI.
+    const root = tree({
+      'ci/.portcullis.yaml': 'advisories:\n  source: osv\n',
+      'ci/osv/GHSA-test-0001.json': osv,
+      'src/App.csproj': csproj,
+    });
+    const rules = (run) => run.result.findings.map((f) => f.rule);
+    const logs = [];
+    const fromConfig = await runScan(engine, { workspace: root, config: 'ci/.portcullis.yaml', today: TODAY, log: (m) => logs.push(m) });
+    assert.equal(fromConfig.ok, true);
+    assert.deepEqual(rules(fromConfig), ['GHSA-test-0001']);
+    assert.equal(fromConfig.result.advisories.records, 1);
+    assert.ok(logs.includes('advisories: osv (advisories.source in ci/.portcullis.yaml)'), logs.join('\n'));
+    // The option wins over the config; `off` checks nothing.
+    const off = await runScan(engine, { workspace: root, config: 'ci/.portcullis.yaml', advisories: 'off', today: TODAY });
+    assert.deepEqual(rules(off), []);
+    assert.equal(off.result.advisories.applied, false);
+    // A lint-only run gathers none, whatever the config says.
+    const lint = await runScan(engine, { workspace: root, config: 'ci/.portcullis.yaml', dependencies: false, today: TODAY, log: (m) => logs.push(m) });
+    assert.equal(lint.result.advisories.applied, false);
+    assert.equal(logs.filter((m) => m.startsWith('advisories:')).length, 1);
+    // `none` is off; `offline` names the native database: not checked, and a warning says why.
+    for (const [source, warned] of [['none', false], ['offline', true]]) {
+      writeFileSync(path.join(root, 'ci/.portcullis.yaml'), `advisories:\n  source: ${source}\n`);
+      const run = await runScan(engine, { workspace: root, config: 'ci/.portcullis.yaml', today: TODAY, formats: ['text'] });
+      assert.equal(run.ok, true);
+      assert.deepEqual(rules(run), [], source);
+      assert.equal(run.result.advisories.applied, false, source);
+      assert.equal(/`offline`: the database of `portcullis db update` is read by the native CLI only/.test(run.result.text), warned, run.result.text);
+    }
+  });
+
   test('online advisories: querybatch then vulns/{id}, from a loopback OSV server', async () => {
     const requests = [];
     const server = http.createServer((req, res) => {

@@ -108,7 +108,7 @@ export async function run() {
       outputs: { sarif: sarifFile, cyclonedx: sbomFile || undefined },
       failOn: tl.getInput('failOn', false) || '',
       category: tl.getInput('category', false) || undefined,
-      advisories: tl.getInput('advisories', false) || 'off',
+      advisories: tl.getInput('advisories', false),
       log: (m) => console.log(m),
     });
     const result = run.result;

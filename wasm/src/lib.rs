@@ -98,10 +98,11 @@ pub fn file_kind(path: &str) -> String {
 /// Filters candidate paths (a JSON array of repository-relative paths) down to the ones the
 /// scan reads: [`wants_file`] and not excluded by the config in `options_json` (same options as
 /// [`scan_json`]; only `config` and `configPath` matter). Returns
-/// `{"ok": true, "paths": [..]}` or an error value.
+/// `{"ok": true, "paths": [..], "advisoriesSource": ..}` (the config's `advisories.source` or
+/// null, for hosts that gather advisories) or an error value.
 #[wasm_bindgen(js_name = selectFiles)]
 pub fn select_files(options_json: &str, paths_json: &str) -> String {
-    let result = (|| -> Result<Vec<String>, Vec<String>> {
+    let result = (|| -> Result<(Vec<String>, Option<String>), Vec<String>> {
         let input = parse_options(options_json)?;
         let paths: Vec<String> = serde_json::from_str(paths_json)
             .map_err(|e| vec![format!("paths: not a JSON array of strings: {e}")])?;
@@ -114,10 +115,12 @@ pub fn select_files(options_json: &str, paths_json: &str) -> String {
             .collect();
         out.sort();
         out.dedup();
-        Ok(out)
+        Ok((out, config.advisories.source))
     })();
     match result {
-        Ok(paths) => to_json(&serde_json::json!({ "ok": true, "paths": paths })),
+        Ok((paths, source)) => to_json(
+            &serde_json::json!({ "ok": true, "paths": paths, "advisoriesSource": source }),
+        ),
         Err(errors) => error_json(&errors),
     }
 }

@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-2ZRDLSKD.js";
+} from "./chunk-FCLEIMT6.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
@@ -51,7 +51,7 @@ async function cliMain(engine, argv) {
         "no-config": { type: "boolean" },
         sarif: { type: "string" },
         sbom: { type: "string" },
-        advisories: { type: "string", default: "off" },
+        advisories: { type: "string" },
         "dependencies-only": { type: "boolean" },
         "no-dependencies": { type: "boolean" },
         category: { type: "string" },
