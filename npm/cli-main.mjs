@@ -2,7 +2,6 @@
 // from pkg/) and the self-contained bundle dist/cli.js (engine inlined; the pre-commit hook).
 import { parseArgs } from 'node:util';
 
-import { renderCompact } from './compact.mjs';
 import { runScan } from './runner.mjs';
 
 /** Runs the command line with `argv` (without node and the script) on `engine`; the exit code. */
@@ -40,15 +39,14 @@ export async function cliMain(engine, argv) {
     process.stdout.write(`portcullis-wasm ${engine.version()}\n`);
     return 0;
   }
-  const compact = v.format === 'compact';
   const run = await runScan(engine, {
     workspace: process.cwd(),
     paths: args.positionals,
     config: v.config,
     noConfig: v['no-config'],
-    formats: compact ? [] : [v.format],
-    // Only the compact format reads the findings; the others are rendered by the engine.
-    findings: compact,
+    formats: [v.format],
+    // Every format is rendered by the engine: the findings array is not needed.
+    findings: false,
     outputs: { sarif: v.sarif, cyclonedx: v.sbom },
     failOn: v['fail-on'],
     category: v.category,
@@ -61,6 +59,6 @@ export async function cliMain(engine, argv) {
     for (const e of run.result.errors ?? []) process.stderr.write(`error: ${e}\n`);
     return 2;
   }
-  process.stdout.write(compact ? renderCompact(run.result) : (run.result[v.format] ?? ''));
+  process.stdout.write(run.result[v.format] ?? '');
   return run.exitCode;
 }

@@ -1,6 +1,6 @@
 // Types of the Portcullis WebAssembly engine (engine.mjs / index.mjs).
 
-export type Format = 'sarif' | 'json' | 'text' | 'github' | 'azure' | 'cyclonedx';
+export type Format = 'sarif' | 'json' | 'text' | 'compact' | 'github' | 'azure' | 'cyclonedx';
 export type Level = 'error' | 'warning' | 'note';
 export type FailOn = Level | 'none';
 export type FileKind = 'dockerfile' | 'dockerignore' | 'manifest' | 'other';
@@ -119,6 +119,8 @@ export interface ScanSuccess {
   sarif: string | null;
   json: string | null;
   text: string | null;
+  /** One `path:line:column: RULE [severity] message` line per finding, diagnostics, summary. */
+  compact: string | null;
   /** GitHub workflow commands, one per line. */
   github: string | null;
   /** Azure DevOps logging commands, one per line. */

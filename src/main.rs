@@ -176,6 +176,9 @@ enum DbCommand {
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     Text,
+    /// One `path:line:column: RULE [severity] message` line per finding, then diagnostics and
+    /// the summary.
+    Compact,
     Json,
     Sarif,
     Github,
@@ -1043,6 +1046,7 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
         let color = target.is_none() && use_color(out.color, std::io::stdout().is_terminal());
         let rendered = match format {
             Format::Text => report::text::render(report, &report::text::TextOptions { color }),
+            Format::Compact => report::compact::render(report),
             Format::Json => report::json::render(report),
             Format::Sarif => report::sarif::render(
                 report,

@@ -4,7 +4,7 @@
 mod report_fixture;
 
 use portcullis::finding::FailOn;
-use portcullis::report::{SarifOptions, TextOptions, azure, github, json, sarif, text};
+use portcullis::report::{SarifOptions, TextOptions, azure, compact, github, json, sarif, text};
 use report_fixture::{empty, sample};
 
 fn sarif_opts() -> SarifOptions {
@@ -52,6 +52,16 @@ fn sarif_empty() {
         tool_version: "0.1.0",
     };
     insta::assert_snapshot!("sarif_empty", sarif::render(&empty(), &opts));
+}
+
+#[test]
+fn compact_sample() {
+    insta::assert_snapshot!("compact_sample", compact::render(&sample()));
+}
+
+#[test]
+fn compact_empty() {
+    insta::assert_snapshot!("compact_empty", compact::render(&empty()));
 }
 
 #[test]
@@ -109,6 +119,7 @@ fn output_does_not_depend_on_finding_order() {
     );
     assert_eq!(json::render(&r), json::render(&shuffled));
     assert_eq!(sarif::render(&r, &opts), sarif::render(&shuffled, &opts));
+    assert_eq!(compact::render(&r), compact::render(&shuffled));
     assert_eq!(github::render(&r), github::render(&shuffled));
     assert_eq!(azure::render(&r), azure::render(&shuffled));
 }
@@ -122,7 +133,14 @@ fn suppressed_findings_are_counted_not_shown() {
         t.ends_with("3 errors, 2 warnings in 3 files (2 suppressed); 2 diagnostics\n"),
         "{t}"
     );
-    for out in [github::render(&r), azure::render(&r)] {
+    let c = compact::render(&r);
+    assert!(
+        c.ends_with(
+            "3 errors, 2 warnings in 3 files (2 suppressed); 2 diagnostics; 3 at or above the threshold (error)\n"
+        ),
+        "{c}"
+    );
+    for out in [github::render(&r), azure::render(&r), c] {
         assert!(!out.contains("DF122"));
         assert!(
             !out.contains("e.xample"),
@@ -157,6 +175,11 @@ fn hostile_text_cannot_escape_its_command_or_terminal() {
     );
     assert!(!tx.contains('\x1b'));
     assert!(!tx.contains("\n::error"));
+    // One line per finding and diagnostic plus the summary; nothing reaches the terminal raw.
+    let c = compact::render(&r);
+    assert_eq!(c.lines().count(), 8, "{c}");
+    assert!(!c.contains('\x1b') && !c.contains('\r'));
+    assert!(!c.contains("\n::error"));
 }
 
 fn strip_ansi(s: &str) -> String {
@@ -184,7 +207,9 @@ mod arbitrary_reports {
     use portcullis::finding::{
         FailOn, Finding, Fix, Location, Related, Severity, Suppression, SuppressionKind,
     };
-    use portcullis::report::{SarifOptions, TextOptions, azure, github, json, sarif, text};
+    use portcullis::report::{
+        SarifOptions, TextOptions, azure, compact, github, json, sarif, text,
+    };
     use portcullis::source::{LineIndex, Position, Region, Span};
     use proptest::prelude::*;
 
@@ -312,6 +337,12 @@ mod arbitrary_reports {
             prop_assert!(gh.lines().all(|l| l.starts_with("::")));
             let az = azure::render(&r);
             prop_assert!(az.lines().all(|l| l.starts_with("##vso[task.logissue type=")));
+
+            let cp = compact::render(&r);
+            prop_assert_eq!(cp.lines().count(), unsuppressed + r.diagnostics.len() + 1);
+            prop_assert!(!cp.contains('\x1b') && !cp.contains(BIDI) && !cp.contains('\r'));
+            let last = cp.lines().last().unwrap_or_default();
+            prop_assert!(last.contains(" in ") && last.contains("file"), "{}", last);
         }
     }
 }

@@ -149,7 +149,10 @@ fn one_finding_per_component_and_advisory_with_aliases_collapsed() {
         .collect();
     assert_eq!(
         related,
-        [("src/Worker/Worker.csproj", 8), ("src/App/packages.lock.json", 18)],
+        [
+            ("src/Worker/Worker.csproj", 8),
+            ("src/App/packages.lock.json", 18)
+        ],
         "{:#?}",
         nj.related
     );

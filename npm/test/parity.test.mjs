@@ -61,6 +61,22 @@ describe('WASM findings equal the native CLI', () => {
     }
   });
 
+  test('the compact lines of the WASM CLI equal the native CLI', () => {
+    const args = ['examples', '--no-config', '--advisories', 'examples/advisories', '--format', 'compact', '--today', TODAY];
+    const n = spawnSync(native, ['scan', ...args, '--color', 'never'], { cwd: repoRoot, encoding: 'utf8' });
+    const w = spawnSync(process.execPath, [path.join(repoRoot, 'npm', 'cli.mjs'), ...args], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(n.status, 1, n.stderr);
+    assert.equal(w.status, n.status, w.stderr);
+    assert.match(n.stdout, /^examples\/[^:]+:\d+:\d+: (DF\d{3}|GHSA-[a-z0-9-]+) \[(error|warning|note)\] /m);
+    // The advisory summary note names the source as each host describes it (the native CLI
+    // counts records, the runner files); every other line is the same.
+    const source = /^portcullis: note: dependencies: .* checked against 2 advisories from /m;
+    assert.match(n.stdout, source);
+    assert.match(w.stdout, source);
+    const other = (out) => out.split('\n').filter((l) => !source.test(l));
+    assert.deepEqual(other(w.stdout), other(n.stdout));
+  });
+
   test('with a config file (excludes, rule settings, fail-on)', async () => {
     const cfg = 'npm/test/parity.portcullis.yaml';
     const n = nativeScan('tests/fixtures/lint', ['--config', cfg, '--advisories', 'none']);

@@ -753,11 +753,7 @@ fn http_date(value: &str, now: i64) -> Option<i64> {
         }
         // RFC 850: two-digit year, read as the most recent year ending in those digits
         // (RFC 9110: never more than 50 years in the future).
-        [wd, dmy, t, "GMT"]
-            if wd
-                .strip_suffix(',')
-                .is_some_and(|w| LONG_DAYS.contains(&w)) =>
-        {
+        [wd, dmy, t, "GMT"] if wd.strip_suffix(',').is_some_and(|w| LONG_DAYS.contains(&w)) => {
             let mut parts = dmy.split('-');
             let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
             if parts.next().is_some() {
@@ -902,8 +898,10 @@ mod tests {
             retry_after("Sunday, 06-Nov-94 08:49:37 GMT", now),
             Some(Duration::ZERO)
         );
-        assert!(retry_after("Sunday, 06-Nov-70 08:49:37 GMT", now).is_some_and(|d| d
-            > Duration::from_secs(40 * 365 * 86_400)));
+        assert!(
+            retry_after("Sunday, 06-Nov-70 08:49:37 GMT", now)
+                .is_some_and(|d| d > Duration::from_secs(40 * 365 * 86_400))
+        );
         for bad in [
             "",
             "-5",

@@ -3,6 +3,7 @@
 //! | format | entry point | columns |
 //! |---|---|---|
 //! | human text | [`text::render`] | 1-based, Unicode scalar values (chars) |
+//! | compact lines | [`compact::render`] | 1-based, Unicode scalar values (chars) |
 //! | JSON | [`json::render`] | 1-based, Unicode scalar values (chars) |
 //! | SARIF 2.1.0 | [`sarif::render`] | 1-based, UTF-16 code units (`run.columnKind` = `utf16CodeUnits`) |
 //! | GitHub workflow commands | [`github::render`] | 1-based, UTF-16 code units |
@@ -15,6 +16,7 @@
 //! hash-map iteration order, so equal reports render to equal bytes.
 
 pub mod azure;
+pub mod compact;
 pub mod cyclonedx;
 pub mod github;
 pub mod json;

@@ -231,7 +231,7 @@ fn render_diagnostic(out: &mut String, st: &Style, d: &Diagnostic) {
 }
 
 /// Replaces characters that must not reach a terminal verbatim (see module docs).
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '\t' => ' ',

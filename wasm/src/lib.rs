@@ -37,7 +37,15 @@ use portcullis::vuln::osv;
 pub mod lsp;
 
 /// Formats `scan` can render.
-pub const FORMATS: &[&str] = &["sarif", "json", "text", "github", "azure", "cyclonedx"];
+pub const FORMATS: &[&str] = &[
+    "sarif",
+    "json",
+    "text",
+    "compact",
+    "github",
+    "azure",
+    "cyclonedx",
+];
 
 /// Exit code for usage, configuration and I/O errors (as the native CLI).
 const EXIT_ERROR: i32 = 2;
@@ -118,9 +126,9 @@ pub fn select_files(options_json: &str, paths_json: &str) -> String {
         Ok((out, config.advisories.source))
     })();
     match result {
-        Ok((paths, source)) => to_json(
-            &serde_json::json!({ "ok": true, "paths": paths, "advisoriesSource": source }),
-        ),
+        Ok((paths, source)) => {
+            to_json(&serde_json::json!({ "ok": true, "paths": paths, "advisoriesSource": source }))
+        }
         Err(errors) => error_json(&errors),
     }
 }
@@ -282,6 +290,8 @@ pub struct ScanResult {
     pub sarif: Option<String>,
     pub json: Option<String>,
     pub text: Option<String>,
+    /// One line per finding (see [`report::compact`]).
+    pub compact: Option<String>,
     /// GitHub workflow commands, one per line.
     pub github: Option<String>,
     /// Azure DevOps logging commands, one per line.
@@ -521,6 +531,7 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
         json: if wants("json") { json_text } else { None },
         text: wants("text")
             .then(|| report::text::render(&report, &report::TextOptions { color: input.color })),
+        compact: wants("compact").then(|| report::compact::render(&report)),
         github: wants("github").then(|| report::github::render(&report)),
         azure: wants("azure").then(|| report::azure::render(&report)),
         cyclonedx,
