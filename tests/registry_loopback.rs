@@ -11,15 +11,12 @@
 #![allow(clippy::disallowed_methods)]
 
 mod support;
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use support::TempDir;
+use support::scripted::{Reply, Req, Server, reply};
 
 use portcullis::baseimage::reference::ImageRef;
 use portcullis::native::http::{self, HttpError, HttpOptions, Request};
@@ -713,170 +710,6 @@ fn wrong_port_is_a_quick_connection_error() {
 // ---------------------------------------------------------------------------------------------
 // A tiny scripted HTTP server
 
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    target: String,
-    authorization: Option<String>,
-}
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-fn reply(status: u16) -> Reply {
-    Reply {
-        status,
-        headers: Vec::new(),
-        body: Vec::new(),
-    }
-}
-
-impl Reply {
-    fn header(mut self, k: &str, v: &str) -> Reply {
-        self.headers.push((k.into(), v.into()));
-        self
-    }
-    fn body(mut self, b: &[u8]) -> Reply {
-        self.body = b.to_vec();
-        self
-    }
-}
-
-type Handler = dyn Fn(&Seen, &[Seen], u16) -> Reply + Send + Sync;
-
-struct Tiny {
-    port: u16,
-    seen: Arc<Mutex<Vec<Seen>>>,
-    stop: Arc<AtomicBool>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Tiny {
-    /// Serves at most 200 connections for at most 60 s, one at a time, `Connection: close`.
-    /// The handler gets the request, all earlier requests and the server's port.
-    fn start(handler: Box<Handler>) -> Tiny {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind tiny server");
-        let port = listener.local_addr().expect("addr").port();
-        listener.set_nonblocking(true).expect("nonblocking");
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let stop = Arc::new(AtomicBool::new(false));
-        let (seen2, stop2) = (seen.clone(), stop.clone());
-        let thread = std::thread::spawn(move || {
-            let deadline = Instant::now() + Duration::from_secs(60);
-            let mut served = 0;
-            while served < 200 && Instant::now() < deadline && !stop2.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((stream, _)) => {
-                        served += 1;
-                        serve_one(stream, &*handler, &seen2, port);
-                    }
-                    Err(_) => std::thread::sleep(Duration::from_millis(5)),
-                }
-            }
-        });
-        Tiny {
-            port,
-            seen,
-            stop,
-            thread: Some(thread),
-        }
-    }
-
-    fn host(&self) -> String {
-        format!("127.0.0.1:{}", self.port)
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().map(|s| s.clone()).unwrap_or_default()
-    }
-
-    fn count(&self, method: &str, path_prefix: &str) -> usize {
-        self.seen()
-            .iter()
-            .filter(|s| s.method == method && s.target.starts_with(path_prefix))
-            .count()
-    }
-}
-
-impl Drop for Tiny {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn serve_one(mut stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>, port: u16) {
-    let _ = stream.set_nonblocking(false);
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
-    let mut buf = Vec::new();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break i + 4;
-        }
-        if buf.len() > 64 * 1024 {
-            return;
-        }
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
-    let mut lines = head.split("\r\n");
-    let mut first = lines.next().unwrap_or_default().split(' ');
-    let method = first.next().unwrap_or_default().to_string();
-    let target = first.next().unwrap_or_default().to_string();
-    let mut authorization = None;
-    let mut content_length = 0usize;
-    for line in lines {
-        if let Some((k, v)) = line.split_once(':') {
-            let k = k.trim().to_ascii_lowercase();
-            if k == "authorization" {
-                authorization = Some(v.trim().to_string());
-            } else if k == "content-length" {
-                content_length = v.trim().parse().unwrap_or(0);
-            }
-        }
-    }
-    let mut body = buf[head_end..].to_vec();
-    while body.len() < content_length.min(1 << 20) {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => body.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let req = Seen {
-        method: method.clone(),
-        target,
-        authorization,
-    };
-    let earlier = seen.lock().map(|s| s.clone()).unwrap_or_default();
-    let r = handler(&req, &earlier, port);
-    if let Ok(mut s) = seen.lock() {
-        s.push(req);
-    }
-    let mut out = format!("HTTP/1.1 {} Scripted\r\n", r.status);
-    for (k, v) in &r.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        r.body.len()
-    ));
-    let mut bytes = out.into_bytes();
-    if method != "HEAD" {
-        bytes.extend_from_slice(&r.body);
-    }
-    let _ = stream.write_all(&bytes);
-    let _ = stream.flush();
-}
-
 const MANIFEST: &[u8] = br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a","size":2},"layers":[]}"#;
 
 fn manifest_reply() -> Reply {
@@ -886,7 +719,7 @@ fn manifest_reply() -> Reply {
         .body(MANIFEST)
 }
 
-fn count_of(earlier: &[Seen], method: &str, target: &str) -> usize {
+fn count_of(earlier: &[Req], method: &str, target: &str) -> usize {
     earlier
         .iter()
         .filter(|s| s.method == method && s.target == target)
@@ -895,7 +728,7 @@ fn count_of(earlier: &[Seen], method: &str, target: &str) -> usize {
 
 #[test]
 fn retries_503_twice_then_succeeds() {
-    let tiny = Tiny::start(Box::new(|req, earlier, _| {
+    let tiny = Server::serial(|req, earlier, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             if count_of(earlier, &req.method, &req.target) < 2 {
                 return reply(503).body(b"busy");
@@ -903,7 +736,7 @@ fn retries_503_twice_then_succeeds() {
             return manifest_reply();
         }
         reply(404)
-    }));
+    });
     let r = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect("resolves after two 503s");
@@ -914,7 +747,7 @@ fn retries_503_twice_then_succeeds() {
 
 #[test]
 fn retries_429_honouring_retry_after() {
-    let tiny = Tiny::start(Box::new(|req, earlier, _| {
+    let tiny = Server::serial(|req, earlier, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             if count_of(earlier, &req.method, &req.target) < 1 {
                 return reply(429).header("Retry-After", "0");
@@ -922,7 +755,7 @@ fn retries_429_honouring_retry_after() {
             return manifest_reply();
         }
         reply(404)
-    }));
+    });
     let r = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect("resolves after a 429");
@@ -932,7 +765,7 @@ fn retries_429_honouring_retry_after() {
 
 #[test]
 fn retries_are_bounded() {
-    let tiny = Tiny::start(Box::new(|_, _, _| reply(503).body(b"down for maintenance")));
+    let tiny = Server::serial(|_, _, _| reply(503).body(b"down for maintenance"));
     let started = Instant::now();
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
@@ -943,7 +776,7 @@ fn retries_are_bounded() {
         3,
         "1 attempt + 2 retries"
     );
-    assert_eq!(tiny.seen().len(), 3, "no other request after giving up");
+    assert_eq!(tiny.log().len(), 3, "no other request after giving up");
     assert!(
         matches!(e, RegistryError::Status { status: 503, .. }),
         "{e:?}"
@@ -954,7 +787,7 @@ fn retries_are_bounded() {
     assert!(msg.contains(&tiny.host()), "{msg}");
 
     // 429 too, and the message says rate limited.
-    let tiny = Tiny::start(Box::new(|_, _, _| reply(429)));
+    let tiny = Server::serial(|_, _, _| reply(429));
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("always 429");
@@ -962,20 +795,20 @@ fn retries_are_bounded() {
     assert!(e.to_string().contains("rate limited"), "{e}");
 
     // A 501 is not retried.
-    let tiny = Tiny::start(Box::new(|_, _, _| reply(501)));
+    let tiny = Server::serial(|_, _, _| reply(501));
     let _ = client().resolve(&image(&format!("{}/team/app:1.0", tiny.host())));
     assert_eq!(tiny.count("HEAD", "/v2/team/app/manifests/1.0"), 1);
 }
 
 #[test]
 fn http_client_retries_503_then_200_and_counts_attempts() {
-    let tiny = Tiny::start(Box::new(|req, earlier, _| {
+    let tiny = Server::serial(|req, earlier, _| {
         if count_of(earlier, &req.method, &req.target) < 2 {
             reply(503)
         } else {
             reply(200).body(b"ok")
         }
-    }));
+    });
     let c = http::client(&HttpOptions {
         allow_http_loopback: true,
         ..fast_http()
@@ -1005,13 +838,13 @@ fn http_client_retries_503_then_200_and_counts_attempts() {
 
 #[test]
 fn bearer_token_flow() {
-    let tiny = Tiny::start(Box::new(|req, _, port| {
+    let tiny = Server::serial(|req, _, port| {
         if req.target.starts_with("/token?") {
             return reply(200)
                 .header("Content-Type", "application/json")
                 .body(br#"{"token":"tok-123","expires_in":300}"#);
         }
-        if req.authorization.as_deref() != Some("Bearer tok-123") {
+        if req.header("authorization") != Some("Bearer tok-123") {
             let challenge = format!(
                 r#"Bearer realm="http://127.0.0.1:{port}/token",service="tiny-registry",scope="repository:team/app:pull""#
             );
@@ -1026,7 +859,7 @@ fn bearer_token_flow() {
             return manifest_reply();
         }
         reply(404)
-    }));
+    });
     let client = client();
     let r = client
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
@@ -1034,8 +867,8 @@ fn bearer_token_flow() {
     assert_eq!(r.digest, sha256_digest(MANIFEST));
     assert_eq!(r.signature, SignatureStatus::Unsigned);
 
-    let seen = tiny.seen();
-    let tokens: Vec<&Seen> = seen
+    let seen = tiny.log();
+    let tokens: Vec<&Req> = seen
         .iter()
         .filter(|s| s.target.starts_with("/token?"))
         .collect();
@@ -1044,14 +877,18 @@ fn bearer_token_flow() {
         tokens[0].target,
         "/token?service=tiny-registry&scope=repository%3Ateam%2Fapp%3Apull"
     );
-    assert_eq!(tokens[0].authorization, None, "anonymous token request");
+    assert_eq!(
+        tokens[0].header("authorization"),
+        None,
+        "anonymous token request"
+    );
     // First request without a token, then everything with it.
-    assert_eq!(seen[0].authorization, None);
+    assert_eq!(seen[0].header("authorization"), None);
     assert_eq!(seen[0].target, "/v2/team/app/manifests/1.0");
     assert!(
         seen.iter()
             .skip(2)
-            .all(|s| s.authorization.as_deref() == Some("Bearer tok-123")),
+            .all(|s| s.header("authorization") == Some("Bearer tok-123")),
         "{seen:?}"
     );
     // The signature look-ups (cosign tag, referrers, referrers tag) happened, with the token.
@@ -1062,7 +899,7 @@ fn bearer_token_flow() {
 #[test]
 fn bearer_token_failures_are_clear() {
     // The token endpoint refuses.
-    let tiny = Tiny::start(Box::new(|req, _, port| {
+    let tiny = Server::serial(|req, _, port| {
         if req.target.starts_with("/token") {
             return reply(403).body(br#"{"details":"no anonymous pulls"}"#);
         }
@@ -1070,7 +907,7 @@ fn bearer_token_failures_are_clear() {
             "WWW-Authenticate",
             &format!(r#"Bearer realm="http://127.0.0.1:{port}/token",service="s""#),
         )
-    }));
+    });
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("no token");
@@ -1080,15 +917,15 @@ fn bearer_token_failures_are_clear() {
     assert!(msg.contains("403"), "{msg}");
     // Without a scope in the challenge, a pull scope for the repository is asked for.
     assert!(
-        tiny.seen()
+        tiny.log()
             .iter()
             .any(|s| s.target == "/token?service=s&scope=repository%3Ateam%2Fapp%3Apull"),
         "{:?}",
-        tiny.seen()
+        tiny.log()
     );
 
     // The token is issued but not accepted.
-    let tiny = Tiny::start(Box::new(|req, _, port| {
+    let tiny = Server::serial(|req, _, port| {
         if req.target.starts_with("/token") {
             return reply(200).body(br#"{"access_token":"weak"}"#);
         }
@@ -1096,7 +933,7 @@ fn bearer_token_failures_are_clear() {
             "WWW-Authenticate",
             &format!(r#"Bearer realm="http://127.0.0.1:{port}/token""#),
         )
-    }));
+    });
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("token rejected");
@@ -1115,9 +952,9 @@ fn bearer_token_failures_are_clear() {
     );
 
     // Basic auth only: no credentials are used.
-    let tiny = Tiny::start(Box::new(|_, _, _| {
+    let tiny = Server::serial(|_, _, _| {
         reply(401).header("WWW-Authenticate", r#"Basic realm="Registry Realm""#)
-    }));
+    });
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("basic auth");
@@ -1125,12 +962,12 @@ fn bearer_token_failures_are_clear() {
     assert!(e.to_string().contains("basic"), "{e}");
 
     // A token realm on plain HTTP off loopback is refused before any request is made to it.
-    let tiny = Tiny::start(Box::new(|_, _, _| {
+    let tiny = Server::serial(|_, _, _| {
         reply(401).header(
             "WWW-Authenticate",
             r#"Bearer realm="http://auth.example.invalid/token",service="s""#,
         )
-    }));
+    });
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("insecure realm");
@@ -1141,7 +978,7 @@ fn bearer_token_failures_are_clear() {
 fn referrers_api_with_pagination() {
     let digest = sha256_digest(MANIFEST);
     let d2 = digest.clone();
-    let tiny = Tiny::start(Box::new(move |req, _, _| {
+    let tiny = Server::serial(move |req, _, _| {
         let first = format!("/v2/team/app/referrers/{d2}");
         if req.target == "/v2/team/app/manifests/1.0" {
             return manifest_reply();
@@ -1160,7 +997,7 @@ fn referrers_api_with_pagination() {
             );
         }
         reply(404)
-    }));
+    });
     let r = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect("resolve");
@@ -1173,11 +1010,11 @@ fn referrers_api_with_pagination() {
     assert_eq!(tiny.count("GET", "/v2/team/app/referrers/"), 2);
     // The referrers API answered, so the referrers tag is not consulted.
     let tag = format!("/v2/team/app/manifests/{}", digest.replace(':', "-"));
-    assert_eq!(tiny.seen().iter().filter(|s| s.target == tag).count(), 0);
+    assert_eq!(tiny.log().iter().filter(|s| s.target == tag).count(), 0);
 
     // A cosign referrer (artifactType) counts as well.
     let d3 = digest.clone();
-    let tiny = Tiny::start(Box::new(move |req, _, _| {
+    let tiny = Server::serial(move |req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             return manifest_reply();
         }
@@ -1190,7 +1027,7 @@ fn referrers_api_with_pagination() {
                 .body(body.as_bytes());
         }
         reply(404)
-    }));
+    });
     let r = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect("resolve");
@@ -1205,14 +1042,14 @@ fn referrers_api_with_pagination() {
 #[test]
 fn digest_from_body_when_no_header_and_mismatch_detected() {
     // HEAD gives no digest: GET, and the digest is the sha256 of the body.
-    let tiny = Tiny::start(Box::new(|req, _, _| {
+    let tiny = Server::serial(|req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             return reply(200)
                 .header("Content-Type", MEDIA_OCI_MANIFEST)
                 .body(MANIFEST);
         }
         reply(404)
-    }));
+    });
     let r = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect("resolve");
@@ -1221,7 +1058,7 @@ fn digest_from_body_when_no_header_and_mismatch_detected() {
     assert_eq!(tiny.count("GET", "/v2/team/app/manifests/1.0"), 1);
 
     // A header that does not match the body is an error, not silently trusted.
-    let tiny = Tiny::start(Box::new(|req, _, _| {
+    let tiny = Server::serial(|req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             let r = reply(200)
                 .header("Content-Type", MEDIA_OCI_MANIFEST)
@@ -1233,14 +1070,14 @@ fn digest_from_body_when_no_header_and_mismatch_detected() {
             };
         }
         reply(404)
-    }));
+    });
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("mismatch");
     assert!(matches!(e, RegistryError::DigestMismatch { .. }), "{e:?}");
 
     // A pinned digest that the registry answers with another digest.
-    let tiny = Tiny::start(Box::new(|_, _, _| manifest_reply()));
+    let tiny = Server::serial(|_, _, _| manifest_reply());
     let pin = sha256_digest(b"pinned");
     let e = client()
         .resolve(&image(&format!("{}/team/app@{pin}", tiny.host())))
@@ -1251,7 +1088,7 @@ fn digest_from_body_when_no_header_and_mismatch_detected() {
 
 #[test]
 fn loopback_is_https_unless_plain_http_is_allowed() {
-    let tiny = Tiny::start(Box::new(|_, _, _| manifest_reply()));
+    let tiny = Server::serial(|_, _, _| manifest_reply());
     let strict = RegistryClient::new(RegistryOptions {
         allow_insecure_loopback: false,
         http: HttpOptions {
@@ -1268,9 +1105,9 @@ fn loopback_is_https_unless_plain_http_is_allowed() {
     assert!(matches!(e, RegistryError::Http { .. }), "{e:?}");
     // No plain HTTP request ever reached the server.
     assert!(
-        tiny.seen().iter().all(|s| !s.target.starts_with("/v2/")),
+        tiny.log().iter().all(|s| !s.target.starts_with("/v2/")),
         "{:?}",
-        tiny.seen()
+        tiny.log()
     );
 }
 
@@ -1439,8 +1276,8 @@ fn proxy_from_environment_and_loopback_bypass() {
         assert_eq!(r.status, 200);
         return;
     }
-    let proxy = Tiny::start(Box::new(|_, _, _| reply(403).body(b"tunnel refused")));
-    let target = Tiny::start(Box::new(|_, _, _| reply(200).body(b"direct")));
+    let proxy = Server::serial(|_, _, _| reply(403).body(b"tunnel refused"));
+    let target = Server::serial(|_, _, _| reply(200).body(b"direct"));
     let out = Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "proxy_from_environment_and_loopback_bypass",
@@ -1467,7 +1304,7 @@ fn proxy_from_environment_and_loopback_bypass() {
         "the child ran no test: {}",
         String::from_utf8_lossy(&out.stdout)
     );
-    let seen = proxy.seen();
+    let seen = proxy.log();
     assert!(
         seen.iter()
             .any(|s| s.method == "CONNECT" && s.target == "registry.portcullis.test:443"),
@@ -1484,7 +1321,7 @@ fn proxy_from_environment_and_loopback_bypass() {
 fn referrers_api_refused_falls_back_to_the_referrers_tag() {
     let digest = sha256_digest(MANIFEST);
     let tag_path = format!("/v2/team/app/manifests/{}", digest.replace(':', "-"));
-    let tiny = Tiny::start(Box::new(move |req, _, _| {
+    let tiny = Server::serial(move |req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             return manifest_reply();
         }
@@ -1500,7 +1337,7 @@ fn referrers_api_refused_falls_back_to_the_referrers_tag() {
                 .body(body.as_bytes());
         }
         reply(404)
-    }));
+    });
     let r = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect("resolve");
@@ -1513,7 +1350,7 @@ fn referrers_api_refused_falls_back_to_the_referrers_tag() {
     assert_eq!(tiny.count("GET", "/v2/team/app/referrers/"), 1);
 
     // A referrers answer that is not JSON is an error naming the registry, not "unsigned".
-    let tiny = Tiny::start(Box::new(|req, _, _| {
+    let tiny = Server::serial(|req, _, _| {
         if req.target == "/v2/team/app/manifests/1.0" {
             return manifest_reply();
         }
@@ -1521,7 +1358,7 @@ fn referrers_api_refused_falls_back_to_the_referrers_tag() {
             return reply(200).body(b"<html>login page</html>");
         }
         reply(404)
-    }));
+    });
     let e = client()
         .resolve(&image(&format!("{}/team/app:1.0", tiny.host())))
         .expect_err("garbage referrers answer");

@@ -14,22 +14,17 @@
 
 use std::fmt::Write as _;
 
-use super::{Sources, TOOL_NAME, ordered_findings};
-use crate::engine::{Diagnostic, Report};
+use super::{TOOL_NAME, shown_findings, sorted_diagnostics};
+use crate::engine::Report;
 use crate::finding::{FailOn, Severity};
 
 /// Renders one logging command per line.
 pub fn render(report: &Report) -> String {
-    let mut sources = Sources::new(report);
     let mut out = String::new();
-    for f in ordered_findings(report) {
-        if f.is_suppressed() {
-            continue;
-        }
+    for (f, r) in shown_findings(report) {
         let Some(kind) = issue_type(f.severity, report.fail_on) else {
             continue;
         };
-        let r = sources.display_region(&f.location);
         let _ = writeln!(
             out,
             "##vso[task.logissue type={kind};sourcepath={};linenumber={};columnnumber={};code={};]{}",
@@ -40,9 +35,7 @@ pub fn render(report: &Report) -> String {
             escape_data(&f.message)
         );
     }
-    let mut diags: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-    diags.sort();
-    for d in diags {
+    for d in sorted_diagnostics(report) {
         let Some(kind) = issue_type(d.severity, report.fail_on) else {
             continue;
         };

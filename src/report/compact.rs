@@ -15,19 +15,14 @@
 use std::fmt::Write as _;
 
 use super::text::{clean, summary};
-use super::{Sources, ordered_findings};
-use crate::engine::{Diagnostic, Report};
+use super::{shown_findings, sorted_diagnostics};
+use crate::engine::Report;
 use crate::finding::FailOn;
 
 /// Renders the report as compact lines ending in a summary line.
 pub fn render(report: &Report) -> String {
-    let mut sources = Sources::new(report);
     let mut out = String::new();
-    for f in ordered_findings(report) {
-        if f.is_suppressed() {
-            continue;
-        }
-        let r = sources.display_region(&f.location);
+    for (f, r) in shown_findings(report) {
         let _ = writeln!(
             out,
             "{}:{}:{}: {} [{}] {}",
@@ -39,9 +34,7 @@ pub fn render(report: &Report) -> String {
             clean(&f.message)
         );
     }
-    let mut diags: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-    diags.sort();
-    for d in diags {
+    for d in sorted_diagnostics(report) {
         let at = match (&d.path, d.line) {
             (Some(p), Some(l)) => format!("{}:{l}", clean(p)),
             (Some(p), None) => clean(p),
@@ -70,7 +63,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::engine::{FileKind, ScannedFile};
+    use crate::engine::{Diagnostic, FileKind, ScannedFile};
     use crate::finding::{Finding, Location, Severity, Suppression, SuppressionKind};
     use crate::source::{LineIndex, Span};
 

@@ -13,21 +13,16 @@
 
 use std::fmt::Write as _;
 
-use super::{Sources, TOOL_NAME, ordered_findings, rules_of};
-use crate::engine::{Diagnostic, Report};
+use super::{TOOL_NAME, rules_of, shown_findings, sorted_diagnostics};
+use crate::engine::Report;
 use crate::finding::Severity;
 
 /// Renders one workflow command per line.
 pub fn render(report: &Report) -> String {
     let rules = rules_of(report);
-    let mut sources = Sources::new(report);
     let mut out = String::new();
-    for f in ordered_findings(report) {
-        if f.is_suppressed() {
-            continue;
-        }
+    for (f, r) in shown_findings(report) {
         let meta = rules.get(&f.rule).copied().flatten();
-        let r = sources.display_region(&f.location);
         let mut props = format!(
             "file={},line={}",
             escape_property(&f.location.path),
@@ -53,9 +48,7 @@ pub fn render(report: &Report) -> String {
             escape_data(&f.message)
         );
     }
-    let mut diags: Vec<&Diagnostic> = report.diagnostics.iter().collect();
-    diags.sort();
-    for d in diags {
+    for d in sorted_diagnostics(report) {
         let mut props = String::new();
         if let Some(path) = &d.path {
             let _ = write!(props, "file={},", escape_property(path));

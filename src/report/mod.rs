@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 pub use sarif::SarifOptions;
 pub use text::TextOptions;
 
-use crate::engine::Report;
+use crate::engine::{Diagnostic, Report};
 use crate::finding::{Finding, Location, Severity};
 use crate::lint::{RuleMeta, registry};
 use crate::source::{LineIndex, Position, Region, Span};
@@ -63,6 +63,24 @@ pub fn ordered_findings(report: &Report) -> Vec<&Finding> {
             ))
     });
     v
+}
+
+/// The findings a line-per-finding format shows: unsuppressed, in report order, each with the
+/// region to display ([`Sources::display_region`]).
+pub(crate) fn shown_findings(report: &Report) -> Vec<(&Finding, Region)> {
+    let mut sources = Sources::new(report);
+    ordered_findings(report)
+        .into_iter()
+        .filter(|f| !f.is_suppressed())
+        .map(|f| (f, sources.display_region(&f.location)))
+        .collect()
+}
+
+/// The report's diagnostics, sorted.
+pub(crate) fn sorted_diagnostics(report: &Report) -> Vec<&Diagnostic> {
+    let mut diags: Vec<&Diagnostic> = report.diagnostics.iter().collect();
+    diags.sort();
+    diags
 }
 
 /// Metadata for every rule the report mentions: the enabled rules plus any rule id that only

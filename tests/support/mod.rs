@@ -1,6 +1,8 @@
 //! Shared by the integration tests that need scratch directories.
 #![allow(dead_code, clippy::disallowed_methods)]
 
+pub mod scripted;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
