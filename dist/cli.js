@@ -13,6 +13,6 @@ var child = again && spawnSync(process.execPath, again, { stdio: "inherit" });
 if (child && !child.error) {
   process.exitCode = child.status ?? 1;
 } else {
-  const { runInline } = await import("./chunk-SK4QL5IT.js");
+  const { runInline } = await import("./chunk-MQ2RK4VD.js");
   process.exitCode = await runInline(argv);
 }

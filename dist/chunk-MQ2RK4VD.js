@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-QNVPUPXX.js";
+} from "./chunk-ETABJF53.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
