@@ -9,32 +9,15 @@ use regex::Regex;
 
 use crate::dockerfile::InstructionKind;
 use crate::dockerfile::shell::{Command, ShWord};
+use crate::lint::helpers::packages::parse_args;
+use crate::lint::helpers::secrets_downloads::CURL_OPTS;
 use crate::lint::{Emitter, LintContext};
 
-/// curl short options that take an argument: letters after one of these in a cluster are its value.
-const CURL_ARG_SHORTS: &str = "AbcCdDeEFHKmoQrTuUwxXyYzt";
-
+/// `-k` / `--insecure`, also inside a cluster (`-fsSLk`), but not an option's value (`-H -k`).
 fn curl_insecure(cmd: &Command) -> Option<&ShWord> {
-    for w in cmd.args() {
-        let t = w.text.as_str();
-        if t == "--insecure" || t == "-k" {
-            return Some(w);
-        }
-        if let Some(cluster) = t.strip_prefix('-') {
-            if cluster.starts_with('-') || cluster.is_empty() {
-                continue;
-            }
-            for c in cluster.chars() {
-                if c == 'k' {
-                    return Some(w);
-                }
-                if CURL_ARG_SHORTS.contains(c) {
-                    break;
-                }
-            }
-        }
-    }
-    None
+    parse_args(cmd.args(), &CURL_OPTS)
+        .opt(&["k", "insecure"])
+        .map(|o| o.word)
 }
 
 fn falsy(v: &str) -> bool {
@@ -272,5 +255,9 @@ mod tests {
         assert!(curl_insecure(&mk(&["-fsSLo", "kfile", "https://x"])).is_none());
         assert!(curl_insecure(&mk(&["-ok"])).is_none());
         assert!(curl_insecure(&mk(&["-fsSL", "https://k"])).is_none());
+        // An option's value is not `-k`; `-4` is an option before it.
+        assert!(curl_insecure(&mk(&["-H", "-k", "https://x"])).is_none());
+        assert!(curl_insecure(&mk(&["-4", "-k", "https://x"])).is_some());
+        assert!(curl_insecure(&mk(&["--user-agent=-k", "https://x"])).is_none());
     }
 }

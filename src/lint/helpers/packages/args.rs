@@ -21,6 +21,8 @@ pub struct OptSpec {
     pub short_clusters: bool,
     /// Option names compare case-insensitively (Windows tools).
     pub case_insensitive: bool,
+    /// `-4`, `-1` are options (curl's `-4` = IPv4 only), not negative-number operands.
+    pub numeric_options: bool,
 }
 
 impl OptSpec {
@@ -29,6 +31,7 @@ impl OptSpec {
             values: Values::Listed(values),
             short_clusters: true,
             case_insensitive: false,
+            numeric_options: false,
         }
     }
     /// Single-dash long options with listed value-taking names, case-insensitive (choco, nuget).
@@ -37,6 +40,7 @@ impl OptSpec {
             values: Values::Listed(values),
             short_clusters: false,
             case_insensitive: true,
+            numeric_options: false,
         }
     }
     /// PowerShell cmdlet: every `-Param` takes a value except the listed switches.
@@ -45,6 +49,15 @@ impl OptSpec {
             values: Values::AllExcept(switches),
             short_clusters: false,
             case_insensitive: true,
+            numeric_options: false,
+        }
+    }
+
+    /// The same spec with `-<digit>` words read as options (see [`Self::numeric_options`]).
+    pub const fn with_numeric_options(self) -> Self {
+        Self {
+            numeric_options: true,
+            ..self
         }
     }
 
@@ -159,7 +172,11 @@ pub fn parse_args<'a>(args: &'a [ShWord], spec: &OptSpec) -> ParsedArgs<'a> {
     while let Some(w) = args.get(i) {
         i += 1;
         let t = w.text.as_str();
-        if only_operands || !t.starts_with('-') || t.len() < 2 || is_negative_number(t) {
+        if only_operands
+            || !t.starts_with('-')
+            || t.len() < 2
+            || (!spec.numeric_options && is_negative_number(t))
+        {
             out.operands.push(w);
             continue;
         }

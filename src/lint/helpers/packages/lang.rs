@@ -243,6 +243,7 @@ pub const GO_OPTS: OptSpec = OptSpec {
     ]),
     short_clusters: false,
     case_insensitive: false,
+    numeric_options: false,
 };
 
 /// Value-taking options of `gem install` / `gem update`.

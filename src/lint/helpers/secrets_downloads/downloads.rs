@@ -1,6 +1,7 @@
 //! Downloads.
 
 use super::*;
+use crate::lint::helpers::packages::{OptSpec, parse_args};
 
 /// The tool performing a download.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,106 +52,234 @@ pub struct Download {
 /// URLs (text, range), output file, content-only.
 pub(super) type Parsed = (Vec<(String, Range<usize>)>, Option<String>, bool);
 
-pub(super) const CURL_SHORT_WITH_VALUE: &str = "oHxudAeXwmCTbcKrFYyzUEPQtD";
-pub(super) const CURL_LONG_WITH_VALUE: &[&str] = &[
-    "--output",
-    "--header",
-    "--proxy",
-    "--user",
-    "--data",
-    "--data-raw",
-    "--data-binary",
-    "--data-urlencode",
-    "--user-agent",
-    "--referer",
-    "--request",
-    "--write-out",
-    "--retry",
-    "--connect-timeout",
-    "--max-time",
-    "--continue-at",
-    "--upload-file",
-    "--cookie",
-    "--cookie-jar",
-    "--config",
-    "--resolve",
-    "--retry-delay",
-    "--retry-max-time",
-    "--range",
-    "--form",
-    "--limit-rate",
-    "--speed-limit",
-    "--speed-time",
-    "--time-cond",
-    "--proto",
-    "--proto-redir",
-    "--ciphers",
-    "--url",
-    "--output-dir",
-    "--proxy-user",
-    "--interface",
-    "--dns-servers",
-    "--cacert",
-    "--capath",
-    "--cert",
-    "--key",
-    "--cert-type",
-    "--key-type",
-    "--max-filesize",
-    "--max-redirs",
-    "--oauth2-bearer",
-    "--pass",
-    "--connect-to",
-    "--ftp-port",
-    "--tls-max",
-    "--retry-all-errors-delay",
-    "--expect100-timeout",
-    "--happy-eyeballs-timeout-ms",
-    "--keepalive-time",
-    "--netrc-file",
-    "--noproxy",
-    "--preproxy",
-    "--unix-socket",
-    "--variable",
-];
-pub(super) const WGET_SHORT_WITH_VALUE: &str = "OoaPetTUwiBQlDAR";
-pub(super) const WGET_LONG_WITH_VALUE: &[&str] = &[
-    "--output-document",
-    "--output-file",
-    "--append-output",
-    "--directory-prefix",
-    "--execute",
-    "--tries",
-    "--timeout",
-    "--user-agent",
-    "--header",
-    "--user",
-    "--password",
-    "--http-user",
-    "--http-password",
-    "--post-data",
-    "--post-file",
-    "--body-data",
-    "--body-file",
-    "--method",
-    "--ca-certificate",
-    "--certificate",
-    "--private-key",
-    "--load-cookies",
-    "--save-cookies",
-    "--input-file",
-    "--base",
-    "--limit-rate",
-    "--quota",
-    "--level",
-    "--domains",
-    "--wait",
-    "--waitretry",
-    "--dns-timeout",
-    "--connect-timeout",
-    "--read-timeout",
-    "--referer",
-];
+/// Value-taking options of curl (`-o`, `-H`, …); everything else is a switch, and `-4`, `-1`
+/// are options. Shared by the download rules, DF124 and the SBOM extractor.
+pub const CURL_OPTS: OptSpec = OptSpec::posix(&[
+    "o",
+    "output",
+    "u",
+    "user",
+    "H",
+    "header",
+    "d",
+    "data",
+    "data-raw",
+    "data-binary",
+    "data-urlencode",
+    "data-ascii",
+    "A",
+    "user-agent",
+    "e",
+    "referer",
+    "x",
+    "proxy",
+    "U",
+    "proxy-user",
+    "X",
+    "request",
+    "retry",
+    "retry-delay",
+    "retry-max-time",
+    "m",
+    "max-time",
+    "connect-timeout",
+    "C",
+    "continue-at",
+    "w",
+    "write-out",
+    "T",
+    "upload-file",
+    "cacert",
+    "capath",
+    "cert",
+    "E",
+    "key",
+    "b",
+    "cookie",
+    "c",
+    "cookie-jar",
+    "r",
+    "range",
+    "z",
+    "time-cond",
+    "K",
+    "config",
+    "resolve",
+    "connect-to",
+    "output-dir",
+    "limit-rate",
+    "Y",
+    "speed-limit",
+    "y",
+    "speed-time",
+    "proto",
+    "proto-redir",
+    "max-redirs",
+    "interface",
+    "dns-servers",
+    "url",
+    "oauth2-bearer",
+    "ciphers",
+    "F",
+    "form",
+    "form-string",
+    "P",
+    "ftp-port",
+    "Q",
+    "quote",
+    "t",
+    "telnet-option",
+    "max-filesize",
+    "netrc-file",
+    "pinnedpubkey",
+    "unix-socket",
+    "abstract-unix-socket",
+    "happy-eyeballs-timeout-ms",
+    "expect100-timeout",
+    "keepalive-time",
+    "local-port",
+    "aws-sigv4",
+    "variable",
+    "json",
+    "url-query",
+    "etag-save",
+    "etag-compare",
+    "tls-max",
+    "hostpubmd5",
+    "hostpubsha256",
+    "krb",
+    "login-options",
+    "mail-from",
+    "mail-rcpt",
+    "noproxy",
+    "pass",
+    "preproxy",
+    "proxy-header",
+    "random-file",
+    "sasl-authzid",
+    "service-name",
+    "socks4",
+    "socks4a",
+    "socks5",
+    "socks5-hostname",
+    "stderr",
+    "trace",
+    "trace-ascii",
+    "ftp-method",
+    "ftp-account",
+    "ftp-alternative-to-user",
+    "ftp-ssl-ccc-mode",
+    "retry-connrefused-max",
+    "parallel-max",
+    "engine",
+    "cert-type",
+    "key-type",
+    "D",
+    "dump-header",
+    "doh-url",
+    "crlfile",
+    "curves",
+    "delegation",
+    "hsts",
+    "alt-svc",
+    "proxy-cacert",
+    "proxy-capath",
+    "proxy-cert",
+    "proxy-cert-type",
+    "proxy-ciphers",
+    "proxy-key",
+    "proxy-key-type",
+    "proxy-pass",
+    "proxy-service-name",
+    "pubkey",
+    "request-target",
+    "tls13-ciphers",
+    "tlsauthtype",
+    "tlspassword",
+    "tlsuser",
+    "create-file-mode",
+    "ip-tos",
+    "vlan-priority",
+    "trace-config",
+    "proto-default",
+    "egd-file",
+    "mail-auth",
+])
+.with_numeric_options();
+
+/// Value-taking options of wget (shared like [`CURL_OPTS`]).
+pub const WGET_OPTS: OptSpec = OptSpec::posix(&[
+    "O",
+    "output-document",
+    "P",
+    "directory-prefix",
+    "o",
+    "output-file",
+    "a",
+    "append-output",
+    "t",
+    "tries",
+    "T",
+    "timeout",
+    "w",
+    "wait",
+    "U",
+    "user-agent",
+    "header",
+    "e",
+    "execute",
+    "i",
+    "input-file",
+    "B",
+    "base",
+    "user",
+    "password",
+    "http-user",
+    "http-password",
+    "ca-certificate",
+    "ca-directory",
+    "certificate",
+    "private-key",
+    "post-data",
+    "post-file",
+    "Q",
+    "quota",
+    "limit-rate",
+    "l",
+    "level",
+    "A",
+    "accept",
+    "R",
+    "reject",
+    "D",
+    "domains",
+    "X",
+    "exclude-directories",
+    "I",
+    "include-directories",
+    "load-cookies",
+    "save-cookies",
+    "referer",
+    "progress",
+    "restrict-file-names",
+    "bind-address",
+    "dns-timeout",
+    "connect-timeout",
+    "read-timeout",
+    "waitretry",
+    "method",
+    "body-data",
+    "body-file",
+    "max-redirect",
+    "secure-protocol",
+    "ciphers",
+    "hsts-file",
+    "config",
+    "use-askpass",
+    "report-speed",
+    "default-page",
+    "cut-dirs",
+]);
 
 pub(super) fn url_basename(url: &str) -> String {
     let no_frag = url.split(['?', '#']).next().unwrap_or(url);
@@ -179,75 +308,23 @@ pub(super) fn redirect_target(raw: &str) -> Option<String> {
     }
 }
 
+/// A URL operand or option value with its range.
+fn url_of(v: &ShWord) -> (String, Range<usize>) {
+    (v.text.clone(), v.range.clone())
+}
+
 pub(super) fn parse_curl(cmd: &Command, text: &str) -> Parsed {
-    let args = cmd.args();
-    let mut urls = Vec::new();
-    let mut output: Option<String> = None;
-    let mut remote_name = false;
-    let mut i = 0;
-    while let Some(w) = args.get(i) {
-        let t = w.text.as_str();
-        i += 1;
-        if t.starts_with('>') || t.starts_with("1>") || t.starts_with("2>") || t == "<" {
-            if matches!(t, ">" | ">>" | "1>" | "2>" | "<") {
-                i += 1;
-            }
-            continue;
-        }
-        if let Some(long) = t.strip_prefix("--") {
-            let (name, attached) = match long.split_once('=') {
-                Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
-                None => (t.to_string(), None),
-            };
-            if name == "--remote-name" || name == "--remote-name-all" {
-                remote_name = true;
-                continue;
-            }
-            if CURL_LONG_WITH_VALUE.contains(&name.as_str()) {
-                let v = match attached {
-                    Some(v) => Some((v, w.range.clone())),
-                    None => {
-                        let n = args.get(i).map(|x| (x.text.clone(), x.range.clone()));
-                        i += 1;
-                        n
-                    }
-                };
-                if let Some((v, r)) = v {
-                    if name == "--output" && output.is_none() {
-                        output = Some(v);
-                    } else if name == "--url" {
-                        urls.push((v, r));
-                    }
-                }
-            }
-            continue;
-        }
-        if let Some(cluster) = t.strip_prefix('-').filter(|c| !c.is_empty()) {
-            for (k, ch) in cluster.char_indices() {
-                if ch == 'O' {
-                    remote_name = true;
-                    continue;
-                }
-                if CURL_SHORT_WITH_VALUE.contains(ch) {
-                    let rest = cluster.get(k + ch.len_utf8()..).unwrap_or("");
-                    let v = if rest.is_empty() {
-                        let n = args.get(i).map(|x| x.text.clone());
-                        i += 1;
-                        n
-                    } else {
-                        Some(rest.to_string())
-                    };
-                    if ch == 'o' && output.is_none() {
-                        output = v;
-                    }
-                    break;
-                }
-            }
-            continue;
-        }
-        urls.push((w.text.clone(), w.range.clone()));
-    }
-    if output.is_none() && remote_name {
+    let p = parse_args(cmd.args(), &CURL_OPTS);
+    // `--url` values and operands, in the order written.
+    let mut urls: Vec<(String, Range<usize>)> = p
+        .values(&["url"])
+        .iter()
+        .map(|v| (v.text.to_string(), v.range.clone()))
+        .chain(p.operands.iter().map(|w| url_of(w)))
+        .collect();
+    urls.sort_by_key(|(_, r)| r.start);
+    let mut output = p.value(&["o", "output"]).map(|v| v.text.to_string());
+    if output.is_none() && p.has(&["O", "remote-name", "remote-name-all"]) {
         output = urls.first().map(|(u, _)| url_basename(u));
     }
     if output.is_none() {
@@ -261,77 +338,17 @@ pub(super) fn parse_curl(cmd: &Command, text: &str) -> Parsed {
 }
 
 pub(super) fn parse_wget(cmd: &Command, text: &str) -> Parsed {
-    let args = cmd.args();
-    let mut urls = Vec::new();
-    let mut output: Option<String> = None;
-    let mut prefix: Option<String> = None;
-    let mut input_file = false;
-    let mut i = 0;
-    while let Some(w) = args.get(i) {
-        let t = w.text.as_str();
-        i += 1;
-        if t.starts_with('>') || t == "<" {
-            if matches!(t, ">" | ">>" | "<") {
-                i += 1;
-            }
-            continue;
-        }
-        if let Some(long) = t.strip_prefix("--") {
-            let (name, attached) = match long.split_once('=') {
-                Some((n, v)) => (format!("--{n}"), Some(v.to_string())),
-                None => (t.to_string(), None),
-            };
-            if WGET_LONG_WITH_VALUE.contains(&name.as_str()) {
-                let v = match attached {
-                    Some(v) => Some(v),
-                    None => {
-                        let n = args.get(i).map(|x| x.text.clone());
-                        i += 1;
-                        n
-                    }
-                };
-                match name.as_str() {
-                    "--output-document" => output = output.or(v),
-                    "--directory-prefix" => prefix = v,
-                    "--input-file" => input_file = true,
-                    _ => {}
-                }
-            }
-            continue;
-        }
-        if let Some(cluster) = t.strip_prefix('-').filter(|c| !c.is_empty()) {
-            // `-nv`, `-nc`, `-np`, `-nd`, `-nH`: two-letter boolean short options.
-            if cluster.starts_with('n') && cluster.len() == 2 {
-                continue;
-            }
-            for (k, ch) in cluster.char_indices() {
-                if WGET_SHORT_WITH_VALUE.contains(ch) {
-                    let rest = cluster.get(k + ch.len_utf8()..).unwrap_or("");
-                    let v = if rest.is_empty() {
-                        let n = args.get(i).map(|x| x.text.clone());
-                        i += 1;
-                        n
-                    } else {
-                        Some(rest.to_string())
-                    };
-                    match ch {
-                        'O' => output = output.or(v),
-                        'P' => prefix = v,
-                        'i' => input_file = true,
-                        _ => {}
-                    }
-                    break;
-                }
-            }
-            continue;
-        }
-        urls.push((w.text.clone(), w.range.clone()));
-    }
-    if output.is_none() && !input_file {
+    let p = parse_args(cmd.args(), &WGET_OPTS);
+    let urls: Vec<(String, Range<usize>)> = p.operands.iter().map(|w| url_of(w)).collect();
+    let mut output = p
+        .value(&["O", "output-document"])
+        .map(|v| v.text.to_string());
+    if output.is_none() && !p.has(&["i", "input-file"]) {
+        let prefix = p.values(&["P", "directory-prefix"]).pop();
         output = urls.first().map(|(u, _)| {
             let b = url_basename(u);
             match &prefix {
-                Some(p) => format!("{}/{b}", p.trim_end_matches('/')),
+                Some(p) => format!("{}/{b}", p.text.trim_end_matches('/')),
                 None => b,
             }
         });

@@ -517,6 +517,24 @@ fn finds_downloads_and_outputs() {
         downloads("wget -P /opt https://x/f.jar", p),
         [(Wget, Some("/opt/f.jar".into()), false)]
     );
+    // Shared option tables: `-4` is an option (not an operand), a value that looks like an
+    // option stays a value, `--url` and operands keep their written order, `-nv` is two
+    // switches and the last `-P` wins.
+    assert_eq!(
+        downloads("curl -4 -sS -X GET -o out.bin https://x/o.bin", p),
+        [(Curl, Some("out.bin".into()), false)]
+    );
+    assert_eq!(
+        downloads(
+            "curl -H -k -O --url https://x/first.tgz https://x/second.tgz",
+            p
+        ),
+        [(Curl, Some("first.tgz".into()), false)]
+    );
+    assert_eq!(
+        downloads("wget -nv -P /a --directory-prefix=/b https://x/g.jar", p),
+        [(Wget, Some("/b/g.jar".into()), false)]
+    );
     assert!(downloads("wget -q --spider https://x/", p).is_empty());
     assert!(downloads("curl -I https://x/", p).is_empty());
     assert!(
