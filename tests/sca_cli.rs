@@ -422,6 +422,22 @@ fn exit_codes() {
         ]),
         Some(2)
     );
+    // A container host that is not a Windows Server LTSC release is a usage error.
+    let bad_host = run(
+        &[
+            "lint",
+            "tests/fixtures/advisories/project/Dockerfile",
+            "--windows-host",
+            "ltsc2009",
+        ],
+        cache.path(),
+    );
+    assert_eq!(bad_host.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad_host.stderr);
+    assert!(
+        err.contains("--windows-host `ltsc2009` is not a Windows Server version"),
+        "{err}"
+    );
 }
 
 #[test]

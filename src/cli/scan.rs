@@ -76,21 +76,9 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
         config.build_args.insert(k.clone(), v.clone());
     }
     for h in &out.windows_hosts {
-        let h = h.trim().to_ascii_lowercase();
-        let known = portcullis::baseimage::lifecycle::data().is_ok_and(|d| {
-            d.windows
-                .lines
-                .iter()
-                .any(|l| !l.semi_annual && l.name == h)
-        });
-        if !known {
-            bail!(
-                "--windows-host `{h}` is not a Windows Server version (ltsc2016, ltsc2019, ltsc2022, ltsc2025)"
-            );
-        }
-        if !config.images.windows_hosts.contains(&h) {
-            config.images.windows_hosts.push(h);
-        }
+        config
+            .add_windows_host(h)
+            .map_err(|e| anyhow::anyhow!("--windows-host {e}"))?;
     }
     let today = out.today.unwrap_or_else(native::today);
 

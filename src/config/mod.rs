@@ -171,6 +171,28 @@ impl Default for Config {
 }
 
 impl Config {
+    /// Adds the Windows Server version of a container host (`--windows-host`, `windowsHosts`),
+    /// lowercased, once. `Err` says why a value is not one: only LTSC releases that the
+    /// embedded lifecycle data knows are hosts.
+    pub fn add_windows_host(&mut self, host: &str) -> Result<(), String> {
+        let h = host.trim().to_ascii_lowercase();
+        let known = crate::baseimage::lifecycle::data().is_ok_and(|d| {
+            d.windows
+                .lines
+                .iter()
+                .any(|l| !l.semi_annual && l.name == h)
+        });
+        if !known {
+            return Err(format!(
+                "`{h}` is not a Windows Server version (ltsc2016, ltsc2019, ltsc2022, ltsc2025)"
+            ));
+        }
+        if !self.images.windows_hosts.contains(&h) {
+            self.images.windows_hosts.push(h);
+        }
+        Ok(())
+    }
+
     pub fn rule_setting(&self, id: &str) -> Option<RuleSetting> {
         self.rules.get(&id.to_ascii_uppercase()).copied()
     }

@@ -936,3 +936,19 @@ fn images_unknown_keys_are_reported() {
         "{msgs:?}"
     );
 }
+
+#[test]
+fn windows_hosts_are_ltsc_releases_added_once() {
+    let mut c = Config::default();
+    assert_eq!(c.add_windows_host(" LTSC2022 "), Ok(()));
+    assert_eq!(c.add_windows_host("ltsc2022"), Ok(()));
+    assert_eq!(c.add_windows_host("ltsc2019"), Ok(()));
+    assert_eq!(c.images.windows_hosts, ["ltsc2022", "ltsc2019"]);
+    let err = c.add_windows_host("2004").unwrap_err();
+    assert!(
+        err.starts_with("`2004` is not a Windows Server version"),
+        "{err}"
+    );
+    assert!(c.add_windows_host("windows11").is_err());
+    assert_eq!(c.images.windows_hosts.len(), 2);
+}

@@ -342,19 +342,8 @@ fn effective_config(input: &ScanInput) -> Result<Config, Vec<String>> {
         config.build_args.insert(k.clone(), v.clone());
     }
     for h in &input.windows_hosts {
-        let h = h.trim().to_ascii_lowercase();
-        let known = portcullis::baseimage::lifecycle::data().is_ok_and(|d| {
-            d.windows
-                .lines
-                .iter()
-                .any(|l| !l.semi_annual && l.name == h)
-        });
-        if !known {
-            errors.push(format!(
-                "windowsHosts `{h}` is not a Windows Server version (ltsc2016, ltsc2019, ltsc2022, ltsc2025)"
-            ));
-        } else if !config.images.windows_hosts.contains(&h) {
-            config.images.windows_hosts.push(h);
+        if let Err(e) = config.add_windows_host(h) {
+            errors.push(format!("windowsHosts {e}"));
         }
     }
     if errors.is_empty() {

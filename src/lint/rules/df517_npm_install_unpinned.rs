@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::lint::helpers::packages::{
-    Invocation, OptSpec, Pin, invocations, npm_pin, parse_args, unpinned_message,
+    Invocation, NPM_OPTS, Pin, invocations, npm_pin, parse_args, unpinned_message,
 };
 use crate::lint::{Emitter, LintContext};
 
@@ -18,36 +18,6 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         }
     }
 }
-
-const NPM_OPTS: OptSpec = OptSpec::posix(&[
-    "prefix",
-    "registry",
-    "cache",
-    "userconfig",
-    "globalconfig",
-    "loglevel",
-    "omit",
-    "include",
-    "w",
-    "workspace",
-    "tag",
-    "location",
-    "install-strategy",
-    "before",
-    "C",
-    "dir",
-    "modules-folder",
-    "cwd",
-    "network-timeout",
-    "mutex",
-    "global-folder",
-    "cache-folder",
-    "filter",
-    "F",
-    "reporter",
-    "node-options",
-    "script-shell",
-]);
 
 const NPM_INSTALL: &[&str] = &[
     "install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
