@@ -286,6 +286,22 @@ fn is_manifest(path: &str) -> bool {
     classify(path) == FileKind::Other && crate::sbom::extract::all().iter().any(|e| (e.wants)(path))
 }
 
+/// Merges the host's own diagnostics (reading files, loading advisories) into a finished
+/// report and notes when nothing at all was scanned, the same way on every host (CLI,
+/// WebAssembly).
+pub fn add_host_diagnostics(report: &mut Report, diagnostics: Vec<Diagnostic>) {
+    report.diagnostics.extend(diagnostics);
+    report.diagnostics.sort();
+    if report.files.is_empty() && report.diagnostics.is_empty() {
+        report.diagnostics.push(Diagnostic {
+            severity: Severity::Note,
+            path: None,
+            line: None,
+            message: "no Dockerfiles, manifests or lock files found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and the manifests and lock files the SBOM reads)".into(),
+        });
+    }
+}
+
 /// Keeps only the dependency findings of a report (known-vulnerable packages; `--dependencies-only`
 /// of `scan`, used by the pre-commit hook for manifests): findings of Dockerfile rules are
 /// dropped, diagnostics and the SBOM stay.

@@ -422,6 +422,17 @@ fn exit_codes() {
         ]),
         Some(2)
     );
+    // Nothing to scan: exit 0 with a note that says what was looked for.
+    let empty = TempDir::new("empty");
+    empty.write("README.md", "# nothing to scan\n");
+    let dir = empty.path().to_string_lossy().into_owned();
+    let out = run(&["scan", &dir, "--no-config"], cache.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("no Dockerfiles, manifests or lock files found"),
+        "{text}"
+    );
     // A container host that is not a Windows Server LTSC release is a usage error.
     let bad_host = run(
         &[

@@ -58,43 +58,7 @@ pub(crate) enum Command {
     },
     /// Write a CycloneDX 1.6 SBOM of the packages, images and files declared in manifests, lock
     /// files and Dockerfiles (respects .gitignore).
-    Sbom {
-        /// Files or directories (default: current directory).
-        paths: Vec<PathBuf>,
-        /// Output file (default: standard output).
-        #[arg(long, short = 'o')]
-        output: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value = "cyclonedx-json")]
-        format: SbomFormat,
-        /// Byte-identical output for identical input: the serial number is derived from the
-        /// content and the timestamp is SOURCE_DATE_EPOCH (or 1970-01-01T00:00:00Z).
-        #[arg(long)]
-        reproducible: bool,
-        /// Name of the root component (default: the repository root's directory name).
-        #[arg(long, value_name = "NAME")]
-        project_name: Option<String>,
-        /// Config file (default: .portcullis.yaml found upward from the scan root); its
-        /// `exclude` patterns apply.
-        #[arg(long, conflicts_with = "no_config")]
-        config: Option<PathBuf>,
-        /// Ignore any .portcullis.yaml.
-        #[arg(long)]
-        no_config: bool,
-        /// Largest file read, in bytes.
-        #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
-        max_file_size: u64,
-        /// Advisories for the `vulnerabilities` section: offline, auto, online or a path
-        /// (repeatable; default: none, a plain SBOM).
-        #[arg(long = "advisories", value_name = "SOURCE")]
-        advisories: Vec<String>,
-        /// CycloneDX VEX documents (JSON) whose analyses go into the `vulnerabilities` section.
-        #[arg(long = "vex", value_name = "FILE", requires = "advisories")]
-        vex: Vec<PathBuf>,
-        /// Date used for the offline database's age (YYYY-MM-DD; default: today).
-        #[arg(long, value_parser = parse_date)]
-        today: Option<Date>,
-    },
+    Sbom(SbomArgs),
     /// Write a starter .portcullis.yaml.
     Init {
         /// Directory to write it to.
@@ -189,6 +153,46 @@ pub(crate) struct DepArgs {
     /// Report dependency findings only (known-vulnerable packages), not Dockerfile rules.
     #[arg(long, conflicts_with = "no_dependencies")]
     pub(crate) dependencies_only: bool,
+}
+
+/// Options of `portcullis sbom`.
+#[derive(Args)]
+pub(crate) struct SbomArgs {
+    /// Files or directories (default: current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    /// Output file (default: standard output).
+    #[arg(long, short = 'o')]
+    pub(crate) output: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value = "cyclonedx-json")]
+    pub(crate) format: SbomFormat,
+    /// Byte-identical output for identical input: the serial number is derived from the
+    /// content and the timestamp is SOURCE_DATE_EPOCH (or 1970-01-01T00:00:00Z).
+    #[arg(long)]
+    pub(crate) reproducible: bool,
+    /// Name of the root component (default: the repository root's directory name).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) project_name: Option<String>,
+    /// Config file (default: .portcullis.yaml found upward from the scan root); its
+    /// `exclude` patterns apply.
+    #[arg(long, conflicts_with = "no_config")]
+    pub(crate) config: Option<PathBuf>,
+    /// Ignore any .portcullis.yaml.
+    #[arg(long)]
+    pub(crate) no_config: bool,
+    /// Largest file read, in bytes.
+    #[arg(long, default_value_t = native::DEFAULT_MAX_FILE_SIZE)]
+    pub(crate) max_file_size: u64,
+    /// Advisories for the `vulnerabilities` section: offline, auto, online or a path
+    /// (repeatable; default: none, a plain SBOM).
+    #[arg(long = "advisories", value_name = "SOURCE")]
+    pub(crate) advisories: Vec<String>,
+    /// CycloneDX VEX documents (JSON) whose analyses go into the `vulnerabilities` section.
+    #[arg(long = "vex", value_name = "FILE", requires = "advisories")]
+    pub(crate) vex: Vec<PathBuf>,
+    /// Date used for the offline database's age (YYYY-MM-DD; default: today).
+    #[arg(long, value_parser = parse_date)]
+    pub(crate) today: Option<Date>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,7 +18,7 @@ use portcullis::lint::registry;
 
 use crate::args::{Cli, Command, Format, ImagesFormat};
 use crate::db::db;
-use crate::sbom::{SbomArgs, sbom};
+use crate::sbom::sbom;
 use crate::scan::{images, scan};
 
 fn main() -> ExitCode {
@@ -63,35 +63,12 @@ fn run(cli: Cli) -> Result<u8> {
         }
         Command::Rules { id, json } => rules(id.as_deref(), json),
         Command::Init { dir, force } => init(&dir, force),
-        Command::Sbom {
-            paths,
-            output,
-            format,
-            reproducible,
-            project_name,
-            config,
-            no_config,
-            max_file_size,
-            advisories,
-            vex,
-            today,
-        } => sbom(&SbomArgs {
-            paths: if paths.is_empty() {
-                vec![PathBuf::from(".")]
-            } else {
-                paths
-            },
-            output,
-            format,
-            reproducible,
-            project_name,
-            config,
-            no_config,
-            max_file_size,
-            advisories,
-            vex,
-            today,
-        }),
+        Command::Sbom(mut args) => {
+            if args.paths.is_empty() {
+                args.paths.push(PathBuf::from("."));
+            }
+            sbom(&args)
+        }
         Command::Db { action } => db(action),
         Command::Lsp { stdio: _ } => match portcullis::native::lsp::serve() {
             Ok(()) => Ok(0),

@@ -1,33 +1,16 @@
 //! `portcullis sbom`: the CycloneDX document of a tree, and the clock and randomness it needs.
 
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use portcullis::config::Config;
 use portcullis::engine::{self, Diagnostic};
 use portcullis::finding::Severity;
 use portcullis::native;
-use portcullis::source::Date;
 
-use crate::args::SbomFormat;
-use crate::scan::{load_dependency_options, source_specs};
+use crate::args::{SbomArgs, SbomFormat};
+use crate::scan::{load_config, load_dependency_options, source_specs};
 use crate::write_file;
-
-pub(crate) struct SbomArgs {
-    pub(crate) paths: Vec<PathBuf>,
-    pub(crate) output: Option<PathBuf>,
-    pub(crate) format: SbomFormat,
-    pub(crate) reproducible: bool,
-    pub(crate) project_name: Option<String>,
-    pub(crate) config: Option<PathBuf>,
-    pub(crate) no_config: bool,
-    pub(crate) max_file_size: u64,
-    pub(crate) advisories: Vec<String>,
-    pub(crate) vex: Vec<PathBuf>,
-    pub(crate) today: Option<Date>,
-}
 
 pub(crate) fn sbom(args: &SbomArgs) -> Result<u8> {
     use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
@@ -42,24 +25,7 @@ pub(crate) fn sbom(args: &SbomArgs) -> Result<u8> {
         cwd.clone()
     };
     let base = native::repo_root(&start);
-    let mut config_dir = None;
-    let config = if args.no_config {
-        Config::default()
-    } else if let Some(path) = &args.config {
-        config_dir = path.parent().map(Path::to_path_buf);
-        native::load_config(path, &path.to_string_lossy())
-            .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
-    } else {
-        match native::discover_config(&start, &base) {
-            Some(path) => {
-                config_dir = path.parent().map(Path::to_path_buf);
-                let display = native::relative_path(&path, &base);
-                native::load_config(&path, &display)
-                    .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
-            }
-            None => Config::default(),
-        }
-    };
+    let (config, config_dir) = load_config(args.no_config, args.config.as_deref(), &start, &base)?;
     // SOURCE_DATE_EPOCH is checked before any work so a bad value fails fast.
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(v) if !v.trim().is_empty() => Some(

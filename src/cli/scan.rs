@@ -38,6 +38,35 @@ struct Prepared {
     today: Date,
 }
 
+/// The run's configuration and the directory it came from: none with `--no-config`, the
+/// `--config` file, or the nearest `.portcullis.yaml` from `start` up to `base` (the
+/// repository root), shown relative to `base`.
+pub(crate) fn load_config(
+    no_config: bool,
+    explicit: Option<&Path>,
+    start: &Path,
+    base: &Path,
+) -> Result<(Config, Option<PathBuf>)> {
+    if no_config {
+        return Ok((Config::default(), None));
+    }
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => match native::discover_config(start, base) {
+            Some(path) => path,
+            None => return Ok((Config::default(), None)),
+        },
+    };
+    let display = if explicit.is_some() {
+        path.to_string_lossy().into_owned()
+    } else {
+        native::relative_path(&path, base)
+    };
+    let config = native::load_config(&path, &display)
+        .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?;
+    Ok((config, path.parent().map(Path::to_path_buf)))
+}
+
 fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> Result<Prepared> {
     let lint_mode = stdin_path.is_some();
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -48,24 +77,12 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
         .unwrap_or_else(|| cwd.clone());
     let base = native::repo_root(if first.exists() { &first } else { &cwd });
 
-    let mut config_dir = None;
-    let mut config = if out.no_config {
-        Config::default()
-    } else if let Some(path) = &out.config {
-        config_dir = path.parent().map(Path::to_path_buf);
-        native::load_config(path, &path.to_string_lossy())
-            .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
-    } else {
-        match native::discover_config(if first.exists() { &first } else { &cwd }, &base) {
-            Some(path) => {
-                config_dir = path.parent().map(Path::to_path_buf);
-                let display = native::relative_path(&path, &base);
-                native::load_config(&path, &display)
-                    .map_err(|e| anyhow::anyhow!("invalid config:\n{e}"))?
-            }
-            None => Config::default(),
-        }
-    };
+    let (mut config, config_dir) = load_config(
+        out.no_config,
+        out.config.as_deref(),
+        if first.exists() { &first } else { &cwd },
+        &base,
+    )?;
     if let Some(f) = out.fail_on {
         config.fail_on = f;
     }
@@ -353,16 +370,7 @@ pub(crate) fn scan(
     if progress {
         eprint!("{:60}\r", "");
     }
-    report.diagnostics.extend(diagnostics);
-    report.diagnostics.sort();
-    if report.files.is_empty() && report.diagnostics.is_empty() {
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Note,
-            path: None,
-            line: None,
-            message: "no Dockerfiles, manifests or lock files found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.* and the manifests `portcullis sbom` reads)".into(),
-        });
-    }
+    engine::add_host_diagnostics(&mut report, diagnostics);
     write_outputs(&report, out)?;
     let io_errors = report
         .diagnostics

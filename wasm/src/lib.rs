@@ -448,16 +448,7 @@ fn scan_inner(files_json: &str, options_json: &str) -> Result<ScanResult, Vec<St
     if input.dependencies_only {
         engine::keep_dependency_findings(&mut report);
     }
-    report.diagnostics.extend(caller_diagnostics);
-    report.diagnostics.sort();
-    if report.files.is_empty() && report.diagnostics.is_empty() {
-        report.diagnostics.push(Diagnostic {
-            severity: Severity::Note,
-            path: None,
-            line: None,
-            message: "no Dockerfiles found (looked for Dockerfile, Containerfile, *.Dockerfile, Dockerfile.*)".into(),
-        });
-    }
+    engine::add_host_diagnostics(&mut report, caller_diagnostics);
 
     let io_errors = report
         .diagnostics

@@ -96,7 +96,7 @@ fn fail_on_override_and_config_apply() {
     assert!(
         r["diagnostics"][0]["message"]
             .as_str()
-            .is_some_and(|m| m.contains("no Dockerfiles found"))
+            .is_some_and(|m| m.contains("no Dockerfiles, manifests or lock files found"))
     );
 }
 
