@@ -112,7 +112,10 @@ impl<'a> LintContext<'a> {
     ) -> Self {
         self.policy = policy;
         self.today = today;
-        self.images = images::collect(self.df, self.model, build_args);
+        // `new` collected them without build args: redo only when the args can change them.
+        if !build_args.is_empty() {
+            self.images = images::collect(self.df, self.model, build_args);
+        }
         self
     }
 
