@@ -113,14 +113,10 @@ fn inspect(inv: &Invocation<'_>) -> Vec<(Range<usize>, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::helpers::packages::{invocation, test_support::cmd};
+    use crate::lint::helpers::packages::test_support::flagged;
 
     fn run(line: &str) -> Vec<String> {
-        let c = cmd(line);
-        inspect(&invocation(&c).unwrap())
-            .into_iter()
-            .map(|(r, _)| line[r].to_string())
-            .collect()
+        flagged(line, inspect)
     }
 
     #[test]

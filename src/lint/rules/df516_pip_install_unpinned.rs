@@ -79,14 +79,10 @@ fn inspect(inv: &Invocation<'_>, hashes_env: bool) -> Vec<(Range<usize>, String)
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::helpers::packages::test_support::cmd;
+    use crate::lint::helpers::packages::test_support::{cmd, flagged};
 
     fn run(line: &str) -> Vec<String> {
-        let c = cmd(line);
-        inspect(&invocation(&c).unwrap(), false)
-            .into_iter()
-            .map(|(r, _)| line[r].to_string())
-            .collect()
+        flagged(line, |i| inspect(i, false))
     }
 
     #[test]

@@ -37,6 +37,21 @@ pub(crate) mod test_support {
     //! not interpreted beyond that).
     use crate::dockerfile::shell::{Command, Connector, ShWord};
 
+    use super::{Invocation, invocation};
+
+    /// The text of every range a rule's `inspect` flags in `line` (one command).
+    pub fn flagged<T>(
+        line: &str,
+        inspect: impl Fn(&Invocation<'_>) -> Vec<(std::ops::Range<usize>, T)>,
+    ) -> Vec<String> {
+        let c = cmd(line);
+        let inv = invocation(&c).expect("a command");
+        inspect(&inv)
+            .into_iter()
+            .map(|(r, _)| line.get(r).unwrap_or_default().to_string())
+            .collect()
+    }
+
     pub fn cmd(s: &str) -> Command {
         script(s).into_iter().next().unwrap_or(Command {
             words: Vec::new(),
