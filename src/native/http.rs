@@ -216,6 +216,16 @@ impl HttpResponse {
         }
         out
     }
+
+    /// `": <snippet>"` of the body for an error message, or nothing for an empty body.
+    pub fn detail_suffix(&self, max: usize) -> String {
+        let snippet = self.body_snippet(max);
+        if snippet.is_empty() {
+            snippet
+        } else {
+            format!(": {snippet}")
+        }
+    }
 }
 
 /// Limits of one streamed download ([`Client::download`]).
@@ -1058,6 +1068,12 @@ mod tests {
         };
         assert_eq!(r.body_snippet(5), "héllo…");
         assert_eq!(r.body_snippet(100), "héllo wörld");
+        assert_eq!(r.detail_suffix(5), ": héllo…");
         assert!(!r.is_success());
+        let empty = HttpResponse {
+            body: b" \n".to_vec(),
+            ..r
+        };
+        assert_eq!(empty.detail_suffix(200), "");
     }
 }

@@ -562,7 +562,6 @@ impl OsvApi {
     }
 
     fn status_error(&self, what: &str, resp: &HttpResponse) -> OsvApiError {
-        let snippet = resp.body_snippet(200);
         OsvApiError::Status {
             host: self.host.clone(),
             what: what.to_string(),
@@ -573,11 +572,7 @@ impl OsvApi {
             } else {
                 String::new()
             },
-            detail: if snippet.is_empty() {
-                String::new()
-            } else {
-                format!(": {snippet}")
-            },
+            detail: resp.detail_suffix(200),
         }
     }
 

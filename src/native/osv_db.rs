@@ -428,7 +428,6 @@ fn update_one(
         });
     }
     if !resp.is_success() {
-        let snippet = resp.body_snippet(200);
         return Err(DbError::Status {
             url,
             status: resp.status,
@@ -437,11 +436,7 @@ fn update_one(
             } else {
                 String::new()
             },
-            detail: if snippet.is_empty() {
-                String::new()
-            } else {
-                format!(": {snippet}")
-            },
+            detail: resp.detail_suffix(200),
         });
     }
     file.sync_all().map_err(|e| io_error(&tmp_path, &e))?;
