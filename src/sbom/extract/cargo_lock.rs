@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 
 use cargo_lock::{Lockfile, Package};
 
-use super::eco_common::{Key, Out, bom_len, component, tomlx};
+use super::eco_common::{Key, Out, bom_len, component, parse_toml, tomlx};
 use super::{ExtractContext, file_name};
 use crate::finding::Severity;
 use crate::sbom::model::{Ecosystem, Extracted, VersionSpec};
@@ -65,17 +65,8 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     let base = bom_len(text);
     let body = text.get(base..).unwrap_or("");
 
-    let doc = match tomlx::parse(text) {
-        Ok(d) => d,
-        Err((span, message)) => {
-            let span = span.unwrap_or_else(|| Span::empty(base));
-            out.diag(
-                Severity::Error,
-                span,
-                format!("Cargo.lock is not valid TOML: {message}"),
-            );
-            return out.finish();
-        }
+    let Some(doc) = parse_toml(&mut out, "Cargo.lock") else {
+        return out.finish();
     };
     // cargo-lock slices checksum strings by byte and panics on a 64-byte non-ASCII one; refuse
     // any checksum that is not 64 hexadecimal digits before handing the text to it.

@@ -1071,6 +1071,52 @@ pub(crate) mod yaml {
 }
 
 /// Helpers over `toml`'s spanned document tree.
+/// Parses a TOML lock file: a syntax error becomes an error diagnostic (`"<what> is not valid
+/// TOML: …"`) and `None`.
+pub(crate) fn parse_toml<'a>(
+    out: &mut Out<'a>,
+    what: &str,
+) -> Option<tomlx::Spanned<tomlx::Table<'a>>> {
+    let text = out.text();
+    match tomlx::parse(text) {
+        Ok(doc) => Some(doc),
+        Err((span, message)) => {
+            let span = span.unwrap_or_else(|| Span::empty(bom_len(text)));
+            out.diag(
+                Severity::Error,
+                span,
+                format!("{what} is not valid TOML: {message}"),
+            );
+            None
+        }
+    }
+}
+
+/// The `[[package]]` tables of a lock file, each with its span (from its `name` key, else its
+/// start, to its end). Entries that are not tables are reported and skipped.
+pub(crate) fn package_tables<'d, 'i>(
+    root: &'d tomlx::Table<'i>,
+    out: &mut Out<'_>,
+    base: usize,
+) -> Vec<(&'d tomlx::Table<'i>, Span)> {
+    let mut tables = Vec::new();
+    for entry in tomlx::get_array(root, "package") {
+        let Some(t) = tomlx::as_table(entry) else {
+            out.diag(
+                Severity::Warning,
+                tomlx::span(entry, base),
+                "`package` entry is not a table; skipped",
+            );
+            continue;
+        };
+        let extent = tomlx::extent(t, base).unwrap_or(tomlx::span(entry, base));
+        let span = tomlx::key_span(t, "name", base)
+            .map_or(extent, |n| Span::new(n.start, extent.end.max(n.end)));
+        tables.push((t, span));
+    }
+    tables
+}
+
 pub(crate) mod tomlx {
     use toml::de::{DeTable, DeValue};
 

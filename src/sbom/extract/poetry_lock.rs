@@ -14,7 +14,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::eco_common::{Key, Out, bom_len, pep503, prefixed_hex_hash, pypi_component, tomlx};
+use super::eco_common::{
+    Key, Out, bom_len, package_tables, parse_toml, pep503, prefixed_hex_hash, pypi_component, tomlx,
+};
 use super::{ExtractContext, dir_of, file_name};
 use crate::finding::Severity;
 use crate::sbom::model::{Component, Extracted, Scope, VersionSpec};
@@ -28,16 +30,8 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     let mut out = Out::new(file);
     let text = out.text();
     let base = bom_len(text);
-    let doc = match tomlx::parse(text) {
-        Ok(d) => d,
-        Err((span, message)) => {
-            out.diag(
-                Severity::Error,
-                span.unwrap_or(Span::empty(base)),
-                format!("poetry.lock is not valid TOML: {message}"),
-            );
-            return out.finish();
-        }
+    let Some(doc) = parse_toml(&mut out, "poetry.lock") else {
+        return out.finish();
     };
     let root = doc.get_ref();
     let old_files = tomlx::get_table(root, "metadata").and_then(|m| tomlx::get_table(m, "files"));
@@ -46,18 +40,7 @@ pub fn extract(file: &SourceFile, cx: &ExtractContext<'_>) -> Extracted {
     let mut comps: Vec<Component> = Vec::new();
     let mut deps_of: Vec<Vec<(String, bool)>> = Vec::new();
     let mut project_deps: Vec<String> = Vec::new();
-    for entry in tomlx::get_array(root, "package") {
-        let Some(t) = tomlx::as_table(entry) else {
-            out.diag(
-                Severity::Warning,
-                tomlx::span(entry, base),
-                "`package` entry is not a table; skipped",
-            );
-            continue;
-        };
-        let extent = tomlx::extent(t, base).unwrap_or(tomlx::span(entry, base));
-        let name_span = tomlx::key_span(t, "name", base);
-        let span = name_span.map_or(extent, |n| Span::new(n.start, extent.end.max(n.end)));
+    for (t, span) in package_tables(root, &mut out, base) {
         let (Some(name), Some(version)) = (tomlx::get_str(t, "name"), tomlx::get_str(t, "version"))
         else {
             out.diag(

@@ -13,7 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::eco_common::{
-    Key, Out, Reach, bom_len, pep503, prefixed_hex_hash, propagate_reach, pypi_component, tomlx,
+    Key, Out, Reach, bom_len, package_tables, parse_toml, pep503, prefixed_hex_hash,
+    propagate_reach, pypi_component, tomlx,
 };
 use super::{ExtractContext, file_name};
 use crate::finding::Severity;
@@ -64,16 +65,8 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
     let mut out = Out::new(file);
     let text = out.text();
     let base = bom_len(text);
-    let doc = match tomlx::parse(text) {
-        Ok(d) => d,
-        Err((span, message)) => {
-            out.diag(
-                Severity::Error,
-                span.unwrap_or(Span::empty(base)),
-                format!("uv.lock is not valid TOML: {message}"),
-            );
-            return out.finish();
-        }
+    let Some(doc) = parse_toml(&mut out, "uv.lock") else {
+        return out.finish();
     };
     let root = doc.get_ref();
 
@@ -85,18 +78,7 @@ pub fn extract(file: &SourceFile, _cx: &ExtractContext<'_>) -> Extracted {
         span: Span,
     }
     let mut nodes: Vec<Node> = Vec::new();
-    for entry in tomlx::get_array(root, "package") {
-        let Some(t) = tomlx::as_table(entry) else {
-            out.diag(
-                Severity::Warning,
-                tomlx::span(entry, base),
-                "`package` entry is not a table; skipped",
-            );
-            continue;
-        };
-        let extent = tomlx::extent(t, base).unwrap_or(tomlx::span(entry, base));
-        let span = tomlx::key_span(t, "name", base)
-            .map_or(extent, |n| Span::new(n.start, extent.end.max(n.end)));
+    for (t, span) in package_tables(root, &mut out, base) {
         let Some(name) = tomlx::get_str(t, "name") else {
             out.diag(
                 Severity::Warning,
