@@ -10,6 +10,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+# shellcheck source=lib/vsix.sh
+source scripts/lib/vsix.sh
 
 test -f npm/pkg/portcullis_wasm_bg.wasm || {
     echo "package-vscode: npm/pkg/portcullis_wasm_bg.wasm missing: run scripts/build-wasm.sh" >&2
@@ -25,15 +27,10 @@ mkdir -p "$root/target/vsix"
 vsix="$root/target/vsix/portcullis-vscode-$version.vsix"
 rm -f "$vsix"
 (cd "$ext" && node_modules/.bin/vsce package --no-dependencies --out "$vsix" >/dev/null)
-listing="$(unzip -l "$vsix")"
-for want in extension/package.json extension/readme.md extension/LICENSE.txt \
-    extension/dist/extension.cjs extension/dist/web/extension.js extension/dist/portcullis_wasm_bg.wasm; do
-    grep -qi " $want\$" <<<"$listing" || {
-        echo "package-vscode: $want missing from $vsix" >&2
-        echo "$listing" >&2
-        exit 1
-    }
-done
+listing="$(vsix_listing "$vsix")"
+vsix_require package-vscode "$vsix" "$listing" extension/package.json extension/readme.md \
+    extension/LICENSE.txt extension/dist/extension.cjs extension/dist/web/extension.js \
+    extension/dist/portcullis_wasm_bg.wasm
 if grep -Eq ' extension/(node_modules|src|test|dist-test)/' <<<"$listing"; then
     echo "package-vscode: sources or node_modules shipped in $vsix" >&2
     exit 1
