@@ -80,6 +80,21 @@ fn run(cli: Cli) -> Result<u8> {
     }
 }
 
+/// Writes `contents` to `path`, or to standard output when there is no path.
+pub(crate) fn write_output(path: Option<&Path>, contents: &str) -> Result<()> {
+    match path {
+        Some(path) => write_file(path, contents),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(contents.as_bytes())
+                .context("cannot write to standard output")?;
+            stdout.flush().ok();
+            Ok(())
+        }
+    }
+}
+
 pub(crate) fn write_file(path: &Path, contents: &str) -> Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -10,7 +10,7 @@ use portcullis::native;
 
 use crate::args::{SbomArgs, SbomFormat};
 use crate::scan::{load_config, load_dependency_options, source_specs};
-use crate::write_file;
+use crate::write_output;
 
 pub(crate) fn sbom(args: &SbomArgs) -> Result<u8> {
     use portcullis::report::cyclonedx::{self, CycloneDxOptions, SerialNumber};
@@ -145,16 +145,7 @@ pub(crate) fn sbom(args: &SbomArgs) -> Result<u8> {
             .ok();
         }
     }
-    match &args.output {
-        Some(path) => write_file(path, &rendered)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(rendered.as_bytes())
-                .context("cannot write to standard output")?;
-            stdout.flush().ok();
-        }
-    }
+    write_output(args.output.as_deref(), &rendered)?;
     let io_errors = diagnostics.iter().any(|d| d.severity == Severity::Error)
         || !walked.unread_sbom_inputs.is_empty();
     Ok(if io_errors { 2 } else { 0 })

@@ -1,7 +1,7 @@
 //! `portcullis scan`, `lint` and `images`: reading the tree, resolving images, writing the
 //! reports.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -24,7 +24,7 @@ use portcullis::source::{Date, SourceFile};
 
 use crate::args::{ColorChoice, DepArgs, Format, ImagesFormat, OutputArgs};
 use crate::sbom::{random_bytes, unix_now};
-use crate::write_file;
+use crate::write_output;
 
 /// Files, configuration and early diagnostics for one run.
 struct Prepared {
@@ -437,15 +437,7 @@ pub(crate) fn images(paths: &[PathBuf], format: ImagesFormat, out: &OutputArgs) 
             )
         }
     };
-    match out.output.first() {
-        Some(path) => write_file(path, &rendered)?,
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(rendered.as_bytes())
-                .context("cannot write to standard output")?;
-        }
-    }
+    write_output(out.output.first().map(PathBuf::as_path), &rendered)?;
     Ok(
         if diagnostics.iter().any(|d| d.severity == Severity::Error) {
             2
@@ -496,16 +488,7 @@ fn write_outputs(report: &Report, out: &OutputArgs) -> Result<()> {
             Format::Azure => report::azure::render(report),
             Format::CyclonedxJson => cyclonedx_of(report)?,
         };
-        match target {
-            Some(path) => write_file(path, &rendered)?,
-            None => {
-                let mut stdout = std::io::stdout().lock();
-                stdout
-                    .write_all(rendered.as_bytes())
-                    .context("cannot write to standard output")?;
-                stdout.flush().ok();
-            }
-        }
+        write_output(target.map(PathBuf::as_path), &rendered)?;
     }
     Ok(())
 }
