@@ -70,3 +70,29 @@ test('activate() lints open documents, debounces changes, offers fixes and hover
   await events.close.fire(docker);
   assert.equal(diags.get(docker.uri), undefined);
 });
+
+test('a native server that cannot start falls back to the built-in engine', async () => {
+  // `portcullis.serverPath` names a binary the language client cannot start here (no VS Code
+  // extension host behind the stand-in module, and no such file): the user still gets
+  // diagnostics from the WebAssembly engine, and the output channel says why.
+  const { output } = stub.__test;
+  settings.serverPath = path.join(__dirname, 'no-such-portcullis');
+  settings.severityThreshold = 'note';
+  const before = collections.length;
+  try {
+    const context = { subscriptions: [], extensionUri: stub.Uri.file(path.join(__dirname, '..')) };
+    const api = await ext.activate(context);
+    assert.equal(api.mode, 'wasm');
+    assert.ok(
+      output.some((l) => l.startsWith(`portcullis: cannot start ${settings.serverPath} lsp (`)),
+      output.join('\n'),
+    );
+    assert.equal(collections.length, before + 1, 'the built-in engine publishes diagnostics');
+    const docker = document('/ws/other/Dockerfile', 'FROM microsoft/aspnet:4.7.2\n', 'dockerfile');
+    await events.open.fire(docker);
+    const codes = (collections.at(-1).get(docker.uri) ?? []).map((d) => d.code?.value ?? d.code);
+    assert.ok(codes.includes('DF404'), codes.join(','));
+  } finally {
+    settings.serverPath = '';
+  }
+});
