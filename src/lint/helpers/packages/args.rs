@@ -23,6 +23,9 @@ pub struct OptSpec {
     pub case_insensitive: bool,
     /// `-4`, `-1` are options (curl's `-4` = IPv4 only), not negative-number operands.
     pub numeric_options: bool,
+    /// PowerShell: value parameters known by name. A name that abbreviates one of them is not
+    /// read as a switch it also abbreviates (`-Pro` could be `-Proxy`).
+    pub value_params: &'static [&'static str],
 }
 
 impl OptSpec {
@@ -32,6 +35,7 @@ impl OptSpec {
             short_clusters: true,
             case_insensitive: false,
             numeric_options: false,
+            value_params: &[],
         }
     }
     /// Single-dash long options with listed value-taking names, case-insensitive (choco, nuget).
@@ -41,6 +45,7 @@ impl OptSpec {
             short_clusters: false,
             case_insensitive: true,
             numeric_options: false,
+            value_params: &[],
         }
     }
     /// PowerShell cmdlet: every `-Param` takes a value except the listed switches.
@@ -50,6 +55,7 @@ impl OptSpec {
             short_clusters: false,
             case_insensitive: true,
             numeric_options: false,
+            value_params: &[],
         }
     }
 
@@ -57,6 +63,14 @@ impl OptSpec {
     pub const fn with_numeric_options(self) -> Self {
         Self {
             numeric_options: true,
+            ..self
+        }
+    }
+
+    /// The same spec with the cmdlet's known value parameters (see [`Self::value_params`]).
+    pub const fn with_value_params(self, value_params: &'static [&'static str]) -> Self {
+        Self {
+            value_params,
             ..self
         }
     }
@@ -71,7 +85,25 @@ impl OptSpec {
         };
         match self.values {
             Values::Listed(l) => l.iter().any(eq),
-            Values::AllExcept(l) => !l.iter().any(eq),
+            Values::AllExcept(switches) => {
+                if switches.iter().any(eq) {
+                    return false;
+                }
+                if self.value_params.iter().any(eq) {
+                    return true;
+                }
+                // PowerShell takes any unambiguous prefix of a parameter name (`-useb` is
+                // `-UseBasicParsing`); three letters at least, and not when it could as well
+                // be a known value parameter.
+                let abbreviates = |full: &&str| {
+                    name.len() >= 3
+                        && full.len() > name.len()
+                        && full
+                            .get(..name.len())
+                            .is_some_and(|p| p.eq_ignore_ascii_case(name))
+                };
+                !switches.iter().any(abbreviates) || self.value_params.iter().any(abbreviates)
+            }
         }
     }
 }

@@ -244,6 +244,7 @@ pub const GO_OPTS: OptSpec = OptSpec {
     short_clusters: false,
     case_insensitive: false,
     numeric_options: false,
+    value_params: &[],
 };
 
 /// Value-taking options of `gem install` / `gem update`.

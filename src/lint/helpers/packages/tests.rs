@@ -385,3 +385,31 @@ fn never_panics_on_odd_words() {
         let _ = parse_args(&c.words[1..], &OptSpec::powershell(&[]));
     }
 }
+
+#[test]
+fn powershell_parameters_may_be_abbreviated() {
+    const WEB: OptSpec = OptSpec::powershell(&["UseBasicParsing", "ProxyUseDefaultCredentials"])
+        .with_value_params(&["Proxy", "ProxyCredential"]);
+    let ops = |line: &str| operands(line, &WEB);
+    // `-useb` abbreviates a switch: the URL after it is an operand.
+    assert_eq!(
+        ops("iwr -useb https://x/a.zip -OutFile a.zip"),
+        ["https://x/a.zip"]
+    );
+    // `-Proxy` is a value parameter, although it also starts a switch's name.
+    assert_eq!(
+        ops("iwr -Proxy http://p:8080 https://x/b.zip"),
+        ["https://x/b.zip"]
+    );
+    // `-Prox` could be either: read as taking a value (PowerShell would refuse it anyway).
+    assert_eq!(
+        ops("iwr -Prox http://p:8080 https://x/c.zip"),
+        ["https://x/c.zip"]
+    );
+    // Two letters are too few to stand for a switch.
+    assert_eq!(ops("iwr -Us x https://x/d.zip"), ["https://x/d.zip"]);
+    assert_eq!(
+        ops("iwr -ProxyUseDefault https://x/e.zip"),
+        ["https://x/e.zip"]
+    );
+}

@@ -363,71 +363,61 @@ pub(super) fn parse_wget(cmd: &Command, text: &str) -> Parsed {
     (urls, output, to_stdout)
 }
 
-/// PowerShell switch parameters of Invoke-WebRequest / Invoke-RestMethod (no value).
-pub(super) const IWR_SWITCHES: &[&str] = &[
-    "-usebasicparsing",
-    "-passthru",
-    "-usedefaultcredentials",
-    "-skipcertificatecheck",
-    "-disablekeepalive",
-    "-resume",
-    "-skipheadervalidation",
-    "-skiphttperrorcheck",
-    "-allowunencryptedauthentication",
-    "-noproxy",
-    "-preservehttpmethodonredirect",
-    "-allowinsecureredirect",
-    "-verbose",
-    "-debug",
-    "-preserveauthorizationonredirect",
-];
+/// Parameters of Invoke-WebRequest / Invoke-RestMethod / Start-BitsTransfer: the switches (every
+/// other parameter takes a value) and the value parameters whose names share a prefix with a
+/// switch. Shared by the download rules and the SBOM extractor.
+pub const PS_WEB_OPTS: OptSpec = OptSpec::powershell(&[
+    "UseBasicParsing",
+    "UseDefaultCredentials",
+    "DisableKeepAlive",
+    "PassThru",
+    "SkipCertificateCheck",
+    "AllowUnencryptedAuthentication",
+    "SkipHeaderValidation",
+    "SkipHttpErrorCheck",
+    "Resume",
+    "NoProxy",
+    "ProxyUseDefaultCredentials",
+    "AllowInsecureRedirect",
+    "PreserveAuthorizationOnRedirect",
+    "FollowRelLink",
+    "Asynchronous",
+    "Suspended",
+    "Dynamic",
+    "Verbose",
+    "Debug",
+    "WhatIf",
+    "Confirm",
+    "PreserveHttpMethodOnRedirect",
+])
+.with_value_params(&[
+    "Proxy",
+    "ProxyCredential",
+    "ProxyUsage",
+    "ProxyList",
+    "ProxyBypass",
+    "ProxyAuthentication",
+    "ResponseHeadersVariable",
+    "StatusCodeVariable",
+    "Description",
+    "DisplayName",
+]);
 
 pub(super) fn parse_iwr(cmd: &Command) -> Parsed {
-    let args = cmd.args();
-    let mut urls = Vec::new();
-    let mut output = None;
-    let mut i = 0;
-    while let Some(w) = args.get(i) {
-        let t = w.text.as_str();
-        i += 1;
-        if t.starts_with('-') && t.len() > 1 && !t.starts_with("--") {
-            let (name, attached) = match t.split_once(':') {
-                Some((n, v)) => (
-                    n.to_ascii_lowercase(),
-                    Some((v.to_string(), w.range.clone())),
-                ),
-                None => (t.to_ascii_lowercase(), None),
-            };
-            // Switches, also abbreviated (`-useb`), take no value.
-            if attached.is_none()
-                && IWR_SWITCHES
-                    .iter()
-                    .any(|sw| sw.starts_with(name.as_str()) && name.len() >= 4)
-            {
-                continue;
-            }
-            let known_value = name.len() >= 4 && ("-outfile".starts_with(&name) || name == "-uri");
-            let v = attached.or_else(|| {
-                let next = args.get(i)?;
-                if next.text.starts_with('-') && !known_value {
-                    return None;
-                }
-                i += 1;
-                Some((next.text.clone(), next.range.clone()))
-            });
-            if name.len() >= 5 && "-outfile".starts_with(&name) {
-                output = v.map(|(t, _)| t);
-            } else if (name == "-uri" || name == "-url")
-                && let Some(v) = v
-            {
-                urls.push(v);
-            }
-            continue;
-        }
-        if urls.is_empty() {
-            urls.push((w.text.clone(), w.range.clone()));
-        }
-    }
+    let p = parse_args(cmd.args(), &PS_WEB_OPTS);
+    let uri = p
+        .opt_prefix("Uri", 2)
+        .or_else(|| p.opt(&["Url"]))
+        .and_then(|o| o.value.as_ref())
+        .map(|v| (v.text.to_string(), v.range.clone()));
+    let urls: Vec<(String, Range<usize>)> = uri
+        .or_else(|| p.operands.first().map(|w| url_of(w)))
+        .into_iter()
+        .collect();
+    let output = p
+        .opt_prefix("OutFile", 4)
+        .and_then(|o| o.value.as_ref())
+        .map(|v| v.text.to_string());
     let to_stdout = output.is_none();
     (urls, output, to_stdout)
 }

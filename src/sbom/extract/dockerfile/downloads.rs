@@ -13,8 +13,8 @@ use crate::dockerfile::shell::{Dialect, ShWord, program_name};
 use crate::dockerfile::stages::ShellKind;
 use crate::dockerfile::{Instruction, InstructionKind};
 use crate::lint::ShellScript;
-use crate::lint::helpers::packages::{OptSpec, invocation, parse_args};
-use crate::lint::helpers::secrets_downloads::{CURL_OPTS, WGET_OPTS};
+use crate::lint::helpers::packages::{invocation, parse_args};
+use crate::lint::helpers::secrets_downloads::{CURL_OPTS, PS_WEB_OPTS, WGET_OPTS};
 use crate::sbom::model::{Component, ComponentType, Ecosystem, VersionSpec};
 use crate::source::Span;
 
@@ -29,31 +29,6 @@ struct Download {
     /// Lowercased file name the download is saved as, when it is saved to a file.
     output: Option<String>,
 }
-
-/// Switches of Invoke-WebRequest / Invoke-RestMethod / Start-BitsTransfer.
-const PS_WEB_OPTS: OptSpec = OptSpec::powershell(&[
-    "UseBasicParsing",
-    "UseDefaultCredentials",
-    "DisableKeepAlive",
-    "PassThru",
-    "SkipCertificateCheck",
-    "AllowUnencryptedAuthentication",
-    "SkipHeaderValidation",
-    "SkipHttpErrorCheck",
-    "Resume",
-    "NoProxy",
-    "ProxyUseDefaultCredentials",
-    "AllowInsecureRedirect",
-    "PreserveAuthorizationOnRedirect",
-    "FollowRelLink",
-    "Asynchronous",
-    "Suspended",
-    "Dynamic",
-    "Verbose",
-    "Debug",
-    "WhatIf",
-    "Confirm",
-]);
 
 static WEBCLIENT: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?i)\.Download(File|String|Data)(?:Async|TaskAsync)?\s*\(").ok());
