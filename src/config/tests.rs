@@ -1,3 +1,4 @@
+use super::validate::{closest, edit_distance, innermost};
 use super::*;
 
 const KNOWN: &[&str] = &["DF114", "DF141", "DF402", "DF501", "DF502", "DF203"];

@@ -145,9 +145,24 @@ pub fn rpm_pin(spec: &str) -> Pin {
     }
 }
 
+/// RPM package families whose names end in a `-MAJOR.MINOR` of their own (`dotnet-sdk-8.0`,
+/// `aspnetcore-runtime-9.0`, as Fedora, RHEL and Azure Linux name .NET): that component belongs
+/// to the name, not to a version.
+const VERSIONED_NAME_FAMILIES: &[&str] = &["dotnet-", "aspnetcore-", "netstandard-"];
+
+/// `MAJOR.MINOR`, both numeric.
+fn is_major_minor(s: &str) -> bool {
+    s.split_once('.').is_some_and(|(a, b)| {
+        [a, b]
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+    })
+}
+
 /// Splits `name-version[-release][.arch]` at the dash that starts the version: the remainder is
 /// `[epoch:]version` optionally followed by `-release`, both starting with a digit
-/// (`java-17-openjdk` has no version; `java-17-openjdk-17.0.9-2.el9` has).
+/// (`java-17-openjdk` has no version; `java-17-openjdk-17.0.9-2.el9` has; `dotnet-sdk-8.0` is
+/// a name, see [`VERSIONED_NAME_FAMILIES`]).
 pub fn rpm_name_version(spec: &str) -> Option<(&str, &str)> {
     let bytes = spec.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
@@ -159,6 +174,14 @@ pub fn rpm_name_version(spec: &str) -> Option<(&str, &str)> {
         let ver = parts.next().unwrap_or("");
         let rel = parts.next();
         if parts.next().is_some() {
+            continue;
+        }
+        let name = &spec[..i];
+        if is_major_minor(ver)
+            && VERSIONED_NAME_FAMILIES
+                .iter()
+                .any(|f| name.len() > f.len() && name.starts_with(f))
+        {
             continue;
         }
         let ver_body = match ver.split_once(':') {

@@ -148,6 +148,19 @@ fn rpm_pins() {
     assert_eq!(rpm_pin("java-1.8.0-openjdk-devel"), Pin::Unpinned);
     assert_eq!(rpm_pin("java-17-openjdk-17.0.9.0.9-2.el9"), Pin::Exact);
     assert_eq!(rpm_pin("python3-pip"), Pin::Unpinned);
+    // .NET packages carry their channel in the name: `dotnet-runtime-8.0` is not version 8.0.
+    assert_eq!(rpm_pin("dotnet-runtime-8.0"), Pin::Unpinned);
+    assert_eq!(rpm_pin("aspnetcore-runtime-9.0"), Pin::Unpinned);
+    assert_eq!(rpm_name_version("dotnet-runtime-8.0"), None);
+    assert_eq!(
+        rpm_name_version("dotnet-sdk-8.0-8.0.404-1.el9"),
+        Some(("dotnet-sdk-8.0", "8.0.404-1.el9"))
+    );
+    assert_eq!(
+        rpm_name_version("dotnet-sdk-8.0-8.0.404"),
+        Some(("dotnet-sdk-8.0", "8.0.404"))
+    );
+    assert_eq!(rpm_name_version("git-2.43"), Some(("git", "2.43")));
     assert_eq!(rpm_pin("git=2.43.5"), Pin::Exact);
     assert_eq!(rpm_pin("git>=2"), Pin::Range);
     assert_eq!(rpm_pin("git >= 2"), Pin::Range);
