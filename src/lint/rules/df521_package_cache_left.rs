@@ -2,7 +2,8 @@
 //!
 //! Per RUN and package manager, at the first command that creates the cache:
 //! * apt: `apt-get update` / `apt update` without removing `/var/lib/apt/lists` in the same RUN
-//!   (a cache mount on `/var/lib/apt` or `/var/lib/apt/lists` also keeps the lists out).
+//!   (a cache mount on `/var/lib/apt` or `/var/lib/apt/lists`, or `apt-get dist-clean`, also keeps
+//!   the lists out).
 //!   Downloaded `.deb`s are removed automatically by the Debian/Ubuntu images' docker-clean
 //!   configuration, so `apt-get clean` alone is neither required nor sufficient.
 //! * apk: `apk add|update|upgrade` without `--no-cache`, unless the RUN removes `/var/cache/apk`
@@ -79,9 +80,13 @@ fn inspect(invs: &[Invocation<'_>], facts: &Facts) -> Vec<(Range<usize>, String)
     };
 
     // apt
+    // `apt-get dist-clean` (apt 2.7+, Debian trixie) removes the lists too.
     let apt_clean = facts.apt_lists_mounted
         || removes(&|p| {
             p.starts_with("/var/lib/apt/lists") || p == "/var/lib/apt" || p == "/var/lib/apt/"
+        })
+        || invs.iter().filter_map(pkg_command).any(|p| {
+            p.family == Family::Apt && matches!(p.sub.as_str(), "dist-clean" | "distclean")
         });
     if !apt_clean
         && let Some(p) = invs
@@ -104,7 +109,8 @@ fn inspect(invs: &[Invocation<'_>], facts: &Facts) -> Vec<(Range<usize>, String)
         && let Some(p) = invs.iter().filter_map(pkg_command).find(|p| {
             p.family == Family::Apk
                 && matches!(p.sub.as_str(), "add" | "update" | "upgrade")
-                && !p.args.has(&["no-cache"])
+                // `--no-network` fetches no index, so there is nothing to cache.
+                && !p.args.has(&["no-cache", "no-network"])
         })
     {
         out.push((
@@ -197,6 +203,8 @@ mod tests {
                 .is_empty()
         );
         assert!(run("apt-get install -y curl").is_empty());
+        assert!(run("apt-get update; apt-get install -y curl; apt-get dist-clean").is_empty());
+        assert!(run("apt update && apt install -y curl && apt distclean").is_empty());
         assert!(
             run_with(
                 "apt-get update && apt-get install -y curl",
@@ -214,6 +222,7 @@ mod tests {
         assert_eq!(run("apk add curl"), vec!["add"]);
         assert_eq!(run("apk update && apk add --no-cache curl"), vec!["update"]);
         assert!(run("apk add --no-cache curl").is_empty());
+        assert!(run("apk add --no-network --virtual .rundeps so:libc.musl-x86_64.so.1").is_empty());
         assert!(run("apk add curl && rm -rf /var/cache/apk/*").is_empty());
     }
 
