@@ -21,6 +21,11 @@ fn report(inst: &Instruction, windows: bool, text: &str, out: &mut Emitter, seen
     {
         return;
     }
+    // Shell code that merely starts with a bracket (`[ -f x ] && …`, PowerShell's
+    // `[Environment]::SetEnvironmentVariable(…)`) is meant as shell form.
+    if !looks_like_json_array(fb.span.slice(text)) {
+        return;
+    }
     seen.push(fb.span);
     out.emit(
         fb.span,
@@ -32,6 +37,36 @@ fn report(inst: &Instruction, windows: bool, text: &str, out: &mut Emitter, seen
     );
 }
 
+/// Whether `text` reads as an attempt at a JSON array: `[`, then only quoted strings (single or
+/// double quotes, backslash escapes inside) separated by commas, blanks or line continuations,
+/// then `]` or the end of the text.
+fn looks_like_json_array(text: &str) -> bool {
+    let Some(inner) = text.trim().strip_prefix('[') else {
+        return false;
+    };
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    let mut chars = inner.chars();
+    let mut strings = 0;
+    while let Some(c) = chars.next() {
+        match c {
+            ',' | '\\' | '`' => {}
+            c if c.is_whitespace() => {}
+            '"' | '\'' => {
+                strings += 1;
+                while let Some(d) = chars.next() {
+                    if d == '\\' {
+                        chars.next();
+                    } else if d == c {
+                        break;
+                    }
+                }
+            }
+            _ => return false,
+        }
+    }
+    strings > 0
+}
+
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     let mut seen = Vec::new();
     for (idx, inst) in cx.instructions() {
@@ -39,6 +74,36 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
         report(inst, windows, cx.text(), out, &mut seen);
         if let Some(sub) = inst.onbuild.as_deref() {
             report(sub, windows, cx.text(), out, &mut seen);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_json_array;
+
+    #[test]
+    fn json_attempts_and_shell_code() {
+        for attempt in [
+            r#"["C:/app/app.exe",]"#,
+            r#"["/usr/local/bin/app\ --serve"]"#,
+            "['python', '-m', 'app']",
+            r#"["a", "b""#,
+            r#"["a" "b"]"#,
+            "[\"a\", \\\n    \"b\",]",
+            r#"["unterminated]"#,
+        ] {
+            assert!(looks_like_json_array(attempt), "{attempt}");
+        }
+        for shell in [
+            "[Environment]::SetEnvironmentVariable('X', '1', 'Machine')",
+            "[Net.ServicePointManager]::SecurityProtocol = 'Tls12'",
+            r#"[ -f /etc/os-release ] && cat /etc/os-release"#,
+            r#"[ "$X" = y ] && echo yes"#,
+            "[]x",
+            "",
+        ] {
+            assert!(!looks_like_json_array(shell), "{shell}");
         }
     }
 }
