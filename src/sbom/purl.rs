@@ -18,7 +18,7 @@
 //! | crates.io, RubyGems | `pkg:cargo/…`, `pkg:gem/…` |
 //! | Debian, Alpine, RPM | `pkg:deb/debian/curl@7.88.1-10`, `pkg:apk/alpine/curl@8.5.0-r0`, `pkg:rpm/fedora/curl@…` — the vendor namespace comes from the component's namespace, its `vendor` property or its `distro` property (deb and apk fall back to `debian` / `alpine`; an RPM with no known vendor has no namespace); `distro` and `arch` qualifiers only when the component carries them |
 //! | container images | registry from the name or the `registry` property, digest from the reference, the version, a `digest` property or a SHA-2 hash. Tag only: `pkg:docker/library/node@22` (`repository_url` qualifier for registries other than Docker Hub); pinned by digest: `pkg:oci/node@sha256:…?repository_url=docker.io/library/node&tag=22`. The `oci` type is chosen for digests because its version *is* the digest and it names the repository in full; the `docker` type is the one that allows a tag as the version. |
-//! | Chocolatey, PowerShell Gallery | no purl type exists for either (checked against the purl-spec type index), so `pkg:generic/git@2.45.1?repository_url=https://community.chocolatey.org/api/v2/` — the feed is the component's `source` property when known, else the public feed |
+//! | Chocolatey, PowerShell Gallery | no purl type exists for either (checked against the purl-spec type index), so `pkg:generic/git@2.45.1?repository_url=https://community.chocolatey.org/api/v2/` — the feed is the component's `source` property when it is a URL, the public feed when there is none or it names the default repository (`chocolatey`, `PSGallery`), and no qualifier for another repository's name |
 //! | .NET SDK, downloaded files | `pkg:generic/…`, with `download_url` and `checksum` qualifiers for files |
 //!
 //! Versions: only an exact version becomes the purl version. Ranges, floating versions and
@@ -298,14 +298,18 @@ fn build(c: &Component) -> Result<Purl, PurlError> {
         }
         Ecosystem::Debian | Ecosystem::Alpine | Ecosystem::Rpm => os_package(c, name, ns),
         Ecosystem::Chocolatey => {
-            let p = Purl::new("generic", &name.to_ascii_lowercase())?;
-            let feed = prop(c, "source").unwrap_or(CHOCOLATEY_FEED);
-            versioned(p).with_qualifier("repository_url", feed)
+            let p = versioned(Purl::new("generic", &name.to_ascii_lowercase())?);
+            match feed_url(prop(c, "source"), "chocolatey", CHOCOLATEY_FEED) {
+                Some(feed) => p.with_qualifier("repository_url", feed),
+                None => Ok(p),
+            }
         }
         Ecosystem::PowerShellGallery => {
-            let p = Purl::new("generic", name)?;
-            let feed = prop(c, "source").unwrap_or(POWERSHELL_GALLERY_FEED);
-            versioned(p).with_qualifier("repository_url", feed)
+            let p = versioned(Purl::new("generic", name)?);
+            match feed_url(prop(c, "source"), "PSGallery", POWERSHELL_GALLERY_FEED) {
+                Some(feed) => p.with_qualifier("repository_url", feed),
+                None => Ok(p),
+            }
         }
         Ecosystem::DotnetSdk => {
             let mut p = versioned(Purl::new("generic", name)?);
@@ -320,6 +324,23 @@ fn build(c: &Component) -> Result<Purl, PurlError> {
 }
 
 /// deb / apk / rpm.
+/// The `repository_url` of a package installed from `source` (`--source`, `-Repository`): the
+/// default feed when there is none or it names the default repository (`default_name`), the URL
+/// when it is one, and nothing for another registered repository's name (its URL is not known
+/// from the Dockerfile).
+fn feed_url<'s>(
+    source: Option<&'s str>,
+    default_name: &str,
+    default_feed: &'s str,
+) -> Option<&'s str> {
+    match source {
+        None => Some(default_feed),
+        Some(s) if s.eq_ignore_ascii_case(default_name) => Some(default_feed),
+        Some(s) if s.contains("://") => Some(s),
+        Some(_) => None,
+    }
+}
+
 fn os_package(c: &Component, name: &str, ns: Option<&str>) -> Result<Purl, PurlError> {
     let distro = prop(c, "distro");
     let vendor = ns
@@ -906,6 +927,18 @@ mod tests {
             purl(&c),
             "pkg:generic/PSReadLine@2.3.5?repository_url=https:%2F%2Fproget.example%2Fnuget%2Fps%2F"
         );
+        // A repository named by its registration: the default one is the public gallery,
+        // another one's URL is unknown (no qualifier rather than a name posing as a URL).
+        c.properties.insert("source".into(), "PSGallery".into());
+        assert_eq!(
+            purl(&c),
+            "pkg:generic/PSReadLine@2.3.5?repository_url=https:%2F%2Fwww.powershellgallery.com%2Fapi%2Fv2"
+        );
+        c.properties.insert("source".into(), "Internal".into());
+        assert_eq!(purl(&c), "pkg:generic/PSReadLine@2.3.5");
+        let mut c = comp(Ecosystem::Chocolatey, None, "Git", exact("2.45.1"));
+        c.properties.insert("source".into(), "corp-feed".into());
+        assert_eq!(purl(&c), "pkg:generic/git@2.45.1");
     }
 
     #[test]

@@ -308,17 +308,29 @@ pub fn npm_pin(spec: &str) -> Pin {
     }
 }
 
-/// A NuGet version given to `--version` / `-RequiredVersion` / `-Version`: exact unless it
-/// uses range or floating syntax (`[1.0,2.0)`, `1.*`, `(,2.0]`).
+/// A NuGet version given to `--version` / `-RequiredVersion` / `-Version`: exact when it is a
+/// plain version or a range of one (`[1.2.3]`), else a range or floating (`[1.0,2.0)`, `1.*`,
+/// `(,2.0]`).
 pub fn nuget_version_pin(v: &str) -> Pin {
     let v = v.trim();
     if v.is_empty() {
         Pin::Unpinned
     } else if has_var(v) {
         Pin::Unknown
-    } else if v.contains(['[', '(', ',', '*', ']', ')']) {
-        Pin::Range
-    } else {
+    } else if nuget_exact_version(v).is_some() {
         Pin::Exact
+    } else {
+        Pin::Range
     }
+}
+
+/// The version a NuGet version text fixes: `1.2.3`, or the `1.2.3` of `[1.2.3]`.
+pub fn nuget_exact_version(v: &str) -> Option<&str> {
+    let v = v.trim();
+    let inner = v
+        .strip_prefix('[')
+        .and_then(|x| x.strip_suffix(']'))
+        .map_or(v, str::trim);
+    (!inner.is_empty() && !has_var(inner) && !inner.contains(['[', '(', ',', '*', ']', ')']))
+        .then_some(inner)
 }

@@ -210,6 +210,13 @@ fn nuget_versions() {
     assert_eq!(nuget_version_pin("9.*"), Pin::Range);
     assert_eq!(nuget_version_pin("[1.0,2.0)"), Pin::Range);
     assert_eq!(nuget_version_pin("$env:V"), Pin::Unknown);
+    // A range of one version is an exact pin (PSResourceGet's `-Version '[5.5.0]'`).
+    assert_eq!(nuget_version_pin("[5.5.0]"), Pin::Exact);
+    assert_eq!(nuget_exact_version(" [ 5.5.0 ] "), Some("5.5.0"));
+    assert_eq!(nuget_exact_version("5.5.0"), Some("5.5.0"));
+    assert_eq!(nuget_version_pin("[5.5.0,]"), Pin::Range);
+    assert_eq!(nuget_version_pin("[]"), Pin::Range);
+    assert_eq!(nuget_exact_version("[1.0,2.0)"), None);
 }
 
 #[test]

@@ -5,8 +5,8 @@ use crate::lint::ShellScript;
 use crate::lint::helpers::packages::{
     CARGO_OPTS, Family, GEM_OPTS, GO_OPTS, Invocation, Pin, apk_pin, apk_spec, apt_pin, apt_spec,
     choco, dotnet, invocation, is_exact_semver, is_path_or_url, node_install, npm_name_version,
-    npm_pin, nuget, nuget_version_pin, parse_args, pip_install, pip_requirement, pkg_command,
-    ps_install, rpm_pin, rpm_spec,
+    npm_pin, nuget, nuget_exact_version, nuget_version_pin, parse_args, pip_install,
+    pip_requirement, pkg_command, ps_install, rpm_pin, rpm_spec,
 };
 use crate::sbom::model::{Component, ComponentType, Ecosystem, Scope, VersionSpec};
 
@@ -152,7 +152,7 @@ pub(super) fn collect(doc: &Doc<'_>, sink: &mut Sink) {
 /// NuGet-style version text: exact, floating (`1.*`) or a range (`[1.0,2.0)`).
 fn nuget_version(t: &str) -> VersionSpec {
     match nuget_version_pin(t) {
-        Pin::Exact => VersionSpec::Exact(t.to_string()),
+        Pin::Exact => VersionSpec::Exact(nuget_exact_version(t).unwrap_or(t).to_string()),
         _ if t.contains('*') && !t.contains(['[', '(', ',']) => {
             VersionSpec::Floating(t.to_string())
         }
