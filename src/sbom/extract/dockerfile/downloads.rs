@@ -116,6 +116,15 @@ pub(super) fn url_file_name(url: &str) -> String {
     }
 }
 
+/// Whether a URL's last path segment names a redirect or a query rather than a file: a
+/// segment without an extension in front of a query (`/fwlink/?linkid=840945`,
+/// `/download?id=7`), or a generic one (`/latest/download`).
+fn is_redirect_name(url: &str, name: &str) -> bool {
+    let generic = ["download", "latest", "fwlink", "get", "file"];
+    (url.contains('?') && !name.contains('.'))
+        || generic.iter().any(|g| name.eq_ignore_ascii_case(g))
+}
+
 /// Builds the component for a URL (resolved or not) at `span`.
 fn download(
     doc: &Doc<'_>,
@@ -143,8 +152,11 @@ fn download(
         }
         None => Some(url_file_name(text)).filter(|n| !has_var(n) && !n.is_empty()),
     };
+    // The URL's file name, unless it names no file (`fwlink/?linkid=…`, `/latest/download`)
+    // and the download is saved under a name: then that name.
     let url_name = url_file_name(text);
-    let name = if !url_name.is_empty() && !has_var(&url_name) {
+    let names_a_file = out_name.is_none() || !is_redirect_name(text, &url_name);
+    let name = if !url_name.is_empty() && !has_var(&url_name) && names_a_file {
         url_name
     } else if let Some(o) = &out_name {
         o.clone()
@@ -485,5 +497,12 @@ mod tests {
         assert!(!is_loopback("https://nodejs.org/dist"));
         assert!(is_pure_variable("$env:NODE_URL"));
         assert!(!is_pure_variable("https://x/$V"));
+        let redirect = |u: &str| is_redirect_name(u, &url_file_name(u));
+        assert!(redirect("https://go.microsoft.com/fwlink/?linkid=840945"));
+        assert!(redirect("https://x.org/releases/latest/download"));
+        assert!(!redirect("https://x.org/a/b.zip?x=1"));
+        assert!(!redirect(
+            "https://github.com/krallin/tini/releases/download/v0.19.0/tini-amd64"
+        ));
     }
 }
