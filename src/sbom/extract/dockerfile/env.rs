@@ -357,7 +357,9 @@ impl<'s> Resolver<'s> {
                 continue;
             };
             let raw = val.as_str();
-            let value = if raw.contains("$(") || raw.contains('`') {
+            // The unquoted alternative stops at `(`: `arch=$(uname -m)` captures `$`.
+            let substitution = text.get(val.end()..).is_some_and(|r| r.starts_with('('));
+            let value = if substitution || raw.contains("$(") || raw.contains('`') {
                 None
             } else {
                 self.expand_posix(raw, name.start())
@@ -904,6 +906,12 @@ mod tests {
         let t: Vec<_> = v.iter().map(|v| v.text.as_str()).collect();
         assert_eq!(t, ["echo", "2", "https://x/2", "ab$c", "$(date)"]);
         assert!(!v[4].resolved);
+        // A command substitution is unknown, never its leading `$`.
+        let v = words(
+            "FROM alpine\nARG V=1.2.3\nRUN arch=$(uname -m) && echo \"https://x/v${V}/t-${arch}.tgz\"\n",
+        );
+        assert_eq!(v[1].text, "https://x/v${V}/t-${arch}.tgz");
+        assert!(!v[1].resolved);
     }
 
     #[test]
