@@ -416,9 +416,15 @@ pub fn merge_key(c: &Component) -> MergeKey {
                 .map(|(_, hex)| format!("sha256:{}", hex.to_ascii_lowercase()));
             image_identity(&source, digest).unwrap_or(name)
         }
+        // Without a URL (`Invoke-WebRequest $url`) the download is only known in its own file:
+        // two Dockerfiles' `$url` are not the same file.
         Ecosystem::File => match url {
             Some(u) => format!("{name}\u{0}{u}"),
-            None => name,
+            None => format!(
+                "{name}\u{0}{}\u{0}{}",
+                c.properties.get("urlExpression").map_or("", String::as_str),
+                c.evidence.first().map_or("", |e| e.path.as_str())
+            ),
         },
         // The same package name of two distribution releases is two packages.
         Ecosystem::Debian | Ecosystem::Alpine | Ecosystem::Rpm => {
@@ -918,6 +924,43 @@ mod tests {
         // The download seen in two Dockerfiles is one component with both occurrences.
         let a = &sbom.components[3].component;
         assert_eq!(a.evidence.len(), 2);
+    }
+
+    #[test]
+    fn downloads_without_a_url_stay_in_their_file() {
+        // `Invoke-WebRequest $url -OutFile app.exe` in two Dockerfiles: nothing says it is the
+        // same file (here the hashes even differ), so two components; in one file, one.
+        let dl = |path: &str, line: usize, sha: char| {
+            let mut c = comp(
+                Ecosystem::File,
+                "app.exe",
+                VersionSpec::Unpinned,
+                path,
+                line,
+            );
+            c.properties.insert("urlExpression".into(), "$url".into());
+            c.hashes
+                .push(("SHA-256".into(), sha.to_string().repeat(64)));
+            c
+        };
+        let mut asm = Assembler::new("r");
+        for (path, sha) in [("x1/Dockerfile", '1'), ("x2/Dockerfile", '2')] {
+            asm.add(
+                path,
+                "dockerfile",
+                Extracted {
+                    components: vec![dl(path, 3, sha), dl(path, 5, sha)],
+                    ..Extracted::default()
+                },
+            );
+        }
+        let sbom = asm.finish();
+        let files: Vec<_> = sbom
+            .components
+            .iter()
+            .map(|c| (c.component.evidence.len(), c.component.hashes.len()))
+            .collect();
+        assert_eq!(files, [(2, 1), (2, 1)]);
     }
 
     #[test]

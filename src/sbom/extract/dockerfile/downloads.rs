@@ -171,7 +171,9 @@ fn download(
         span,
         stage,
     );
-    c.url = Some(text.to_string());
+    // A URL, even with unexpanded variables; an expression such as `$url` is no URL (it stays
+    // in `urlExpression`).
+    c.url = is_url(text).then(|| text.to_string());
     c.properties
         .insert("downloader".to_string(), downloader.to_string());
     if let Some(e) = &url.expression {
