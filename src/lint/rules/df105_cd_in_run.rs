@@ -5,7 +5,9 @@
 //! deletes again (`mkdir /tmp/b && cd /tmp/b && ... && rm -rf /tmp/b`) — WORKDIR would leave
 //! that directory behind in the image.
 
+use crate::dockerfile::InstructionKind;
 use crate::dockerfile::shell::{Command, Dialect};
+use crate::lint::rules::df104_relative_workdir::is_absolute_or_unknown;
 use crate::lint::{Emitter, LintContext};
 
 fn is_cd(cmd: &Command, dialect: Dialect) -> bool {
@@ -41,6 +43,38 @@ fn temp_like(t: &str) -> bool {
         || l == ".."
         || l == "/"
         || l == "~"
+}
+
+/// The working directory at instruction `at`: the stage's WORKDIRs up to it, joined; `None`
+/// when the stage sets none (the base image's is not known here) or uses a variable.
+fn workdir_before(cx: &LintContext<'_>, at: usize) -> Option<String> {
+    let mut wd: Option<String> = None;
+    for (idx, inst) in cx.instructions() {
+        if idx >= at {
+            break;
+        }
+        match inst.kind {
+            InstructionKind::From => wd = None,
+            InstructionKind::Workdir => {
+                let v = inst.args.text.trim().trim_matches(['"', '\'']);
+                wd = if v.contains(['$', '%']) {
+                    None
+                } else if is_absolute_or_unknown(v) {
+                    Some(v.to_string())
+                } else {
+                    wd.map(|w| join(&w, v))
+                };
+            }
+            _ => {}
+        }
+    }
+    wd
+}
+
+/// `dir` + `rel` with the separator `dir` uses.
+fn join(dir: &str, rel: &str) -> String {
+    let sep = if dir.contains('\\') { '\\' } else { '/' };
+    format!("{}{sep}{}", dir.trim_end_matches(['/', '\\']), rel.trim_start_matches("./"))
 }
 
 pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
@@ -81,9 +115,19 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
             };
             let span = s
                 .span(cmd.range.start..cmd.args().first().map_or(first.range.end, |w| w.range.end));
+            // WORKDIR takes an absolute path (DF104): a relative `cd` is joined to the
+            // directory the RUN starts in when the stage set one.
+            let suggested = if is_absolute_or_unknown(t) {
+                format!("`WORKDIR {t}`")
+            } else {
+                match workdir_before(cx, s.instruction) {
+                    Some(wd) => format!("`WORKDIR {}`", join(&wd, t)),
+                    None => format!("WORKDIR with the absolute path of `{t}`"),
+                }
+            };
             out.emit(
                 span,
-                format!("`{} {t}` inside RUN: set the directory with `WORKDIR {t}` instead, so later instructions see it too", first.text),
+                format!("`{} {t}` inside RUN: set the directory with {suggested} instead, so later instructions see it too", first.text),
             );
         }
     }
@@ -92,6 +136,34 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::{ScanOptions, scan};
+    use crate::source::{Date, SourceFile};
+
+    fn messages(dockerfile: &str) -> Vec<String> {
+        let files = [SourceFile::new("Dockerfile", dockerfile)];
+        let today = Date::parse("2026-11-22").expect("date");
+        scan(&files, &Default::default(), &ScanOptions::new(today))
+            .findings
+            .into_iter()
+            .filter(|f| f.rule == "DF105")
+            .map(|f| f.message)
+            .collect()
+    }
+
+    #[test]
+    fn suggests_an_absolute_workdir() {
+        let m = messages("FROM alpine:3.20\nWORKDIR /src\nWORKDIR app\nRUN cd x && make\n");
+        assert!(m[0].contains("`WORKDIR /src/app/x`"), "{m:?}");
+        let m = messages("FROM alpine:3.20\nRUN cd /opt/app && make\n");
+        assert!(m[0].contains("`WORKDIR /opt/app`"), "{m:?}");
+        // No WORKDIR in this stage (the previous stage's does not carry over).
+        let m = messages("FROM alpine:3.20 AS a\nWORKDIR /a\nFROM alpine:3.20\nRUN cd x && make\n");
+        assert!(m[0].contains("WORKDIR with the absolute path of `x`"), "{m:?}");
+        let m = messages(
+            "FROM mcr.microsoft.com/windows/servercore:ltsc2022\nWORKDIR C:\\src\nRUN cd tools && build.cmd\n",
+        );
+        assert!(m[0].contains("`WORKDIR C:\\src\\tools`"), "{m:?}");
+    }
 
     #[test]
     fn temp_dirs() {
