@@ -588,3 +588,29 @@ fn a_dockerfile_named_on_its_own_brings_its_dockerignore() {
     assert_eq!(df127("b/Dockerfile"), 1);
     assert_eq!(df127("c/api.Dockerfile"), 0);
 }
+
+#[test]
+fn files_outside_a_repository_are_shown_relative_to_their_common_folder() {
+    let cache = TempDir::new("cache");
+    let tree = TempDir::new("two-files");
+    let a = tree.write(
+        "a/Dockerfile",
+        "FROM alpine:3.20\nRUN wget https://x.example/t.tgz\n",
+    );
+    let b = tree.write(
+        "b/Dockerfile",
+        "FROM alpine:3.20\nRUN wget https://x.example/t.tgz\n",
+    );
+    let (a, b) = (a.to_string_lossy(), b.to_string_lossy());
+    let out = run(&["lint", &a, &b, "--format", "compact"], cache.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("\na/Dockerfile:2:") || text.starts_with("a/Dockerfile:2:"),
+        "{text}"
+    );
+    assert!(text.contains("\nb/Dockerfile:2:"), "{text}");
+    // One file on its own: relative to its folder, as before.
+    let out = run(&["lint", &a, "--format", "compact"], cache.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("Dockerfile:2:"), "{text}");
+}

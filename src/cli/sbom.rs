@@ -24,7 +24,7 @@ pub(crate) fn sbom(args: &SbomArgs) -> Result<u8> {
     } else {
         cwd.clone()
     };
-    let base = native::repo_root(&start);
+    let base = native::scan_base(&args.paths, &cwd);
     let (config, config_dir) = load_config(args.no_config, args.config.as_deref(), &start, &base)?;
     // SOURCE_DATE_EPOCH is checked before any work so a bad value fails fast.
     let source_date_epoch = match std::env::var("SOURCE_DATE_EPOCH") {

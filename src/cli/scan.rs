@@ -75,7 +75,7 @@ fn prepare(paths: &[PathBuf], out: &OutputArgs, stdin_path: Option<String>) -> R
         .find(|p| p.as_os_str() != "-")
         .cloned()
         .unwrap_or_else(|| cwd.clone());
-    let base = native::repo_root(if first.exists() { &first } else { &cwd });
+    let base = native::scan_base(paths, &cwd);
 
     let (mut config, config_dir) = load_config(
         out.no_config,

@@ -55,6 +55,40 @@ pub fn repo_root(start: &Path) -> PathBuf {
     dir
 }
 
+/// The directory the paths of a run are shown relative to: the repository root of the first
+/// existing path (see [`repo_root`]); outside a repository, the nearest directory that holds
+/// every given path, so that `lint a/Dockerfile b/Dockerfile` shows `a/Dockerfile` and
+/// `b/Dockerfile` rather than one of them relative to the other's folder.
+pub fn scan_base(paths: &[PathBuf], fallback: &Path) -> PathBuf {
+    let existing: Vec<&PathBuf> = paths.iter().filter(|p| p.exists()).collect();
+    let Some(first) = existing.first() else {
+        return repo_root(fallback);
+    };
+    let root = repo_root(first);
+    if root.join(".git").exists() {
+        return root;
+    }
+    let dir_of = |p: &Path| {
+        let c = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        if c.is_file() {
+            c.parent().map(Path::to_path_buf).unwrap_or_default()
+        } else {
+            c
+        }
+    };
+    let mut common = dir_of(first);
+    for p in existing.iter().skip(1) {
+        let d = dir_of(p);
+        while !d.starts_with(&common) {
+            match common.parent() {
+                Some(parent) => common = parent.to_path_buf(),
+                None => break,
+            }
+        }
+    }
+    common
+}
+
 /// [`relative_path`] of `entry`, a regular file (not a link) that a walk which follows no links
 /// found under `root`, whose canonical form is `canonical_root`: every directory between them
 /// is a real directory, so the file's canonical path is `canonical_root` joined with its path
