@@ -74,6 +74,15 @@ impl<'a, 'c> Evaluation<'a, 'c> {
         self.hint_path_packages(b);
     }
 
+    /// The value of an item's conditions (all of them, from the enclosing groups down) with
+    /// the final property values.
+    pub(super) fn conditions_truth(&self, conditions: &[String], file: &SourceFile) -> Tri {
+        let exists = self.exists_fn();
+        conditions.iter().fold(Tri::True, |acc, c| {
+            acc.and(eval_condition(c, &self.props, dir_of(&file.path), &exists))
+        })
+    }
+
     /// Include / Update / Remove for the item types restore reads.
     pub(super) fn collect_items(
         &self,
@@ -129,6 +138,10 @@ impl<'a, 'c> Evaluation<'a, 'c> {
                     };
                     match kind {
                         Some(_) => refs.push(item),
+                        // A PackageVersion whose condition is false with the final properties
+                        // (`'$(TargetFramework)' == 'net48'` in a net8.0 project) does not
+                        // exist for this project; it must not replace the one that does.
+                        None if self.conditions_truth(&item.conditions, it.file) == Tri::False => {}
                         None => {
                             versions.insert(id.to_ascii_lowercase(), item);
                         }
@@ -262,16 +275,7 @@ impl<'a, 'c> Evaluation<'a, 'c> {
             c.properties.insert("condition".into(), cond);
             // With the final property values a condition may be certainly false (the item is
             // then not restored unless a global property changes it); it stays listed.
-            let exists = self.exists_fn();
-            let truth = r.conditions.iter().fold(Tri::True, |acc, c| {
-                acc.and(eval_condition(
-                    c,
-                    &self.props,
-                    dir_of(&r.file.path),
-                    &exists,
-                ))
-            });
-            if truth == Tri::False {
+            if self.conditions_truth(&r.conditions, r.file) == Tri::False {
                 c.properties.insert("conditionValue".into(), "false".into());
             }
         }
