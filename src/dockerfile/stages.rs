@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::expand::expand;
 use super::model::{Dockerfile, Form, Instruction, InstructionKind};
-use super::shell::program_name;
+use super::shell::{program_name, sets_error_action_stop, sets_progress_silent};
 use crate::source::Span;
 
 /// Operating system a stage targets.
@@ -231,14 +231,6 @@ fn default_shell(os: Os) -> Shell {
 
 static PIPEFAIL: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"(?:^|\s)-[A-Za-z]*o\s*pipefail\b").ok());
-static ERROR_STOP: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\$(?:global:|script:)?ErrorActionPreference\s*=\s*['"`]?\s*Stop\b"#).ok()
-});
-static PROGRESS_SILENT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\$(?:global:|script:)?ProgressPreference\s*=\s*['"`]?\s*SilentlyContinue\b"#)
-        .ok()
-});
-
 fn re_match(re: &LazyLock<Option<Regex>>, text: &str) -> bool {
     re.as_ref().is_some_and(|r| r.is_match(text))
 }
@@ -261,8 +253,8 @@ pub fn classify_shell(argv: &[String]) -> ShellKind {
         },
         "powershell" | "pwsh" | "pwsh-preview" | "powershell_ise" => ShellKind::PowerShell {
             core: name.starts_with("pwsh"),
-            error_action_stop: re_match(&ERROR_STOP, &joined),
-            progress_silent: re_match(&PROGRESS_SILENT, &joined),
+            error_action_stop: sets_error_action_stop(&joined),
+            progress_silent: sets_progress_silent(&joined),
         },
         "cmd" => ShellKind::Cmd,
         _ => ShellKind::Other {

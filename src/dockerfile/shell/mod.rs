@@ -20,6 +20,8 @@ mod cmd;
 mod posix;
 mod powershell;
 
+pub use powershell::{sets_error_action_stop, sets_progress_silent};
+
 use std::borrow::Cow;
 use std::ops::Range;
 

@@ -27,58 +27,7 @@ pub fn find_word(text: &str, word: &str) -> Vec<usize> {
     out
 }
 
-/// Whether `text` assigns `$<var> = <value>` (scope prefixes like `$global:` allowed; value
-/// quoted or bare or `[System.Management.Automation.ActionPreference]::<value>`).
-pub(super) fn assigns_pref(text: &str, var: &str, values: &[&str]) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = lower.get(from..).and_then(|s| s.find(var)) {
-        let at = from + i;
-        from = at + var.len();
-        let before = lower.get(..at).unwrap_or("");
-        let ok_prefix = before.ends_with('$')
-            || before.ends_with("$global:")
-            || before.ends_with("$script:")
-            || before.ends_with("${");
-        if !ok_prefix {
-            continue;
-        }
-        let rest = lower
-            .get(from..)
-            .unwrap_or("")
-            .trim_start_matches('}')
-            .trim_start();
-        let Some(rest) = rest.strip_prefix('=') else {
-            continue;
-        };
-        let rest = rest.trim_start();
-        let rest = rest
-            .strip_prefix("[system.management.automation.actionpreference]::")
-            .unwrap_or(rest);
-        let rest = rest
-            .strip_prefix("[management.automation.actionpreference]::")
-            .unwrap_or(rest);
-        let rest = rest.trim_start_matches(['\'', '"', '\\']);
-        let val: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphabetic())
-            .collect();
-        if values.contains(&val.as_str()) {
-            return true;
-        }
-    }
-    false
-}
-
-/// `$ErrorActionPreference = 'Stop'` somewhere in `text`.
-pub fn sets_error_action_stop(text: &str) -> bool {
-    assigns_pref(text, "erroractionpreference", &["stop"])
-}
-
-/// `$ProgressPreference = 'SilentlyContinue'` (or `'Ignore'`) somewhere in `text`.
-pub fn sets_progress_silent(text: &str) -> bool {
-    assigns_pref(text, "progresspreference", &["silentlycontinue", "ignore"])
-}
+pub use crate::dockerfile::shell::{sets_error_action_stop, sets_progress_silent};
 
 /// Number of top-level PowerShell statements in `text` (separated by `;` or newlines outside
 /// quotes, brackets and blocks), not counting empty ones and assignments of a plain literal
