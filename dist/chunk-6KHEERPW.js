@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-ETABJF53.js";
+} from "./chunk-GEFRM34P.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
