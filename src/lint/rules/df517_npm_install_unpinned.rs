@@ -7,7 +7,7 @@
 use std::ops::Range;
 
 use crate::lint::helpers::packages::{
-    Invocation, NPM_OPTS, Pin, invocations, npm_pin, parse_args, unpinned_message,
+    Invocation, NodeInstall, Pin, invocations, node_install, npm_pin, unpinned_message,
 };
 use crate::lint::{Emitter, LintContext};
 
@@ -19,46 +19,19 @@ pub fn check(cx: &LintContext<'_>, out: &mut Emitter) {
     }
 }
 
-const NPM_INSTALL: &[&str] = &[
-    "install", "i", "in", "ins", "inst", "insta", "instal", "isnt", "isnta", "isntal", "isntall",
-    "add",
-];
-
 fn inspect(inv: &Invocation<'_>) -> Option<(Range<usize>, String)> {
-    let tool = inv.name();
-    if !matches!(tool.as_str(), "npm" | "yarn" | "pnpm") {
-        return None;
-    }
-    let args = parse_args(inv.args, &NPM_OPTS);
-    let ops = &args.operands;
-    let first = ops.first()?;
-    let sub = first.text.to_ascii_lowercase();
-    let global = args.has(&["g", "global"])
-        || args
-            .value(&["location"])
-            .is_some_and(|v| v.text == "global")
-        || (tool == "yarn" && sub == "global");
-    let (verb, packages) = match (tool.as_str(), sub.as_str()) {
-        ("npm", s) if NPM_INSTALL.contains(&s) => {
-            (format!("npm {}", first.text), ops.get(1..).unwrap_or(&[]))
-        }
-        ("yarn", "global") => {
-            let add = ops.get(1)?;
-            if add.text != "add" {
-                return None;
-            }
-            ("yarn global add".to_string(), ops.get(2..).unwrap_or(&[]))
-        }
-        ("yarn", "add") => ("yarn add".to_string(), ops.get(1..).unwrap_or(&[])),
-        ("pnpm", "add" | "install" | "i") => {
-            (format!("pnpm {}", first.text), ops.get(1..).unwrap_or(&[]))
-        }
-        _ => return None,
-    };
+    let NodeInstall {
+        tool,
+        verb,
+        verb_word,
+        global,
+        packages,
+        ..
+    } = node_install(inv)?;
     if packages.is_empty() {
-        if tool == "npm" && !global && sub != "add" {
+        if tool == "npm" && !global && !verb_word.text.eq_ignore_ascii_case("add") {
             return Some((
-                first.range.clone(),
+                verb_word.range.clone(),
                 format!(
                     "`{verb}` without package arguments re-resolves dependencies and may rewrite package-lock.json: use `npm ci` to install exactly what the lockfile records"
                 ),
