@@ -13,6 +13,6 @@ var child = again && spawnSync(process.execPath, again, { stdio: "inherit" });
 if (child && !child.error) {
   process.exitCode = child.status ?? 1;
 } else {
-  const { runInline } = await import("./chunk-6KHEERPW.js");
+  const { runInline } = await import("./chunk-KDGMD2KS.js");
   process.exitCode = await runInline(argv);
 }

@@ -3,7 +3,7 @@ import {
   createEngine,
   portcullis_wasm_bg_default,
   runScan
-} from "./chunk-GEFRM34P.js";
+} from "./chunk-EPUMBDEE.js";
 import {
   tuneWasmStartup
 } from "./chunk-PT4YYCYD.js";
